@@ -1,0 +1,73 @@
+"""Command-line interface: the same library the app uses, headless.
+
+``tiny-rathaus data build --raw DIR`` rebuilds the region pack; ``tiny-rathaus data info`` summarises
+it; further command groups (season planning, site selection) register themselves below.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from planner.settings import pack_path, raw_dir
+
+
+def _data_build(args: argparse.Namespace) -> int:
+    from planner.build import BuildError, build
+    from planner.raw import RawDataError
+    from planner.register import RegisterFormatError
+
+    try:
+        pack = build(Path(args.raw), Path(args.out))
+    except (BuildError, RawDataError, RegisterFormatError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    size = Path(args.out).stat().st_size
+    print(f"wrote {args.out} ({size / 1e6:.1f} MB)")
+    print(json.dumps(pack.summary(), ensure_ascii=False, indent=2))
+    return 0
+
+
+def _data_info(args: argparse.Namespace) -> int:
+    from planner.pack import load_pack
+    from planner.traveltime import default_model
+
+    path = Path(args.pack) if args.pack else pack_path()
+    pack = load_pack(path)
+    info = {
+        "pack": str(path),
+        "size_mb": round(path.stat().st_size / 1e6, 2),
+        **pack.summary(),
+        "travel_time_model": default_model().describe(),
+        "sources": pack.metadata[["source", "vintage", "licence", "attribution"]].to_dict("records"),
+        "built_at": str(pack.metadata["built_at"].iloc[0]),
+    }
+    print(json.dumps(info, ensure_ascii=False, indent=2))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with all command groups."""
+    parser = argparse.ArgumentParser(prog="tiny-rathaus", description=__doc__)
+    groups = parser.add_subparsers(dest="group", required=True)
+
+    data = groups.add_parser("data", help="build or inspect the region pack")
+    data_cmds = data.add_subparsers(dest="command", required=True)
+    build = data_cmds.add_parser("build", help="rebuild the region pack from the raw files")
+    build.add_argument("--raw", default=str(raw_dir()), help="folder with the raw open data")
+    build.add_argument("--out", default=str(pack_path()), help="where to write the pack")
+    build.set_defaults(func=_data_build)
+    info = data_cmds.add_parser("info", help="counts, totals, sources and the travel-time model")
+    info.add_argument("--pack", default=None, help="pack to read (default: the embedded pack)")
+    info.set_defaults(func=_data_info)
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``tiny-rathaus`` console script and ``python -m planner``."""
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))

@@ -1,0 +1,43 @@
+"""Shared fixtures: the embedded region pack, the raw data folder, an isolated cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from planner.pack import RegionPack, load_pack
+from planner.settings import raw_dir
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep tests away from the user's cache and scenario database."""
+    base = tmp_path_factory.getbasetemp()
+    monkeypatch.setenv("TINY_RATHAUS_CACHE", str(base / "cache"))
+    monkeypatch.setenv("TINY_RATHAUS_DB", str(base / "scenarios.sqlite"))
+    monkeypatch.delenv("TINY_RATHAUS_ROAD_GRAPH", raising=False)
+
+
+@pytest.fixture(scope="session")
+def pack() -> RegionPack:
+    """The committed KielRegion pack."""
+    return load_pack()
+
+
+@pytest.fixture(scope="session")
+def raw() -> Path:
+    """The raw KielRegion folder; tests needing it skip with the reason when it is absent."""
+    folder = raw_dir()
+    if not (folder / "SOURCES.md").is_file():
+        pytest.skip(
+            f"raw KielRegion data not found at {folder} (set TINY_RATHAUS_RAW or place "
+            "shared/kielregion next to the repository)"
+        )
+    return folder
+
+
+@pytest.fixture(scope="session")
+def osm_extract(raw: Path) -> Path:
+    """The small Kiel OSM extract."""
+    return raw / "osm" / "kiel_fjord_east.osm.pbf"
