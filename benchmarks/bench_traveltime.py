@@ -3,8 +3,8 @@
 1. Region, crow-fly: all candidate sites × all Zensus cells of the embedded pack, vectorised numpy,
    against the same formula evaluated pair by pair in Python (the naive baseline).
 2. Kiel OSM extract, road network: many-to-many matrix by one multi-source
-   ``scipy.sparse.csgraph.dijkstra`` call, against one ``networkx.single_source_dijkstra_path_length``
-   per origin (the usual networkx way), checking both agree.
+   ``scipy.sparse.csgraph.dijkstra`` call, against one networkx
+   ``single_source_dijkstra_path_length`` per origin (the usual networkx way); both must agree.
 
 Prints one JSON line per benchmark with both times and the ratio baseline / ours.
 

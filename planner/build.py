@@ -111,7 +111,7 @@ def sha256(path: Path) -> str:
 
 
 def classify_area(urbanisation: pd.Series, population: pd.Series) -> pd.Series:
-    """Derived urban/rural class: register class 1, or class 2 with ≥ URBAN_MIN_POPULATION people."""
+    """Urban: register class 1, or class 2 with at least ``URBAN_MIN_POPULATION`` people."""
     urban = (urbanisation == 1) | ((urbanisation == 2) & (population >= URBAN_MIN_POPULATION))
     return pd.Series(np.where(urban, "urban", "rural"), index=urbanisation.index)
 
@@ -122,10 +122,14 @@ def build_municipalities(raw_dir: Path) -> tuple[gpd.GeoDataFrame, pd.DataFrame]
     region = register[register["district_ags"].isin(REGION_DISTRICTS)].copy()
     counts = region.groupby("district_ags").size().to_dict()
     if counts != EXPECTED_MUNICIPALITIES:
-        raise BuildError(f"register: municipalities per district {counts}, expected {EXPECTED_MUNICIPALITIES}")
+        raise BuildError(
+            f"register: municipalities per district {counts}, expected {EXPECTED_MUNICIPALITIES}"
+        )
     total = int(region["population"].sum())
     if total != EXPECTED_REGISTER_POPULATION:
-        raise BuildError(f"register: population {total:,}, expected {EXPECTED_REGISTER_POPULATION:,}")
+        raise BuildError(
+            f"register: population {total:,}, expected {EXPECTED_REGISTER_POPULATION:,}"
+        )
     if region["ags"].isna().any() or not region["ags"].str.fullmatch(r"\d{8}").all():
         bad = region.loc[~region["ags"].fillna("").str.fullmatch(r"\d{8}"), "name"].tolist()
         raise BuildError(f"register: municipalities without a valid AGS: {bad}")
@@ -166,7 +170,9 @@ def assign_cells(cells: gpd.GeoDataFrame, munis: gpd.GeoDataFrame) -> gpd.GeoDat
     nearest one. ``in_region`` tells them apart.
     """
     centres = gpd.GeoDataFrame(
-        {"i": np.arange(len(cells))}, geometry=gpd.points_from_xy(cells["x"], cells["y"]), crs=METRIC_CRS
+        {"i": np.arange(len(cells))},
+        geometry=gpd.points_from_xy(cells["x"], cells["y"]),
+        crs=METRIC_CRS,
     )
     within = gpd.sjoin(centres, munis[["ags", "geometry"]], predicate="within")
     within = within.drop_duplicates("i").set_index("i")["ags"]
@@ -214,18 +220,25 @@ def build_pack(raw_dir: Path, *, built_at: datetime | None = None) -> RegionPack
     if sorted(districts["AGS"]) != sorted(REGION_DISTRICTS):
         raise BuildError(f"district polygons: found {sorted(districts['AGS'])}")
     districts = gpd.GeoDataFrame(
-        {"district_ags": districts["AGS"].to_numpy(), "name": districts["AGS"].map(REGION_DISTRICTS)},
+        {
+            "district_ags": districts["AGS"].to_numpy(),
+            "name": districts["AGS"].map(REGION_DISTRICTS),
+        },
         geometry=districts.geometry.to_numpy(),
         crs=METRIC_CRS,
     )
     # Ämter from the current register keys (the 2021 polygons predate some mergers).
-    amter = munis.dissolve(by="amt_ars", as_index=False, aggfunc={"amt": "first", "district_ags": "first"})
+    amter = munis.dissolve(
+        by="amt_ars", as_index=False, aggfunc={"amt": "first", "district_ags": "first"}
+    )
     amter = amter.rename(columns={"amt": "name"})[["amt_ars", "name", "district_ags", "geometry"]]
 
     cells = assign_cells(read_zensus_grid(raw_path(raw_dir, "zensus_grid")), munis)
     grid_total = int(cells["population"].sum())
     if grid_total != EXPECTED_GRID_POPULATION:
-        raise BuildError(f"Zensus grid: population {grid_total:,}, expected {EXPECTED_GRID_POPULATION:,}")
+        raise BuildError(
+            f"Zensus grid: population {grid_total:,}, expected {EXPECTED_GRID_POPULATION:,}"
+        )
     if cells["ags"].isin(["nan", "None", ""]).any():
         raise BuildError("Zensus grid: cells without a municipality")
 
@@ -237,7 +250,9 @@ def build_pack(raw_dir: Path, *, built_at: datetime | None = None) -> RegionPack
     region_shape = munis.union_all()
     schools_all = read_schools(raw_path(raw_dir, "schools"))
     schools = gpd.sjoin(schools_all, munis[["ags", "geometry"]], predicate="within")
-    schools = schools.drop_duplicates("school_id").drop(columns="index_right").reset_index(drop=True)
+    schools = (
+        schools.drop_duplicates("school_id").drop(columns="index_right").reset_index(drop=True)
+    )
     sites = generate_sites(municipalities=munis, stations=stations, stops=stops, schools=schools)
     if not sites.within(region_shape.buffer(1)).all():
         raise BuildError("candidate sites outside the region")

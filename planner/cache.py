@@ -54,6 +54,6 @@ def cached_arrays(
     arrays = compute()
     handle, tmp = tempfile.mkstemp(dir=base, suffix=".npz")
     os.close(handle)
-    np.savez(tmp, **arrays)
+    np.savez(tmp, **arrays)  # type: ignore[arg-type]
     os.replace(tmp, path)
     return arrays

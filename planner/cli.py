@@ -1,7 +1,7 @@
 """Command-line interface: the same library the app uses, headless.
 
-``tiny-rathaus data build --raw DIR`` rebuilds the region pack; ``tiny-rathaus data info`` summarises
-it; further command groups (season planning, site selection) register themselves below.
+``tiny-rathaus data build --raw DIR`` rebuilds the region pack; ``tiny-rathaus data info``
+summarises it; further command groups (season planning) are registered in :func:`build_parser`.
 """
 
 from __future__ import annotations
@@ -42,7 +42,9 @@ def _data_info(args: argparse.Namespace) -> int:
         "size_mb": round(path.stat().st_size / 1e6, 2),
         **pack.summary(),
         "travel_time_model": default_model().describe(),
-        "sources": pack.metadata[["source", "vintage", "licence", "attribution"]].to_dict("records"),
+        "sources": pack.metadata[["source", "vintage", "licence", "attribution"]].to_dict(
+            "records"
+        ),
         "built_at": str(pack.metadata["built_at"].iloc[0]),
     }
     print(json.dumps(info, ensure_ascii=False, indent=2))

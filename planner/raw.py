@@ -1,7 +1,7 @@
 """Readers for the raw KielRegion open-data files (everything but the register, see ``register``).
 
-Each reader returns a (Geo)DataFrame in EPSG:25832 with our own column names, and validates what it
-reads: a missing column or an unreadable value raises :class:`RawDataError` naming file, row and field.
+Each reader returns a (Geo)DataFrame in EPSG:25832 with our own column names and validates what
+it reads: a missing column or unreadable value raises :class:`RawDataError` naming file, row, field.
 The file layout is the one described in ``shared/kielregion/SOURCES.md``.
 """
 
@@ -68,7 +68,9 @@ def read_zensus_grid(path: Path) -> gpd.GeoDataFrame:
     the cell square as geometry (built in EPSG:3035, where the grid is defined, then projected).
     """
     frame = pd.read_csv(path)
-    _require(frame, ["GITTER_ID_1km", "Einwohner", "x", "y", "Alter_D", "ab65_A", "unter18_A"], path)
+    _require(
+        frame, ["GITTER_ID_1km", "Einwohner", "x", "y", "Alter_D", "ab65_A", "unter18_A"], path
+    )
     population = frame["Einwohner"].astype(float)
     suppressed = population.isin(ZENSUS_MISSING_CODES)
     bad = (population < 0) & ~suppressed
@@ -100,8 +102,8 @@ def read_zensus_grid(path: Path) -> gpd.GeoDataFrame:
     cells["x"] = centres.x.to_numpy()
     cells["y"] = centres.y.to_numpy()
     for column in ("share_65plus", "share_under18"):
-        cells[f"pop_{column.removeprefix('share_')}"] = (
-            cells["population"] * cells[column].fillna(0.0)
+        cells[f"pop_{column.removeprefix('share_')}"] = cells["population"] * cells[column].fillna(
+            0.0
         )
     return cells
 

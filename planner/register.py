@@ -1,13 +1,14 @@
 """Reader for the Destatis municipality register (Gemeindeverzeichnis, GV-ISys).
 
 The register is an xlsx whose header spans several rows ("Amtlicher Regionalschlüssel (ARS)" over
-"Land | RB | Kreis | VB | Gem", "Bevölkerung ..." over "insgesamt | männlich | ..."). We locate the header by
-its labels rather than by fixed cell positions, so that a new vintage with an extra row or column still
-reads, and a vintage that really changed fails with a message naming the missing column.
+"Land | RB | Kreis | VB | Gem", "Bevölkerung ..." over "insgesamt | männlich | ..."). We locate
+the header by its labels rather than by fixed cell positions, so that a new vintage with an extra
+row or column still reads, and one that really changed fails naming the missing column.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,7 +58,7 @@ def _norm(value: object) -> str:
     return " ".join(str(value).replace("-", "").split()) if value is not None else ""
 
 
-def _locate_columns(rows: list[tuple[object, ...]]) -> tuple[int, dict[str, int]]:
+def _locate_columns(rows: Sequence[Sequence[object]]) -> tuple[int, dict[str, int]]:
     """Find the header rows and map our column names to sheet column indices."""
     top_row = next(
         (i for i, row in enumerate(rows) if row and _norm(row[0]).startswith("Satz")), None
@@ -95,8 +96,10 @@ def _decimal(value: object) -> float:
         return float("nan")
     if isinstance(value, int | float):
         return float(value)
-    return float(str(value).replace(".", "").replace(",", ".")) if "," in str(value) else float(
-        str(value)
+    return (
+        float(str(value).replace(".", "").replace(",", "."))
+        if "," in str(value)
+        else float(str(value))
     )
 
 
@@ -130,7 +133,7 @@ def read_register(path: Path, *, sheet: str | None = None) -> tuple[pd.DataFrame
         workbook.close()
     top_row, cols = _locate_columns(rows[:_HEADER_SEARCH_ROWS])
 
-    def cell(row: tuple[object, ...], name: str) -> object:
+    def cell(row: Sequence[object], name: str) -> object:
         j = cols[name]
         return row[j] if j < len(row) else None
 

@@ -51,11 +51,14 @@ FALLBACK_SPEED_KMH = 40.0
 
 #: Highway values a car cannot use (the same exclusions as osmnx's "drive" network type).
 _NOT_DRIVABLE = frozenset(
-    "abandoned bridleway bus_guideway construction corridor cycleway elevator escalator footway "
-    "no path pedestrian planned platform proposed raceway razed steps track busway".split()
-)
+    [
+        "abandoned", "bridleway", "bus_guideway", "busway", "construction", "corridor",
+        "cycleway", "elevator", "escalator", "footway", "no", "path", "pedestrian", "planned",
+        "platform", "proposed", "raceway", "razed", "steps", "track",
+    ]
+)  # fmt: skip
 _NOT_DRIVABLE_SERVICE = frozenset(
-    "alley driveway emergency_access parking parking_aisle private".split()
+    ["alley", "driveway", "emergency_access", "parking", "parking_aisle", "private"]
 )
 
 
@@ -78,6 +81,7 @@ def pbf_to_drive_xml(pbf: Path, xml: Path) -> Path:
     ways: list[tuple[int, list[int], dict[str, str]]] = []
     needed: set[int] = set()
     for way in osmium.FileProcessor(str(pbf), osmium.osm.WAY):
+        assert isinstance(way, osmium.osm.Way)
         tags = {t.k: t.v for t in way.tags}
         if is_drivable(tags):
             refs = [n.ref for n in way.nodes]
@@ -193,7 +197,9 @@ class RoadNetwork:
 
     def describe(self) -> str:
         """Which graph, how big."""
-        return f"OSM-Straßennetz ({self.label}, {len(self.node_xy):,} Knoten, osmnx-Geschwindigkeiten)"
+        return (
+            f"OSM-Straßennetz ({self.label}, {len(self.node_xy):,} Knoten, osmnx-Geschwindigkeiten)"
+        )
 
     def fingerprint(self) -> str:
         """Hash of the graph arrays."""

@@ -12,7 +12,7 @@ TINY_RATHAUS_PACK
 TINY_RATHAUS_CACHE
     Folder for cached travel-time matrices and road graphs (default: the user cache dir).
 TINY_RATHAUS_ROAD_GRAPH
-    A road graph to use for travel times: a ``.graphml`` file saved by osmnx, or an ``.osm``/``.osm.pbf``
+    A road graph for travel times: a ``.graphml`` file saved by osmnx, or an ``.osm``/``.osm.pbf``
     extract. Without it the documented crow-fly model is used.
 TINY_RATHAUS_DB
     The SQLite file where scenarios are saved (default: the user data dir).
@@ -49,9 +49,9 @@ EXPECTED_MUNICIPALITIES: dict[str, int] = {"01002": 1, "01057": 85, "01058": 165
 EXPECTED_REGISTER_POPULATION = 660_107
 EXPECTED_GRID_POPULATION = 663_787
 
-#: Municipalities of register class 1 ("dicht besiedelt") or 2 ("mittlere Besiedlungsdichte") with at
-#: least this many inhabitants count as urban; everything else is rural. Class 2 alone would make
-#: villages of 1,500 people "urban" next to Kiel, which is not how planners speak of them.
+#: Municipalities of register class 1 ("dicht besiedelt") or 2 ("mittlere Besiedlungsdichte")
+#: with at least this many inhabitants count as urban; everything else is rural. Class 2 alone
+#: would make villages of 1,500 people "urban", which is not how planners speak of them.
 URBAN_MIN_POPULATION = 10_000
 
 #: Candidate-site generation.

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import io
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date
 from pathlib import Path
 
@@ -203,11 +204,13 @@ class RowError:
     field: str
     value: str
     key: str  # i18n key
-    params: dict[str, object] = field(default_factory=dict)
+    params: dict[str, object] = dataclass_field(default_factory=dict)
 
     def message(self, lang: str = "de") -> str:
         """The message in ``lang``, naming row, field and value."""
-        where = t("import.row", lang, row=self.row) if self.row is not None else t("import.file", lang)
+        where = (
+            t("import.row", lang, row=self.row) if self.row is not None else t("import.file", lang)
+        )
         text = t(self.key, lang, field=self.field, value=self.value, **self.params)
         return f"{where}: {text}"
 
@@ -245,7 +248,9 @@ def read_site_table(data: bytes, filename: str) -> pd.DataFrame:
         features = json.loads(data.decode("utf-8"))["features"]
         rows = []
         for feature in features:
-            props = {k: "" if v is None else str(v) for k, v in feature.get("properties", {}).items()}
+            props = {
+                k: "" if v is None else str(v) for k, v in feature.get("properties", {}).items()
+            }
             geom = feature.get("geometry") or {}
             coords = geom.get("coordinates") if geom.get("type") == "Point" else None
             props["lon"] = str(coords[0]) if coords else ""
@@ -290,7 +295,8 @@ def import_sites(
     table = table.fillna("").astype(str)
     taken = set(existing_ids)
     good: list[dict[str, object]] = []
-    for i, record in enumerate(table.to_dict("records")):
+    records: list[dict[str, str]] = table.to_dict("records")  # type: ignore[assignment]
+    for i, record in enumerate(records):
         row = i + 2
         error = _check_row(record, row, taken)
         if error is not None:
@@ -323,7 +329,7 @@ def import_sites(
                     {"lon": rec["lon"], "lat": rec["lat"]},
                 )
             )
-    errors.sort(key=lambda e: (e.row or 0))
+    errors.sort(key=lambda e: e.row or 0)
     return SiteImport(with_default_facts(located.drop(columns=["_row", "lon", "lat"])), errors)
 
 
@@ -345,7 +351,9 @@ def _check_row(record: dict[str, str], row: int, taken: set[str]) -> RowError | 
     for column, allowed in (("power", POWER_VALUES), ("visibility", VISIBILITY_VALUES)):
         value = record.get(column, "").strip().lower()
         if value and value not in allowed:
-            return RowError(row, column, value, "import.bad_choice", {"allowed": ", ".join(allowed)})
+            return RowError(
+                row, column, value, "import.bad_choice", {"allowed": ", ".join(allowed)}
+            )
     space = record.get("space_m2", "").strip()
     if space:
         try:

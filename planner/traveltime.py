@@ -59,7 +59,10 @@ class TravelMatrix:
 class TravelModel(Protocol):
     """Anything that turns origins × destinations (EPSG:25832 metres) into a matrix."""
 
-    name: str
+    @property
+    def name(self) -> str:
+        """Short model name: ``crow-fly`` or ``osm-road``."""
+        ...
 
     def describe(self) -> str:
         """One line for people: which model, with which parameters or graph."""
@@ -85,7 +88,9 @@ class CrowFlyModel:
     def describe(self) -> str:
         """Human-readable parameters."""
         bands = ", ".join(
-            f"bis {upper:g} km {speed:g} km/h" if upper != float("inf") else f"darüber {speed:g} km/h"
+            f"bis {upper:g} km {speed:g} km/h"
+            if upper != float("inf")
+            else f"darüber {speed:g} km/h"
             for upper, speed in self.bands
         )
         return f"Luftlinie × {self.detour:g} (Umwegfaktor), {bands}"

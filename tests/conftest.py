@@ -11,7 +11,9 @@ from planner.settings import raw_dir
 
 
 @pytest.fixture(autouse=True)
-def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Keep tests away from the user's cache and scenario database."""
     base = tmp_path_factory.getbasetemp()
     monkeypatch.setenv("TINY_RATHAUS_CACHE", str(base / "cache"))

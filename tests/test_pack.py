@@ -1,4 +1,4 @@
-"""The committed region pack: published figures, CRS, assignments, and that the build reproduces it."""
+"""The committed region pack: published figures, CRS, assignments; the build reproduces it."""
 
 from __future__ import annotations
 

@@ -12,7 +12,8 @@ from planner.settings import REGION_DISTRICTS
 
 HEADER_TOP = [
     "Satz-art", "Text-kenn-zeichen", "Amtlicher Regionalschlüssel (ARS)", None, None, None, None,
-    "Gemeindename", "Fläche km2 1)", "Bevölkerung auf Grundlage des Zensus 20112)", None, None, None,
+    "Gemeindename", "Fläche km2 1)", "Bevölkerung auf Grundlage des Zensus 20112)",
+    None, None, None,
     "Postleit-zahl3)", "Geografische Mittelpunktkoordinaten", None, "Reisegebiete", None,
     "Grad der Verstädterung", None,
 ]  # fmt: skip
@@ -40,7 +41,11 @@ def _write(path: Path, rows: list[list[object]]) -> Path:
 def test_real_register_has_the_published_figures(raw: Path) -> None:
     munis, amter = read_register(raw / "municipalities" / "AuszugGV4QAktuell_2024.xlsx")
     region = munis[munis["district_ags"].isin(REGION_DISTRICTS)]
-    assert region.groupby("district_ags").size().to_dict() == {"01002": 1, "01057": 85, "01058": 165}
+    assert region.groupby("district_ags").size().to_dict() == {
+        "01002": 1,
+        "01057": 85,
+        "01058": 165,
+    }
     assert int(region["population"].sum()) == 660_107
     kiel = region.set_index("ags").loc["01002000"]
     assert kiel["ars"] == "010020000000"

@@ -28,9 +28,7 @@ GOOD_CSV = (
 
 def _import(text: str, pack: RegionPack, existing: set[str] | None = None):  # type: ignore[no-untyped-def]
     table = read_site_table(text.encode(), "sites.csv")
-    return import_sites(
-        table, municipalities=pack.municipalities, existing_ids=existing or set()
-    )
+    return import_sites(table, municipalities=pack.municipalities, existing_ids=existing or set())
 
 
 def test_valid_rows_get_their_municipality(pack: RegionPack) -> None:
@@ -87,7 +85,11 @@ def test_semicolon_csv_with_decimal_commas(pack: RegionPack) -> None:
 
 
 def test_bad_choice_and_date(pack: RegionPack) -> None:
-    text = "name,lon,lat,power,available_from\nA,10.2262,54.4052,vielleicht,\nB,10.2262,54.4052,,31.07.\n"
+    text = (
+        "name,lon,lat,power,available_from\n"
+        "A,10.2262,54.4052,vielleicht,\n"
+        "B,10.2262,54.4052,,31.07.\n"
+    )
     result = _import(text, pack)
     assert result.sites.empty
     assert [(e.row, e.field) for e in result.errors] == [(2, "power"), (3, "available_from")]
@@ -114,20 +116,24 @@ def test_unreadable_file(pack: RegionPack, tmp_path: Path) -> None:
 
 
 def test_site_from_coordinates(pack: RegionPack) -> None:
-    ok = site_from_coordinates(name="Rathausplatz", lon=10.1388, lat=54.3227, municipalities=pack.municipalities)
+    ok = site_from_coordinates(
+        name="Rathausplatz", lon=10.1388, lat=54.3227, municipalities=pack.municipalities
+    )
     assert ok.sites["municipality"].tolist() == ["Kiel, Landeshauptstadt"]
-    outside = site_from_coordinates(name="Lübeck", lon=10.686, lat=53.866, municipalities=pack.municipalities)
+    outside = site_from_coordinates(
+        name="Lübeck", lon=10.686, lat=53.866, municipalities=pack.municipalities
+    )
     assert outside.sites.empty and outside.errors[0].key == "import.outside_region"
 
 
 def _points(coords: list[tuple[float, float]], **columns: list[object]) -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame(
-        columns, geometry=[Point(x, y) for x, y in coords], crs="EPSG:25832"
-    )
+    return gpd.GeoDataFrame(columns, geometry=[Point(x, y) for x, y in coords], crs="EPSG:25832")
 
 
 def test_merge_keeps_the_first_and_lists_the_rest() -> None:
-    pts = _points([(0, 0), (100, 0), (1000, 0), (1250, 0)], name=["Bahnhof", "Schule", "Mitte", "GS"])
+    pts = _points(
+        [(0, 0), (100, 0), (1000, 0), (1250, 0)], name=["Bahnhof", "Schule", "Mitte", "GS"]
+    )
     merged = merge_close_points(pts, distance_m=300)
     assert merged["name"].tolist() == ["Bahnhof", "Mitte"]
     assert merged["merged_from"].tolist() == ["Schule", "GS"]

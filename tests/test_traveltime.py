@@ -34,7 +34,9 @@ def test_default_model_is_crow_fly_without_a_graph() -> None:
     assert default_model().name == "crow-fly"
 
 
-def test_cache_hits_by_content_and_misses_on_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cache_hits_by_content_and_misses_on_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     calls: list[int] = []
     model = CrowFlyModel()
     original = model.compute
@@ -98,7 +100,9 @@ def test_snap_distance_is_added(kiel_graph: nx.MultiDiGraph) -> None:
     assert shifted == pytest.approx(snap[0] / (20 / 3.6) / 60.0, rel=1e-6) or shifted > 0
 
 
-def test_road_model_from_file_is_cached_and_labelled(osm_extract: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_road_model_from_file_is_cached_and_labelled(
+    osm_extract: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("TINY_RATHAUS_ROAD_GRAPH", str(osm_extract))
     model = default_model()
     assert model.name == "osm-road"
@@ -111,7 +115,9 @@ def test_road_model_from_file_is_cached_and_labelled(osm_extract: Path, monkeypa
     assert 0.3 < road / crow < 3.0
 
 
-def test_download_is_cached_without_network(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_download_is_cached_without_network(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from shapely.geometry import box
 
     import planner.roads as roads
