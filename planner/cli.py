@@ -51,6 +51,23 @@ def _data_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sites_check(args: argparse.Namespace) -> int:
+    from planner.pack import load_pack
+    from planner.sites import load_site_file
+
+    pack = load_pack()
+    result = load_site_file(
+        Path(args.file),
+        municipalities=pack.municipalities,
+        existing_ids=set(pack.sites["site_id"]),
+    )
+    for message in result.messages(args.lang):
+        print(message, file=sys.stderr)
+    columns = ["site_id", "name", "municipality", "district", "area_class", "power"]
+    print(result.sites[columns].to_csv(index=False), end="")
+    return 1 if result.errors else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with all command groups."""
     parser = argparse.ArgumentParser(prog="tiny-rathaus", description=__doc__)
@@ -66,6 +83,14 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument("--pack", default=None, help="pack to read (default: the embedded pack)")
     info.set_defaults(func=_data_info)
 
+    sites = groups.add_parser("sites", help="candidate sites")
+    sites_cmds = sites.add_subparsers(dest="command", required=True)
+    check = sites_cmds.add_parser(
+        "check", help="validate a CSV/GeoJSON of sites: valid rows to stdout, errors to stderr"
+    )
+    check.add_argument("file")
+    check.add_argument("--lang", choices=["de", "en"], default="de")
+    check.set_defaults(func=_sites_check)
     return parser
 
 

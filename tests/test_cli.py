@@ -52,3 +52,14 @@ def test_build_command_writes_a_loadable_pack(raw: Path, tmp_path: Path) -> None
     assert out.is_file()
     summary = json.loads(done.stdout.split("\n", 1)[1])
     assert summary["sites"] > 300
+
+
+def test_sites_check_reports_rows_and_keeps_valid(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "sites.csv"
+    path.write_text("name,lon,lat\nLaboe Hafen,10.2262,54.4052\nKaputt,x,54.4\n")
+    assert main(["sites", "check", str(path), "--lang", "en"]) == 1
+    out, err = capsys.readouterr()
+    assert "Laboe Hafen" in out and "Laboe" in out
+    assert err.strip() == "Row 3: Field 'lon': 'x' is not a number."
