@@ -91,6 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("file")
     check.add_argument("--lang", choices=["de", "en"], default="de")
     check.set_defaults(func=_sites_check)
+
+    from planner.season_config import register_season_cli
+
+    register_season_cli(groups)
     return parser
 
 

@@ -1,0 +1,1296 @@
+"""Season planner: which sites, in what order, on which dates.
+
+Design
+------
+The season problem mixes a *selection* problem (which sites: quotas per district, a rural
+share, must/exclude, population covered without double counting) with a small
+*sequencing and scheduling* problem (order, dates on operating days, stays that must not
+span a blackout date, availability windows, relocation days, a maximum towing time per
+relocation, a minimum gap before a municipality is visited again, home base, several
+units).  It is solved as a logic-based decomposition, both parts with OR-Tools CP-SAT:
+
+1. **Selection (master, CP-SAT).**  One boolean per candidate site, coverage booleans per
+   demand cell (a cell counts once however many chosen stops reach it, so two
+   neighbouring stops do not both get credit for the same people), quotas and the rural
+   share as linear constraints, a capacity constraint (the stays must fit into the
+   season's operating days) and, in the objective, a valid *lower bound* on towing (every
+   stop is entered once, by its cheapest allowed arc).  Its proven bound is therefore an
+   upper bound on the value of any feasible season, which gives the reported gap.
+2. **Schedule (sub-problem, CP-SAT).**  For the chosen sites only (12–30 nodes): a
+   circuit (``add_multiple_circuit`` for several units) from and to the home base over the
+   allowed arcs, one start variable per stop whose domain holds exactly the operating
+   days on which a stay fits (availability window, blackout dates, season end), calendar
+   start/end through element constraints, relocation days and municipality gaps as
+   implications / disjunctions, minimising towing time.  If the chosen set cannot be
+   scheduled, a CP-SAT infeasibility core over the sites gives a cut for the master
+   ("these sites cannot all be in one season") and the loop repeats.
+
+Why not the routing library?  Its time dimension cannot express stays whose calendar
+length depends on the start day (weekends inside a stay, no blackout inside), nor
+coverage de-duplication or exact district quotas; the schedules here are short (a dozen
+stops) while the selection is wide (hundreds of candidates), which is exactly the shape a
+decomposition handles well.  The general routing core, :mod:`planner.optw`, solves the
+classic orienteering problem with time windows and is benchmarked separately.
+
+When the rules cannot all be met, every rule family is tried relaxed on its own (a
+district quota, the rural share, the municipality gap, the towing limit, bookings,
+must-include sites, planner blackouts, the season length) and the report names the rules
+whose relaxation makes the season feasible, with what the relaxed plan gives.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+import time
+from collections import defaultdict
+from collections.abc import Collection, Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from ortools.sat.python import cp_model
+
+from planner.calendar import SeasonCalendar, parse_date
+
+__all__ = [
+    "REQUIRED_SITE_COLUMNS",
+    "Booking",
+    "PlanComparison",
+    "RuleDiagnosis",
+    "SeasonConfig",
+    "SeasonPlan",
+    "compare_plans",
+    "coverage_from_matrix",
+    "lock_stops",
+    "plan_season",
+    "replan",
+]
+
+REQUIRED_SITE_COLUMNS = ("site_id", "name", "municipality", "district", "area_class")
+
+
+@dataclass(frozen=True)
+class Booking:
+    """A fixed booking or a locked stop: ``site_id`` from ``start`` (to ``end``).
+
+    Parameters
+    ----------
+    site_id
+        Site of the stop.
+    start
+        First open day (must be an operating day).
+    end
+        Last open day (default: the site's stay length in operating days).
+    locked
+        ``True`` when it comes from a locked stop of an earlier plan (reporting only).
+    """
+
+    site_id: str
+    start: dt.date
+    end: dt.date | None = None
+    locked: bool = False
+
+
+@dataclass(frozen=True)
+class SeasonConfig:
+    """Rules and weights of a season.
+
+    Parameters
+    ----------
+    start, end
+        Season dates (inclusive).
+    home_site_id
+        Site (row of the sites table and the matrix) where every unit starts and ends.
+        It is not a stop unless booked.
+    operating_weekdays
+        0 = Monday … 6 = Sunday.
+    blackout_dates
+        Planner blackout dates → reason; with ``public_holidays`` the Schleswig-Holstein
+        holidays are blackout dates too.  No stay spans a blackout date.
+    stay_days
+        Default stay in operating days (sites may override it with a ``stay_days``
+        column).
+    relocation_days
+        Free calendar days needed between two stops (towing and set-up).
+    max_tow_minutes
+        Maximum towing time of one relocation (``None``: no limit).
+    district_quotas
+        Exact number of stops per district (key: district name or district_ags).
+    stops_total
+        Total number of stops (``None``: the sum of the quotas if all stops are covered
+        by quotas, else as many as are worth it).
+    min_rural_share
+        Minimum share (0..1) of stops at rural sites.
+    municipality_gap_days
+        Minimum number of days between the end of a stop and the start of the next stop
+        in the same municipality.
+    units
+        Number of units touring at the same time.
+    must_include, exclude
+        Site ids.
+    bookings
+        Fixed bookings and locked stops.
+    weight_score, weight_coverage, weight_tow
+        Objective: ``weight_score * Σ score + weight_coverage * population covered
+        - weight_tow * towing minutes``.
+    score_column
+        Column of the sites table with the site score.
+    time_limit
+        Seconds for the whole planning call.
+    """
+
+    start: dt.date
+    end: dt.date
+    home_site_id: str
+    operating_weekdays: tuple[int, ...] = (0, 1, 2, 3, 4)
+    blackout_dates: Mapping[dt.date, str] = field(default_factory=dict)
+    public_holidays: bool = True
+    stay_days: int = 5
+    relocation_days: int = 1
+    max_tow_minutes: float | None = 90.0
+    district_quotas: Mapping[str, int] = field(default_factory=dict)
+    stops_total: int | None = None
+    min_rural_share: float = 0.0
+    municipality_gap_days: int = 0
+    units: int = 1
+    must_include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    bookings: tuple[Booking, ...] = ()
+    weight_score: float = 1.0
+    weight_coverage: float = 0.0
+    weight_tow: float = 0.0
+    score_column: str = "score"
+    time_limit: float = 30.0
+
+    def __post_init__(self) -> None:
+        checks: list[tuple[str, object, bool, str]] = [
+            ("stay_days", self.stay_days, self.stay_days >= 1, "must be >= 1"),
+            ("relocation_days", self.relocation_days, self.relocation_days >= 0, "must be >= 0"),
+            ("units", self.units, self.units >= 1, "must be >= 1"),
+            ("min_rural_share", self.min_rural_share, 0 <= self.min_rural_share <= 1,
+             "must be between 0 and 1"),
+            ("municipality_gap_days", self.municipality_gap_days,
+             self.municipality_gap_days >= 0, "must be >= 0"),
+            ("time_limit", self.time_limit, self.time_limit > 0, "must be > 0 seconds"),
+            ("end", self.end, self.end >= self.start, f"is before start {self.start}"),
+        ]
+        if self.max_tow_minutes is not None:
+            checks.append(("max_tow_minutes", self.max_tow_minutes, self.max_tow_minutes > 0,
+                           "must be > 0 (or unset)"))
+        if self.stops_total is not None:
+            checks.append(("stops_total", self.stops_total, self.stops_total >= 0,
+                           "must be >= 0"))
+        for key, q in self.district_quotas.items():
+            checks.append((f"district_quotas.{key}", q, int(q) == q and q >= 0,
+                           "must be a whole number >= 0"))
+        for name, value, ok, msg in checks:
+            if not ok:
+                raise ValueError(f"season config: {name} = {value!r} {msg}")
+
+    def calendar(self) -> SeasonCalendar:
+        """The season's :class:`~planner.calendar.SeasonCalendar`."""
+        return SeasonCalendar(
+            start=self.start,
+            end=self.end,
+            operating_weekdays=frozenset(self.operating_weekdays),
+            blackouts=dict(self.blackout_dates),
+            public_holidays=self.public_holidays,
+        )
+
+
+@dataclass(frozen=True)
+class RuleDiagnosis:
+    """Why a season is infeasible: one rule and what relaxing it gives.
+
+    Attributes
+    ----------
+    rule
+        Rule identifier, e.g. ``"district_quota[Plön]"``.
+    message
+        Human-readable explanation.
+    relaxation
+        What was relaxed to test it.
+    relaxed_feasible
+        Whether the season becomes feasible with this rule relaxed (``None``: not tried).
+    relaxed_value, relaxed_stops
+        Objective value and number of stops of the relaxed plan.
+    """
+
+    rule: str
+    message: str
+    relaxation: str = ""
+    relaxed_feasible: bool | None = None
+    relaxed_value: float | None = None
+    relaxed_stops: int | None = None
+
+
+@dataclass
+class SeasonPlan:
+    """A planned season (or a diagnosed infeasible one).
+
+    Attributes
+    ----------
+    status
+        ``"optimal"``, ``"feasible"`` or ``"infeasible"``.
+    schedule
+        One row per stop: stop, unit, site_id, name, municipality, district, area_class,
+        start, end, open_days, tow_minutes, tow_km (from the previous stop or home),
+        score, population_new, locked, x, y.
+    totals
+        Season totals: stops, stops_per_district, rural_share, population_covered,
+        km_towed, tow_minutes (including the way home), value, bound, gap, seconds.
+    unplanned
+        One row per candidate not in the plan: site_id, name, district, reason.
+    diagnosis
+        Filled when infeasible.
+    config
+        The configuration used.
+    sites
+        The sites table used (for exports).
+    """
+
+    status: str
+    schedule: pd.DataFrame
+    totals: dict[str, Any]
+    unplanned: pd.DataFrame
+    diagnosis: list[RuleDiagnosis]
+    config: SeasonConfig
+    sites: pd.DataFrame
+    log: list[str] = field(default_factory=list)
+
+    @property
+    def feasible(self) -> bool:
+        """Whether the plan satisfies all rules."""
+        return self.status in ("optimal", "feasible")
+
+    def explain(self) -> str:
+        """Short text: the totals, or the diagnosis when infeasible."""
+        if not self.feasible:
+            lines = ["The season cannot meet all rules."]
+            for d in self.diagnosis:
+                lines.append(f"- {d.rule}: {d.message}")
+            return "\n".join(lines)
+        t = self.totals
+        return (
+            f"{t['stops']} stops, value {t['value']:.1f} (bound {t['bound']:.1f}, gap "
+            f"{100 * t['gap']:.2f} %), rural share {100 * t['rural_share']:.0f} %, "
+            f"{t['km_towed']:.0f} km towed"
+        )
+
+
+@dataclass(frozen=True)
+class PlanComparison:
+    """Two plans side by side.
+
+    Attributes
+    ----------
+    totals
+        One row per total, one column per plan (and a difference column).
+    stops
+        One row per site in either plan: stop number and dates in each plan.
+    """
+
+    totals: pd.DataFrame
+    stops: pd.DataFrame
+
+
+class _Infeasible(Exception):
+    def __init__(self, rule: str, message: str) -> None:
+        super().__init__(message)
+        self.rule = rule
+        self.message = message
+
+
+# ---------------------------------------------------------------------- helpers
+def coverage_from_matrix(
+    site_ids: Sequence[str],
+    cell_ids: Sequence[Hashable],
+    minutes: np.ndarray,
+    *,
+    threshold: float,
+) -> dict[str, list[Hashable]]:
+    """Coverage sets: for each site, the cells within ``threshold`` minutes.
+
+    Parameters
+    ----------
+    site_ids
+        Row labels of ``minutes``.
+    cell_ids
+        Column labels of ``minutes``.
+    minutes
+        ``(n_sites, n_cells)`` travel times.
+    threshold
+        Coverage threshold in minutes.
+
+    Returns
+    -------
+    dict
+        site_id → list of cell ids.
+    """
+    mat = np.asarray(minutes, dtype=float)
+    if mat.shape != (len(site_ids), len(cell_ids)):
+        raise ValueError(
+            f"minutes has shape {mat.shape}, expected ({len(site_ids)}, {len(cell_ids)})"
+        )
+    cells = list(cell_ids)
+    return {
+        s: [cells[j] for j in np.flatnonzero(mat[i] <= threshold)]
+        for i, s in enumerate(site_ids)
+    }
+
+
+def _validate_sites(sites: pd.DataFrame, config: SeasonConfig) -> pd.DataFrame:
+    missing = [c for c in (*REQUIRED_SITE_COLUMNS, config.score_column) if c not in sites.columns]
+    if missing:
+        raise ValueError(f"sites table: missing column(s) {missing}")
+    df = sites.copy()
+    df["site_id"] = df["site_id"].astype(str)
+    dup = df["site_id"][df["site_id"].duplicated()]
+    if len(dup):
+        row = int(np.flatnonzero(df["site_id"].duplicated())[0])
+        raise ValueError(f"sites table: row {row}: site_id {dup.iloc[0]!r} is a duplicate")
+    for i, v in enumerate(df[config.score_column]):
+        try:
+            f = float(v)
+        except (TypeError, ValueError):
+            f = math.nan
+        if not math.isfinite(f):
+            raise ValueError(
+                f"sites table: row {i} (site {df['site_id'].iloc[i]!r}): "
+                f"{config.score_column} = {v!r} is not a number"
+            )
+    for i, v in enumerate(df["area_class"]):
+        if v not in ("urban", "rural"):
+            raise ValueError(
+                f"sites table: row {i} (site {df['site_id'].iloc[i]!r}): area_class = {v!r} "
+                "must be 'urban' or 'rural'"
+            )
+    for col in ("available_from", "available_to"):
+        if col not in df.columns:
+            df[col] = ""
+        for i, v in enumerate(df[col]):
+            if v is None or (isinstance(v, float) and math.isnan(v)) or v == "":
+                continue
+            try:
+                parse_date(v, field_name=col)
+            except ValueError as exc:
+                raise ValueError(
+                    f"sites table: row {i} (site {df['site_id'].iloc[i]!r}): {exc}"
+                ) from None
+    if "stay_days" in df.columns:
+        for i, v in enumerate(df["stay_days"]):
+            if v is None or (isinstance(v, float) and math.isnan(v)):
+                continue
+            if not (float(v) == int(v) and int(v) >= 1):
+                raise ValueError(
+                    f"sites table: row {i} (site {df['site_id'].iloc[i]!r}): stay_days = "
+                    f"{v!r} must be a whole number >= 1"
+                )
+    ids = set(df["site_id"])
+    for name, vals in (("must_include", config.must_include), ("exclude", config.exclude),
+                       ("bookings", [b.site_id for b in config.bookings]),
+                       ("home_site_id", [config.home_site_id])):
+        for v in vals:
+            if v not in ids:
+                raise ValueError(f"season config: {name}: site {v!r} is not in the sites table")
+    both = set(config.must_include) & set(config.exclude)
+    if both:
+        raise ValueError(
+            f"season config: sites {sorted(both)} are both in must_include and exclude"
+        )
+    return df.reset_index(drop=True)
+
+
+def _opt_date(v: object) -> dt.date | None:
+    if v is None or (isinstance(v, float) and math.isnan(v)) or v == "":
+        return None
+    return parse_date(v)
+
+
+@dataclass
+class _Problem:
+    """Pre-computed data of one planning call."""
+
+    config: SeasonConfig
+    sites: pd.DataFrame
+    minutes: np.ndarray
+    km: np.ndarray
+    cal: SeasonCalendar
+    home: int
+    ops: list[dt.date]
+    op_cal: list[int]  # calendar index of each operating day
+    stay: list[int]  # per site, open days
+    starts: list[list[int]]  # per site, feasible first operating-day indices
+    booking_of: dict[int, Booking]
+    cand: list[int]  # candidate site indices (not home unless booked)
+    value: np.ndarray  # standalone value of each site (score part only)
+    cover: dict[int, list[int]]  # site -> cell indices
+    cell_pop: np.ndarray
+    quota_of: dict[str, int]  # district label -> quota
+    district_key: list[str]  # per site, key matched in quotas ("" if none)
+    tow_lb: np.ndarray  # per site, cheapest allowed incoming arc (minutes)
+
+
+def _district_keys(
+    sites: pd.DataFrame, quotas: Mapping[str, int]
+) -> tuple[list[str], dict[str, int]]:
+    names = sites["district"].astype(str).tolist()
+    ags = (sites["district_ags"].astype(str).tolist() if "district_ags" in sites
+           else [""] * len(names))
+    keys = []
+    for n, a in zip(names, ags, strict=True):
+        keys.append(n if n in quotas else (a if a in quotas else ""))
+    known = set(names) | set(ags)
+    for k in quotas:
+        if k not in known:
+            raise ValueError(
+                f"season config: district_quotas: {k!r} is neither a district name nor a "
+                f"district_ags of the sites table (known: {sorted(set(names))})"
+            )
+    return keys, dict(quotas)
+
+
+def _prepare(
+    sites: pd.DataFrame,
+    minutes: np.ndarray,
+    km: np.ndarray | None,
+    config: SeasonConfig,
+    coverage: Mapping[str, Collection[Hashable]] | None,
+    cell_population: Mapping[Hashable, float] | None,
+) -> _Problem:
+    df = _validate_sites(sites, config)
+    n = len(df)
+    mins = np.asarray(minutes, dtype=float)
+    if mins.shape != (n, n):
+        raise ValueError(f"travel-time matrix has shape {mins.shape}, expected ({n}, {n}) "
+                         "(sites × sites, in the order of the sites table)")
+    if not np.all(np.isfinite(mins)) or (mins < 0).any():
+        i, j = np.argwhere(~np.isfinite(mins) | (mins < 0))[0]
+        raise ValueError(f"travel-time matrix: minutes[{i}, {j}] = {mins[i, j]!r} is not a "
+                         "finite number >= 0")
+    kmm = np.asarray(km, dtype=float) if km is not None else np.full((n, n), np.nan)
+    if kmm.shape != (n, n):
+        raise ValueError(f"distance matrix has shape {kmm.shape}, expected ({n}, {n})")
+    cal = config.calendar()
+    ops = cal.operating_days
+    op_cal = [cal.index(d) for d in ops]
+    seg = cal.segments
+    ids = df["site_id"].tolist()
+    idx_of = {s: i for i, s in enumerate(ids)}
+    home = idx_of[config.home_site_id]
+    booking_of: dict[int, Booking] = {}
+    for b in config.bookings:
+        i = idx_of[b.site_id]
+        if i in booking_of:
+            raise ValueError(f"season config: bookings: site {b.site_id!r} is booked twice")
+        booking_of[i] = b
+    stay = []
+    for i in range(n):
+        v = df["stay_days"].iloc[i] if "stay_days" in df.columns else None
+        s = config.stay_days if v is None or (isinstance(v, float) and math.isnan(v)) else int(v)
+        stay.append(s)
+    starts: list[list[int]] = []
+    for i in range(n):
+        lo = _opt_date(df["available_from"].iloc[i])
+        hi = _opt_date(df["available_to"].iloc[i])
+        L = stay[i]
+        feas = []
+        for k in range(len(ops) - L + 1):
+            if seg[k] != seg[k + L - 1]:
+                continue
+            if lo is not None and ops[k] < lo:
+                continue
+            if hi is not None and ops[k + L - 1] > hi:
+                continue
+            feas.append(k)
+        starts.append(feas)
+    # bookings override stay and start
+    for i, b in booking_of.items():
+        where = f"season config: bookings: site {b.site_id!r}"
+        if b.start not in ops:
+            reason = cal.closed_reason(b.start)
+            raise _Infeasible(f"booking[{b.site_id}]",
+                              f"{where} starts on {b.start}, which is not an operating day "
+                              f"({reason})")
+        k = ops.index(b.start)
+        if b.end is not None:
+            if b.end < b.start:
+                raise ValueError(f"{where}: end {b.end} is before start {b.start}")
+            last = [j for j, d in enumerate(ops) if d <= b.end][-1]
+            stay[i] = last - k + 1
+        L = stay[i]
+        if k + L - 1 >= len(ops) or seg[k] != seg[k + L - 1]:
+            raise _Infeasible(f"booking[{b.site_id}]",
+                              f"{where} from {b.start} for {L} open days runs past the season "
+                              "end or over a blackout date")
+        starts[i] = [k]
+    cand = [i for i in range(n) if (i != home or i in booking_of)
+            and ids[i] not in config.exclude]
+    score = df[config.score_column].astype(float).to_numpy()
+    value = config.weight_score * score
+    # coverage
+    cover: dict[int, list[int]] = {}
+    cell_pop = np.zeros(0)
+    if coverage is not None and config.weight_coverage != 0:
+        if cell_population is None:
+            raise ValueError("coverage given without cell_population")
+        cells = list(cell_population.keys())
+        cidx = {c: k for k, c in enumerate(cells)}
+        cell_pop = np.array([float(cell_population[c]) for c in cells])
+        for sid, cells_of in coverage.items():
+            if sid not in idx_of:
+                raise ValueError(f"coverage: site {sid!r} is not in the sites table")
+            bad = [c for c in cells_of if c not in cidx]
+            if bad:
+                raise ValueError(f"coverage: site {sid!r}: cell {bad[0]!r} has no population")
+            cover[idx_of[sid]] = [cidx[c] for c in cells_of]
+    keys, quotas = _district_keys(df, config.district_quotas)
+    allowed = _allowed_arcs(mins, config.max_tow_minutes)
+    tow_lb = np.zeros(n)
+    for i in range(n):
+        inc = [mins[j, i] for j in [*cand, home] if j != i and allowed[j, i]]
+        tow_lb[i] = min(inc) if inc else math.inf
+    return _Problem(config, df, mins, kmm, cal, home, ops, op_cal, stay, starts, booking_of,
+                    cand, value, cover, cell_pop, quotas, keys, tow_lb)
+
+
+def _allowed_arcs(mins: np.ndarray, max_tow: float | None) -> np.ndarray:
+    if max_tow is None:
+        return np.ones(mins.shape, dtype=bool)
+    return mins <= max_tow + 1e-9
+
+
+# ---------------------------------------------------------------------- master
+class _Master:
+    """CP-SAT selection model with rule literals (for cores) and no-good cuts."""
+
+    SCALE = 1000.0
+
+    def __init__(self, p: _Problem, *, relaxed: Collection[str] = ()) -> None:
+        self.p = p
+        cfg = p.config
+        self.m = cp_model.CpModel()
+        m = self.m
+        self.rule_lits: dict[str, cp_model.IntVar] = {}
+        self.x: dict[int, cp_model.IntVar] = {}
+        ids = p.sites["site_id"].tolist()
+        usable = [i for i in p.cand if p.starts[i] and math.isfinite(p.tow_lb[i])]
+        for i in usable:
+            self.x[i] = m.new_bool_var(f"x_{ids[i]}")
+
+        def rule(name: str) -> cp_model.IntVar:
+            lit = m.new_bool_var(name)
+            self.rule_lits[name] = lit
+            return lit
+
+        # must include, bookings
+        for s in cfg.must_include:
+            i = ids.index(s)
+            lit = rule(f"must_include[{s}]")
+            if i in self.x:
+                m.add(self.x[i] == 1).only_enforce_if(lit)
+            else:
+                m.add_bool_or([lit.negated()])
+        for i, b in p.booking_of.items():
+            lit = rule(f"booking[{b.site_id}]")
+            if i in self.x:
+                m.add(self.x[i] == 1).only_enforce_if(lit)
+            else:
+                m.add_bool_or([lit.negated()])
+        # quotas
+        by_key: dict[str, list[int]] = defaultdict(list)
+        for i in self.x:
+            if p.district_key[i]:
+                by_key[p.district_key[i]].append(i)
+        for k, q in p.quota_of.items():
+            lit = rule(f"district_quota[{k}]")
+            m.add(sum(self.x[i] for i in by_key.get(k, [])) == int(q)).only_enforce_if(lit)
+        total = sum(self.x.values())
+        n_total = cfg.stops_total
+        if n_total is None and p.quota_of:
+            all_quoted = all(p.district_key[i] for i in self.x)
+            if all_quoted:
+                n_total = None  # quotas fix the total already
+            else:
+                # districts without a quota get no stops unless stops_total says so
+                lit = rule("district_quota[other districts]")
+                m.add(sum(self.x[i] for i in self.x if not p.district_key[i]) == 0
+                      ).only_enforce_if(lit)
+        if n_total is not None:
+            lit = rule("stops_total")
+            m.add(total == int(n_total)).only_enforce_if(lit)
+        # capacity: the stays fit into the operating days of all units
+        lit = rule("season_length")
+        m.add(sum(p.stay[i] * self.x[i] for i in self.x) <= cfg.units * len(p.ops)
+              ).only_enforce_if(lit)
+        # municipality: stays plus gaps fit into the season
+        if cfg.municipality_gap_days > 0:
+            by_mun: dict[str, list[int]] = defaultdict(list)
+            for i in self.x:
+                by_mun[str(p.sites["municipality"].iloc[i])].append(i)
+            lit = rule("municipality_gap")
+            season_days = len(p.cal.days)
+            for _mun, members in by_mun.items():
+                if len(members) < 2:
+                    continue
+                span_min = min(p.stay[i] for i in members)
+                per = span_min + cfg.municipality_gap_days
+                cap = max(1, (season_days + cfg.municipality_gap_days) // per)
+                if cap < len(members):
+                    m.add(sum(self.x[i] for i in members) <= cap).only_enforce_if(lit)
+        # rural share
+        if cfg.min_rural_share > 0:
+            lit = rule("min_rural_share")
+            share = round(cfg.min_rural_share * 1000)
+            rural = [i for i in self.x if p.sites["area_class"].iloc[i] == "rural"]
+            m.add(1000 * sum(self.x[i] for i in rural) >= share * total).only_enforce_if(lit)
+        self.relaxed = set(relaxed)
+        # objective
+        terms = []
+        consts = 0.0
+        sc = self.SCALE
+        for i, v in self.x.items():
+            coef = p.value[i] - cfg.weight_tow * p.tow_lb[i]
+            terms.append(round(coef * sc) * v)
+        consts -= cfg.weight_tow * p.tow_lb[p.home] * sc
+        self.z: dict[int, cp_model.IntVar] = {}
+        if p.cover:
+            covering: dict[int, list[int]] = defaultdict(list)
+            for i, cells in p.cover.items():
+                if i in self.x:
+                    for c in cells:
+                        covering[c].append(i)
+            for c, sites_c in covering.items():
+                pop = p.cell_pop[c]
+                if pop <= 0:
+                    continue
+                z = m.new_bool_var(f"z{c}")
+                m.add(z <= sum(self.x[i] for i in sites_c))
+                self.z[c] = z
+                terms.append(round(cfg.weight_coverage * pop * sc) * z)
+        self.const = consts
+        m.maximize(sum(terms))
+        self.cuts = 0
+
+    def add_cut(self, sites: Collection[int]) -> None:
+        self.m.add(sum(self.x[i] for i in sites) <= len(sites) - 1)
+        self.cuts += 1
+
+    def solve(self, seconds: float, hint: Collection[int] | None = None
+              ) -> tuple[str, list[int], float, float, list[str]]:
+        m = self.m
+        m.clear_assumptions()
+        active = [lit for name, lit in self.rule_lits.items() if name not in self.relaxed]
+        m.add_assumptions(active)
+        if hint is not None:
+            m.clear_hints()
+            for i, v in self.x.items():
+                m.add_hint(v, i in hint)
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.1, seconds)
+        solver.parameters.num_workers = 2
+        # The coverage model is a covering MIP: a full LP relaxation gives tight bounds.
+        solver.parameters.linearization_level = 2
+        st = solver.solve(m)
+        if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            chosen = [i for i, v in self.x.items() if solver.value(v)]
+            obj = (solver.objective_value + self.const) / self.SCALE
+            bound = (solver.best_objective_bound + self.const) / self.SCALE
+            return ("optimal" if st == cp_model.OPTIMAL else "feasible"), chosen, obj, bound, []
+        if st == cp_model.INFEASIBLE:
+            core_idx = solver.sufficient_assumptions_for_infeasibility()
+            names = {lit.index: name for name, lit in self.rule_lits.items()}
+            core = [names[k] for k in core_idx if k in names]
+            return "infeasible", [], math.nan, math.nan, core
+        return "unknown", [], math.nan, math.nan, []
+
+
+# ---------------------------------------------------------------------- schedule
+@dataclass
+class _Schedule:
+    order: list[list[int]]  # per unit, site indices
+    start_op: dict[int, int]
+    tow: float
+
+
+def _schedule(p: _Problem, chosen: Sequence[int], seconds: float, *,
+              relaxed: Collection[str] = ()) -> tuple[_Schedule | None, list[int], str]:
+    """Order and dates for the chosen sites; returns (schedule, conflict sites, status)."""
+    cfg = p.config
+    home = p.home
+    mins = p.minutes
+    if not chosen:
+        return _Schedule([], {}, 0.0), [], "optimal"
+    allowed = _allowed_arcs(mins, None if "max_tow" in relaxed else cfg.max_tow_minutes)
+    gap_days = 0 if "municipality_gap" in relaxed else cfg.municipality_gap_days
+    m = cp_model.CpModel()
+    ncal = len(p.cal.days)
+    nodes = list(chosen)
+    present: dict[int, cp_model.IntVar] = {i: m.new_bool_var(f"p{i}") for i in nodes}
+    a: dict[int, cp_model.IntVar] = {}
+    cs: dict[int, cp_model.IntVar] = {}
+    ce: dict[int, cp_model.IntVar] = {}
+    for i in nodes:
+        dom = p.starts[i]
+        if not dom:
+            return None, [i], "infeasible"
+        a[i] = m.new_int_var_from_domain(cp_model.Domain.from_values(dom), f"a{i}")
+        L = p.stay[i]
+        cal_start = p.op_cal
+        cal_end = [p.op_cal[k + L - 1] if k + L - 1 < len(p.ops) else ncal for k in
+                   range(len(p.ops))]
+        cs[i] = m.new_int_var(0, ncal, f"cs{i}")
+        ce[i] = m.new_int_var(0, ncal, f"ce{i}")
+        m.add_element(a[i], cal_start, cs[i])
+        m.add_element(a[i], cal_end, ce[i])
+    arcs: list[tuple[int, int, Any]] = []
+    lit: dict[tuple[int, int], cp_model.IntVar] = {}
+    node_id = {i: k + 1 for k, i in enumerate(nodes)}  # 0 = home
+    rel = cfg.relocation_days
+    for i in nodes:
+        # from home / to home
+        if allowed[home, i]:
+            v = m.new_bool_var("")
+            lit[home, i] = v
+            arcs.append((0, node_id[i], v))
+        if allowed[i, home]:
+            v = m.new_bool_var("")
+            lit[i, home] = v
+            arcs.append((node_id[i], 0, v))
+        for j in nodes:
+            if i == j or not allowed[i, j]:
+                continue
+            v = m.new_bool_var("")
+            lit[i, j] = v
+            arcs.append((node_id[i], node_id[j], v))
+            m.add(cs[j] >= ce[i] + 1 + rel).only_enforce_if(v)
+        arcs.append((node_id[i], node_id[i], present[i].negated()))
+    if cfg.units == 1:
+        m.add_circuit(arcs)
+    else:
+        m.add_multiple_circuit(arcs)
+        m.add(sum(v for (f, _t), v in lit.items() if f == home) <= cfg.units)
+    # municipality gap
+    if gap_days > 0:
+        mun = p.sites["municipality"].astype(str).tolist()
+        for x, i in enumerate(nodes):
+            for j in nodes[x + 1:]:
+                if mun[i] != mun[j]:
+                    continue
+                b = m.new_bool_var("")
+                m.add(cs[j] >= ce[i] + gap_days).only_enforce_if(b)
+                m.add(cs[i] >= ce[j] + gap_days).only_enforce_if(b.negated())
+    # Towing first; among equally short tours, the earliest dates (ties broken stably).
+    tie = len(nodes) * (ncal + 1) + 1
+    m.minimize(sum(round(10 * mins[f, t]) * tie * v for (f, t), v in lit.items())
+               + sum(cs.values()))
+    m.add_assumptions(list(present.values()))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.1, seconds)
+    solver.parameters.num_workers = 1
+    st = solver.solve(m)
+    if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        succ = {f: t for (f, t), v in lit.items() if solver.value(v)}
+        order: list[list[int]] = []
+        for (f, t), v in lit.items():
+            if f == home and solver.value(v):
+                r = [t]
+                while succ[r[-1]] != home:
+                    r.append(succ[r[-1]])
+                order.append(r)
+        order.sort(key=lambda r: solver.value(cs[r[0]]))
+        starts = {i: int(solver.value(a[i])) for i in nodes}
+        tow = sum(mins[f, t] for (f, t), v in lit.items() if solver.value(v))
+        return (_Schedule(order, starts, float(tow)), [],
+                "optimal" if st == cp_model.OPTIMAL else "feasible")
+    if st == cp_model.INFEASIBLE:
+        core = solver.sufficient_assumptions_for_infeasibility()
+        idx = {v.index: i for i, v in present.items()}
+        conflict = [idx[k] for k in core if k in idx] or list(nodes)
+        return None, conflict, "infeasible"
+    return None, list(nodes), "unknown"
+
+
+# ---------------------------------------------------------------------- public API
+def plan_season(
+    sites: pd.DataFrame,
+    minutes: np.ndarray,
+    *,
+    config: SeasonConfig,
+    km: np.ndarray | None = None,
+    coverage: Mapping[str, Collection[Hashable]] | None = None,
+    cell_population: Mapping[Hashable, float] | None = None,
+    diagnose: bool = True,
+) -> SeasonPlan:
+    """Plan a season.
+
+    Parameters
+    ----------
+    sites
+        Candidate sites (``sites`` schema of docs/CONTRACTS.md plus the score column;
+        optional ``stay_days``; a geometry or ``x``/``y`` columns are carried into the
+        schedule for exports).  Must include the home base row.
+    minutes
+        ``(n, n)`` towing times between the sites, in the order of ``sites``.
+    config
+        Rules and weights.
+    km
+        ``(n, n)`` towing distances (optional; reported only).
+    coverage
+        site_id → ids of the demand cells it reaches (for population newly covered).
+    cell_population
+        cell id → population.
+    diagnose
+        When infeasible, try each rule relaxed to say which one blocks the season.
+
+    Returns
+    -------
+    SeasonPlan
+        ``status == "infeasible"`` with a non-empty ``diagnosis`` when the rules cannot all
+        be met.
+    """
+    t0 = time.perf_counter()
+    deadline = t0 + config.time_limit
+    try:
+        p = _prepare(sites, minutes, km, config, coverage, cell_population)
+    except _Infeasible as exc:
+        df = sites.copy()
+        return _infeasible_plan(config, df, [RuleDiagnosis(exc.rule, exc.message)], t0)
+    res = _solve(p, deadline=deadline)
+    if isinstance(res, SeasonPlan):
+        res.totals["seconds"] = time.perf_counter() - t0
+        return res
+    core, log = res
+    diags: list[RuleDiagnosis] = []
+    if diagnose:
+        diags = _diagnose(sites, minutes, km, config, coverage, cell_population, core,
+                          deadline=t0 + 2 * config.time_limit)
+    if not diags:
+        diags = [RuleDiagnosis(r, f"rule {r} is part of a conflict") for r in core] or [
+            RuleDiagnosis("unknown", "no plan found within the time limit")]
+    plan = _infeasible_plan(config, p.sites, diags, t0)
+    plan.log.extend(log)
+    return plan
+
+
+def _infeasible_plan(config: SeasonConfig, sites: pd.DataFrame, diags: list[RuleDiagnosis],
+                     t0: float) -> SeasonPlan:
+    return SeasonPlan(
+        status="infeasible",
+        schedule=pd.DataFrame(columns=_SCHEDULE_COLUMNS),
+        totals={"stops": 0, "seconds": time.perf_counter() - t0},
+        unplanned=pd.DataFrame(columns=["site_id", "name", "district", "reason"]),
+        diagnosis=diags,
+        config=config,
+        sites=sites,
+    )
+
+
+_SCHEDULE_COLUMNS = [
+    "stop", "unit", "site_id", "name", "municipality", "district", "area_class", "start", "end",
+    "open_days", "tow_minutes", "tow_km", "score", "population_new", "locked", "x", "y",
+]
+
+
+def _solve(p: _Problem, *, deadline: float, relaxed: Collection[str] = ()
+           ) -> SeasonPlan | tuple[list[str], list[str]]:
+    master = _Master(p, relaxed=relaxed)
+    log: list[str] = []
+    hint: list[int] | None = None
+    while True:
+        remaining = deadline - time.perf_counter()
+        if remaining <= 0.2:
+            return ["time_limit"], log
+        st, chosen, obj, bound, core = master.solve(remaining * 0.6, hint)
+        log.append(f"master: {st}, {len(chosen)} sites, objective {obj:.2f}, bound {bound:.2f}, "
+                   f"cuts {master.cuts}")
+        if st == "infeasible":
+            return (core or ["unknown"]), log
+        if st == "unknown":
+            return ["time_limit"], log
+        remaining = deadline - time.perf_counter()
+        sched, conflict, sst = _schedule(p, chosen, max(0.2, remaining * 0.8), relaxed=relaxed)
+        log.append(f"schedule: {sst}" + (f", conflict {len(conflict)} sites" if conflict else ""))
+        if sched is not None:
+            return _build_plan(p, chosen, sched, bound, master_status=st,
+                               sched_status=sst, log=log)
+        if sst == "unknown":
+            return ["time_limit"], log
+        master.add_cut(conflict)
+        hint = None
+
+
+def _population_new(p: _Problem, order: list[int]) -> dict[int, float]:
+    seen: set[int] = set()
+    out: dict[int, float] = {}
+    for i in order:
+        cells = [c for c in p.cover.get(i, []) if c not in seen]
+        out[i] = float(sum(p.cell_pop[c] for c in cells))
+        seen.update(cells)
+    return out
+
+
+def _xy(sites: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    n = len(sites)
+    if "x" in sites.columns and "y" in sites.columns:
+        return sites["x"].to_numpy(dtype=float), sites["y"].to_numpy(dtype=float)
+    geom = sites.get("geometry")
+    if geom is not None:
+        try:
+            return (np.array([g.x for g in geom], dtype=float),
+                    np.array([g.y for g in geom], dtype=float))
+        except AttributeError:
+            pass
+    return np.full(n, np.nan), np.full(n, np.nan)
+
+
+def _build_plan(p: _Problem, chosen: list[int], sched: _Schedule, bound: float, *,
+                master_status: str, sched_status: str, log: list[str]) -> SeasonPlan:
+    cfg = p.config
+    df = p.sites
+    xs, ys = _xy(df)
+    rows = []
+    # chronological stops, population credited in date order
+    flat = sorted(((sched.start_op[i], u, i) for u, r in enumerate(sched.order) for i in r))
+    pop_new = _population_new(p, [i for _, _, i in flat])
+    prev = {u: p.home for u in range(len(sched.order))}
+    tow_total = 0.0
+    km_total = 0.0
+    for k, (a, u, i) in enumerate(flat, start=1):
+        L = p.stay[i]
+        f = prev[u]
+        rows.append({
+            "stop": k, "unit": u + 1, "site_id": df["site_id"].iloc[i], "name": df["name"].iloc[i],
+            "municipality": df["municipality"].iloc[i], "district": df["district"].iloc[i],
+            "area_class": df["area_class"].iloc[i], "start": p.ops[a], "end": p.ops[a + L - 1],
+            "open_days": L, "tow_minutes": float(p.minutes[f, i]), "tow_km": float(p.km[f, i]),
+            "score": float(df[cfg.score_column].iloc[i]), "population_new": pop_new.get(i, 0.0),
+            "locked": bool(i in p.booking_of and p.booking_of[i].locked),
+            "x": float(xs[i]), "y": float(ys[i]),
+        })
+        tow_total += float(p.minutes[f, i])
+        km_total += float(p.km[f, i])
+        prev[u] = i
+    for _u, last in prev.items():
+        if last != p.home:
+            tow_total += float(p.minutes[last, p.home])
+            km_total += float(p.km[last, p.home])
+    schedule = pd.DataFrame(rows, columns=_SCHEDULE_COLUMNS)
+    covered = float(sum(pop_new.values()))
+    value = (float(sum(p.value[i] for i in chosen)) + cfg.weight_coverage * covered
+             - cfg.weight_tow * tow_total)
+    n = len(schedule)
+    rural = int((schedule["area_class"] == "rural").sum())
+    gap = max(0.0, (bound - value) / abs(bound)) if bound and math.isfinite(bound) else 0.0
+    optimal = master_status == "optimal" and sched_status == "optimal" and gap < 1e-9
+    totals: dict[str, Any] = {
+        "stops": n,
+        "stops_per_district": schedule.groupby("district").size().to_dict() if n else {},
+        "rural_share": rural / n if n else 0.0,
+        "population_covered": covered,
+        "km_towed": km_total,
+        "tow_minutes": tow_total,
+        "score_sum": float(schedule["score"].sum()) if n else 0.0,
+        "value": value,
+        "bound": bound,
+        "gap": gap,
+        "first_day": schedule["start"].min() if n else None,
+        "last_day": schedule["end"].max() if n else None,
+        "units": cfg.units,
+    }
+    plan = SeasonPlan(
+        status="optimal" if optimal else "feasible",
+        schedule=schedule,
+        totals=totals,
+        unplanned=_unplanned(p, chosen, sched),
+        diagnosis=[],
+        config=cfg,
+        sites=df,
+        log=log,
+    )
+    return plan
+
+
+def _unplanned(p: _Problem, chosen: list[int], sched: _Schedule) -> pd.DataFrame:
+    cfg = p.config
+    df = p.sites
+    ids = df["site_id"].tolist()
+    allowed = _allowed_arcs(p.minutes, cfg.max_tow_minutes)
+    chosen_set = set(chosen)
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for i in chosen:
+        by_key[p.district_key[i] or str(df["district"].iloc[i])].append(i)
+    cover_sets = {i: set(c) for i, c in p.cover.items()}
+    rows = []
+    for i in range(len(df)):
+        if i in chosen_set or i == p.home:
+            continue
+        key = p.district_key[i] or str(df["district"].iloc[i])
+        reason: str
+        if ids[i] in cfg.exclude:
+            reason = "excluded by the planners"
+        elif not p.starts[i]:
+            lo, hi = df["available_from"].iloc[i], df["available_to"].iloc[i]
+            reason = (f"availability: no {p.stay[i]}-day stay fits its window "
+                      f"{lo or 'season start'} – {hi or 'season end'} on operating days")
+        elif not math.isfinite(p.tow_lb[i]) or not (
+                allowed[p.home, i] or any(allowed[j, i] for j in chosen)):
+            reason = (f"too far to tow: more than {cfg.max_tow_minutes:g} min from home "
+                      "and from every planned stop")
+        elif p.quota_of and not p.district_key[i] and cfg.stops_total is None:
+            reason = f"district {df['district'].iloc[i]} has no quota in this season"
+        else:
+            best_overlap = (0.0, -1)
+            mine = cover_sets.get(i, set())
+            pop_mine = float(sum(p.cell_pop[c] for c in mine)) if mine else 0.0
+            if pop_mine > 0:
+                for j in chosen:
+                    shared = mine & cover_sets.get(j, set())
+                    if shared:
+                        sp = float(sum(p.cell_pop[c] for c in shared))
+                        if sp > best_overlap[0]:
+                            best_overlap = (sp, j)
+            if best_overlap[1] >= 0 and best_overlap[0] >= 0.5 * pop_mine:
+                j = best_overlap[1]
+                reason = (f"covered by a chosen stop: {df['name'].iloc[j]} ({ids[j]}) already "
+                          f"reaches {best_overlap[0]:,.0f} of its {pop_mine:,.0f} people")
+            elif key in p.quota_of and len(by_key.get(key, [])) >= p.quota_of[key]:
+                worst = min((p.value[j] for j in by_key[key]), default=math.inf)
+                if p.value[i] <= worst:
+                    reason = (f"quota full: district {key} has its {p.quota_of[key]} stops, "
+                              "all with a higher score")
+                else:
+                    reason = (f"quota full: district {key} has its {p.quota_of[key]} stops; "
+                              "this site scores higher but fits the dates, towing or "
+                              "coverage of the season less well")
+            else:
+                reason = "low score: the chosen stops add more value to the season"
+        rows.append({"site_id": ids[i], "name": df["name"].iloc[i],
+                     "district": df["district"].iloc[i], "reason": reason})
+    return pd.DataFrame(rows, columns=["site_id", "name", "district", "reason"])
+
+
+# ---------------------------------------------------------------------- diagnosis
+def _relaxations(
+    config: SeasonConfig, core: Sequence[str]
+) -> list[tuple[str, str, SeasonConfig, set[str]]]:
+    """(rule, description, relaxed config, relaxed rule names) for each rule family."""
+    out: list[tuple[str, str, SeasonConfig, set[str]]] = []
+    rep = dataclasses.replace
+    for k, q in config.district_quotas.items():
+        for lower in range(int(q) - 1, max(-1, int(q) - 4), -1):
+            quotas = {**config.district_quotas, k: lower}
+            out.append((f"district_quota[{k}]", f"quota for {k} lowered from {q} to {lower}",
+                        rep(config, district_quotas=quotas), set()))
+    if config.stops_total is not None:
+        out.append(("stops_total", f"total of {config.stops_total} stops dropped",
+                    rep(config, stops_total=None), set()))
+    if config.min_rural_share > 0:
+        out.append(("min_rural_share", f"minimum rural share {config.min_rural_share:.0%} dropped",
+                    rep(config, min_rural_share=0.0), set()))
+    if config.municipality_gap_days > 0:
+        out.append(("municipality_gap", f"gap of {config.municipality_gap_days} days dropped",
+                    rep(config, municipality_gap_days=0), set()))
+    if config.max_tow_minutes is not None:
+        out.append(("max_tow", f"towing limit of {config.max_tow_minutes:g} min dropped",
+                    rep(config, max_tow_minutes=None), set()))
+    for b in config.bookings:
+        out.append((f"booking[{b.site_id}]", f"booking of {b.site_id} on {b.start} dropped",
+                    rep(config, bookings=tuple(x for x in config.bookings if x != b)), set()))
+    for s in config.must_include:
+        out.append((f"must_include[{s}]", f"{s} no longer required",
+                    rep(config, must_include=tuple(x for x in config.must_include if x != s)),
+                    set()))
+    if config.blackout_dates:
+        out.append(("blackout_dates", "planner blackout dates ignored",
+                    rep(config, blackout_dates={}), set()))
+    if config.relocation_days > 0:
+        out.append(("relocation_days", "relocation on the same day as the next opening",
+                    rep(config, relocation_days=0), set()))
+    longer = config.end + dt.timedelta(weeks=4)
+    out.append(("season_length", f"season extended by 4 weeks to {longer}",
+                rep(config, end=longer), set()))
+    # rules named in the core first
+    core_set = set(core)
+    out.sort(key=lambda r: (r[0] not in core_set and r[0].split("[")[0] not in
+                            {c.split("[")[0] for c in core_set}))
+    return out
+
+
+def _diagnose(sites: pd.DataFrame, minutes: np.ndarray, km: np.ndarray | None,
+              config: SeasonConfig, coverage: Mapping[str, Collection[Hashable]] | None,
+              cell_population: Mapping[Hashable, float] | None, core: Sequence[str], *,
+              deadline: float) -> list[RuleDiagnosis]:
+    cands = _relaxations(config, core)
+    results: list[RuleDiagnosis] = []
+    done: set[str] = set()
+    for k, (rule, desc, cfg2, relaxed) in enumerate(cands):
+        if rule in done:
+            continue
+        remaining = deadline - time.perf_counter()
+        if remaining <= 0.3:
+            break
+        per = max(0.3, remaining / (len(cands) - k))
+        try:
+            p2 = _prepare(sites, minutes, km, dataclasses.replace(cfg2, time_limit=per),
+                          coverage, cell_population)
+            res = _solve(p2, deadline=time.perf_counter() + per, relaxed=relaxed)
+        except _Infeasible:
+            continue
+        if isinstance(res, SeasonPlan):
+            t = res.totals
+            done.add(rule)
+            detail = _relaxed_detail(rule, config, res)
+            results.append(RuleDiagnosis(
+                rule=rule,
+                message=(f"the season cannot meet this rule together with the others; "
+                         f"with the {desc}, a plan exists: {t['stops']} stops, value "
+                         f"{t['value']:.1f}{detail}"),
+                relaxation=desc, relaxed_feasible=True, relaxed_value=float(t["value"]),
+                relaxed_stops=int(t["stops"])))
+    if not results:
+        named = ", ".join(core) if core else "the combination of rules"
+        results.append(RuleDiagnosis(
+            rule=" + ".join(core) if core else "combination",
+            message=(f"no single rule relaxed makes the season feasible; the conflict "
+                     f"involves {named}"), relaxed_feasible=False))
+    return results
+
+
+def _relaxed_detail(rule: str, config: SeasonConfig, plan: SeasonPlan) -> str:
+    t = plan.totals
+    if rule.startswith("district_quota["):
+        k = rule[len("district_quota["):-1]
+        got = plan.schedule["district"].eq(k).sum()
+        return f" ({got} stops in {k})"
+    if rule == "min_rural_share":
+        return f" (rural share {t['rural_share']:.0%})"
+    if rule == "max_tow":
+        return f" (longest tow {plan.schedule['tow_minutes'].max():.0f} min)"
+    return ""
+
+
+# ---------------------------------------------------------------------- locks, compare
+def lock_stops(plan: SeasonPlan, stops: Sequence[int]) -> tuple[Booking, ...]:
+    """Bookings that keep the given stops (by stop number) on their site and dates.
+
+    Parameters
+    ----------
+    plan
+        A feasible plan.
+    stops
+        Stop numbers (column ``stop`` of the schedule).
+
+    Returns
+    -------
+    tuple of Booking
+    """
+    sch = plan.schedule.set_index("stop")
+    out = []
+    for s in stops:
+        if s not in sch.index:
+            raise ValueError(f"lock_stops: stop {s!r} is not in the plan (stops 1..{len(sch)})")
+        r = sch.loc[s]
+        out.append(Booking(site_id=str(r["site_id"]), start=parse_date(r["start"]),
+                           end=parse_date(r["end"]), locked=True))
+    return tuple(out)
+
+
+def replan(
+    plan: SeasonPlan,
+    *,
+    lock: Sequence[int],
+    minutes: np.ndarray,
+    km: np.ndarray | None = None,
+    config: SeasonConfig | None = None,
+    coverage: Mapping[str, Collection[Hashable]] | None = None,
+    cell_population: Mapping[Hashable, float] | None = None,
+) -> SeasonPlan:
+    """Re-optimise a plan with some stops locked (site and dates stay).
+
+    Parameters
+    ----------
+    plan
+        The plan whose stops are locked.
+    lock
+        Stop numbers to keep.
+    minutes, km, coverage, cell_population
+        As for :func:`plan_season`.
+    config
+        Changed rules (default: the plan's); the locked stops are added to its bookings,
+        replacing bookings of the same sites.
+
+    Returns
+    -------
+    SeasonPlan
+    """
+    cfg = config or plan.config
+    locks = lock_stops(plan, lock)
+    locked_ids = {b.site_id for b in locks}
+    bookings = tuple(b for b in cfg.bookings if b.site_id not in locked_ids) + locks
+    cfg = dataclasses.replace(cfg, bookings=bookings,
+                              exclude=tuple(s for s in cfg.exclude if s not in locked_ids))
+    return plan_season(plan.sites, minutes, config=cfg, km=km, coverage=coverage,
+                       cell_population=cell_population)
+
+
+def compare_plans(a: SeasonPlan, b: SeasonPlan, *, labels: tuple[str, str] = ("A", "B")
+                  ) -> PlanComparison:
+    """Compare two plans side by side.
+
+    Parameters
+    ----------
+    a, b
+        Plans.
+    labels
+        Column labels.
+
+    Returns
+    -------
+    PlanComparison
+    """
+    la, lb = labels
+    keys = ["status", "stops", "value", "bound", "gap", "rural_share", "population_covered",
+            "km_towed", "tow_minutes", "score_sum", "first_day", "last_day"]
+    rows = []
+    for k in keys:
+        va = a.status if k == "status" else a.totals.get(k)
+        vb = b.status if k == "status" else b.totals.get(k)
+        diff: object = None
+        if isinstance(va, int | float) and isinstance(vb, int | float) and not isinstance(va, bool):
+            diff = vb - va
+        rows.append({"total": k, la: va, lb: vb, "difference": diff})
+    districts = sorted(set(a.totals.get("stops_per_district", {}))
+                       | set(b.totals.get("stops_per_district", {})))
+    for d in districts:
+        va = a.totals.get("stops_per_district", {}).get(d, 0)
+        vb = b.totals.get("stops_per_district", {}).get(d, 0)
+        rows.append({"total": f"stops in {d}", la: va, lb: vb, "difference": vb - va})
+    totals = pd.DataFrame(rows).set_index("total")
+    sa = a.schedule.set_index("site_id")
+    sb = b.schedule.set_index("site_id")
+    ids = list(dict.fromkeys([*sa.index, *sb.index]))
+    srows = []
+    for s in ids:
+        ra = sa.loc[s] if s in sa.index else None
+        rb = sb.loc[s] if s in sb.index else None
+        name = (ra if ra is not None else rb)["name"]  # type: ignore[index]
+        if ra is not None and rb is not None:
+            same = (ra["start"], ra["end"]) == (rb["start"], rb["end"])
+            change = "same dates" if same else "moved"
+        else:
+            change = f"only in {la}" if ra is not None else f"only in {lb}"
+        srows.append({
+            "site_id": s, "name": name,
+            f"stop {la}": None if ra is None else int(ra["stop"]),
+            f"start {la}": None if ra is None else ra["start"],
+            f"end {la}": None if ra is None else ra["end"],
+            f"stop {lb}": None if rb is None else int(rb["stop"]),
+            f"start {lb}": None if rb is None else rb["start"],
+            f"end {lb}": None if rb is None else rb["end"],
+            "change": change,
+        })
+    return PlanComparison(totals=totals, stops=pd.DataFrame(srows))

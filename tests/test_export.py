@@ -1,0 +1,119 @@
+"""Exports of a season plan: the files open with their standard readers and agree."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from planner.export import export_all, to_csv, to_ics
+from planner.season import SeasonConfig, SeasonPlan, plan_season
+
+D = dt.date
+X0, Y0 = 575_000.0, 6_020_000.0
+
+
+@pytest.fixture(scope="module")
+def plan() -> SeasonPlan:
+    rows = [dict(site_id="home", name="Kiel Rathausplatz", municipality="Kiel", district="Kiel",
+                 area_class="urban", score=0.0, x=X0, y=Y0)]
+    for k in range(6):
+        rows.append(dict(site_id=f"s{k}", name=f"Platz {k}, Dorfstraße", municipality=f"M{k}",
+                         district="Plön" if k % 2 else "Kiel",
+                         area_class="rural" if k % 2 else "urban",
+                         score=float(10 - k), x=X0 + 3_000 * k, y=Y0 - 2_000 * k))
+    sites = pd.DataFrame(rows)
+    xy = sites[["x", "y"]].to_numpy()
+    km = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1)) / 1000
+    cfg = SeasonConfig(start=D(2023, 9, 25), end=D(2023, 11, 24), home_site_id="home",
+                       district_quotas={"Kiel": 2, "Plön": 2}, time_limit=10.0)
+    p = plan_season(sites, km * 1.2, config=cfg, km=km)
+    assert p.feasible
+    return p
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_csv_ics_xlsx_hold_the_same_stops(plan: SeasonPlan, tmp_path: Path) -> None:
+    from icalendar import Calendar
+    from openpyxl import load_workbook
+
+    out = export_all(plan, tmp_path)
+    rows = _csv_rows(out["csv"])
+    assert len(rows) == len(plan.schedule) == 4
+    assert rows[0]["name"] == plan.schedule["name"].iloc[0]  # umlauts survive
+
+    cal = Calendar.from_ical(out["ics"].read_bytes())
+    events = list(cal.walk("VEVENT"))
+    assert len(events) == len(rows)
+    assert cal.get("version") == "2.0" and cal.get("prodid")
+    uids = set()
+    for ev, row in zip(sorted(events, key=lambda e: e.decoded("dtstart")), rows, strict=True):
+        start, end = ev.decoded("dtstart"), ev.decoded("dtend")
+        assert isinstance(start, dt.date) and not isinstance(start, dt.datetime)  # all-day
+        assert start.isoformat() == row["start"]
+        assert end == D.fromisoformat(row["end"]) + dt.timedelta(days=1)  # exclusive end
+        assert row["name"] in str(ev.get("location"))
+        assert row["district"] in str(ev.get("description"))
+        assert ev.get("dtstamp") is not None
+        uids.add(str(ev.get("uid")))
+    assert len(uids) == len(rows)
+
+    wb = load_workbook(out["xlsx"], read_only=True)
+    assert {"schedule", "sites"} <= set(wb.sheetnames)
+    ws = wb["schedule"]
+    values = list(ws.iter_rows(values_only=True))
+    header, body = values[0], values[1:]
+    assert len(body) == len(rows)
+    for xrow, crow in zip(body, rows, strict=True):
+        rec = dict(zip(header, xrow, strict=True))
+        assert rec["site_id"] == crow["site_id"]
+        assert str(rec["start"]) == crow["start"] and str(rec["end"]) == crow["end"]
+    sites_rows = list(wb["sites"].iter_rows(values_only=True))
+    assert len(sites_rows) - 1 == len(plan.sites)
+    hdr = sites_rows[0]
+    in_plan = [dict(zip(hdr, r, strict=True)) for r in sites_rows[1:]]
+    assert sum(1 for r in in_plan if r["in_plan"]) == len(rows)
+    assert all(r["reason_not_planned"] for r in in_plan if not r["in_plan"]
+               and r["site_id"] != "home")
+
+
+def test_geojson_and_geopackage(plan: SeasonPlan, tmp_path: Path) -> None:
+    import pyogrio
+
+    out = export_all(plan, tmp_path)
+    gj = json.loads(out["geojson"].read_text())
+    assert len(gj["features"]) == len(plan.schedule)
+    lon, lat = gj["features"][0]["geometry"]["coordinates"]
+    assert 9.0 < lon < 11.5 and 53.8 < lat < 55.0  # EPSG:4326 around Kiel
+    route = json.loads((tmp_path / "season_route.geojson").read_text())
+    assert route["features"][0]["geometry"]["type"] == "LineString"
+    assert len(route["features"][0]["geometry"]["coordinates"]) == len(plan.schedule) + 2
+    layers = {name for name, _ in pyogrio.list_layers(out["gpkg"])}
+    assert layers == {"stops", "route"}
+    stops = pyogrio.read_dataframe(out["gpkg"], layer="stops")
+    assert list(stops["site_id"]) == list(plan.schedule["site_id"])
+    assert stops.crs.to_epsg() == 25832
+
+
+def test_ics_uid_is_stable(plan: SeasonPlan, tmp_path: Path) -> None:
+    a = to_ics(plan, tmp_path / "a.ics").read_text()
+    b = to_ics(plan, tmp_path / "b.ics").read_text()
+    uid = [line for line in a.splitlines() if line.startswith("UID")]
+    assert uid == [line for line in b.splitlines() if line.startswith("UID")]
+
+
+def test_infeasible_plan_cannot_be_exported(plan: SeasonPlan, tmp_path: Path) -> None:
+    import dataclasses
+
+    bad = dataclasses.replace(plan, status="infeasible")
+    with pytest.raises(ValueError, match="infeasible"):
+        to_csv(bad, tmp_path / "x.csv")
