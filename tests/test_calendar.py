@@ -20,8 +20,9 @@ def test_sh_holidays_2023() -> None:
 
 
 def test_operating_days_skip_weekends_holidays_and_blackouts() -> None:
-    cal = SeasonCalendar(start=D(2023, 10, 1), end=D(2023, 10, 15),
-                         blackouts={D(2023, 10, 10): "maintenance"})
+    cal = SeasonCalendar(
+        start=D(2023, 10, 1), end=D(2023, 10, 15), blackouts={D(2023, 10, 10): "maintenance"}
+    )
     ops = cal.operating_days
     assert D(2023, 10, 1) not in ops  # Sunday
     assert D(2023, 10, 3) not in ops  # holiday
@@ -44,8 +45,12 @@ def test_stay_span_crosses_weekends_but_not_blackouts() -> None:
 
 
 def test_weekend_operation_and_holidays_off() -> None:
-    cal = SeasonCalendar(start=D(2023, 10, 1), end=D(2023, 10, 7),
-                         operating_weekdays=frozenset(range(7)), public_holidays=False)
+    cal = SeasonCalendar(
+        start=D(2023, 10, 1),
+        end=D(2023, 10, 7),
+        operating_weekdays=frozenset(range(7)),
+        public_holidays=False,
+    )
     assert len(cal.operating_days) == 7
 
 

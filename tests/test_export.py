@@ -20,18 +20,41 @@ X0, Y0 = 575_000.0, 6_020_000.0
 
 @pytest.fixture(scope="module")
 def plan() -> SeasonPlan:
-    rows = [dict(site_id="home", name="Kiel Rathausplatz", municipality="Kiel", district="Kiel",
-                 area_class="urban", score=0.0, x=X0, y=Y0)]
+    rows = [
+        dict(
+            site_id="home",
+            name="Kiel Rathausplatz",
+            municipality="Kiel",
+            district="Kiel",
+            area_class="urban",
+            score=0.0,
+            x=X0,
+            y=Y0,
+        )
+    ]
     for k in range(6):
-        rows.append(dict(site_id=f"s{k}", name=f"Platz {k}, Dorfstraße", municipality=f"M{k}",
-                         district="Plön" if k % 2 else "Kiel",
-                         area_class="rural" if k % 2 else "urban",
-                         score=float(10 - k), x=X0 + 3_000 * k, y=Y0 - 2_000 * k))
+        rows.append(
+            dict(
+                site_id=f"s{k}",
+                name=f"Platz {k}, Dorfstraße",
+                municipality=f"M{k}",
+                district="Plön" if k % 2 else "Kiel",
+                area_class="rural" if k % 2 else "urban",
+                score=float(10 - k),
+                x=X0 + 3_000 * k,
+                y=Y0 - 2_000 * k,
+            )
+        )
     sites = pd.DataFrame(rows)
     xy = sites[["x", "y"]].to_numpy()
     km = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1)) / 1000
-    cfg = SeasonConfig(start=D(2023, 9, 25), end=D(2023, 11, 24), home_site_id="home",
-                       district_quotas={"Kiel": 2, "Plön": 2}, time_limit=10.0)
+    cfg = SeasonConfig(
+        start=D(2023, 9, 25),
+        end=D(2023, 11, 24),
+        home_site_id="home",
+        district_quotas={"Kiel": 2, "Plön": 2},
+        time_limit=10.0,
+    )
     p = plan_season(sites, km * 1.2, config=cfg, km=km)
     assert p.feasible
     return p
@@ -82,8 +105,9 @@ def test_csv_ics_xlsx_hold_the_same_stops(plan: SeasonPlan, tmp_path: Path) -> N
     hdr = sites_rows[0]
     in_plan = [dict(zip(hdr, r, strict=True)) for r in sites_rows[1:]]
     assert sum(1 for r in in_plan if r["in_plan"]) == len(rows)
-    assert all(r["reason_not_planned"] for r in in_plan if not r["in_plan"]
-               and r["site_id"] != "home")
+    assert all(
+        r["reason_not_planned"] for r in in_plan if not r["in_plan"] and r["site_id"] != "home"
+    )
 
 
 def test_geojson_and_geopackage(plan: SeasonPlan, tmp_path: Path) -> None:

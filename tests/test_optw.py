@@ -122,8 +122,10 @@ def test_truncation_to_one_decimal() -> None:
         ({"travel": np.zeros((2, 3)), "scores": [0, 1]}, "square"),
         ({"travel": np.array([[0, -1], [1, 0]]), "scores": [0, 1]}, r"travel\[0, 1\]"),
         ({"travel": np.zeros((2, 2)), "scores": [0]}, "scores must have length 2"),
-        ({"travel": np.zeros((2, 2)), "scores": [0, 1], "tw_open": [0, 5], "tw_close": [9, 4]},
-         "node 1"),
+        (
+            {"travel": np.zeros((2, 2)), "scores": [0, 1], "tw_open": [0, 5], "tw_close": [9, 4]},
+            "node 1",
+        ),
         ({"travel": np.zeros((2, 2)), "scores": [0, -1]}, r"scores\[1\]"),
     ],
 )

@@ -27,24 +27,45 @@ X0, Y0 = 575_000.0, 6_020_000.0  # near Kiel, EPSG:25832
 
 def make_sites() -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """Home (Kiel) plus 5 sites in each of three districts, fixed scores and positions."""
-    rows = [dict(site_id="home", name="Kiel Rathausplatz", municipality="Kiel", district="Kiel",
-                 district_ags="01002", area_class="urban", score=0.0, x=X0, y=Y0)]
+    rows = [
+        dict(
+            site_id="home",
+            name="Kiel Rathausplatz",
+            municipality="Kiel",
+            district="Kiel",
+            district_ags="01002",
+            area_class="urban",
+            score=0.0,
+            x=X0,
+            y=Y0,
+        )
+    ]
     layout = {
         "Kiel": ("01002", (0, 0)),
         "Plön": ("01057", (25_000, -10_000)),
         "Rendsburg-Eckernförde": ("01058", (-30_000, 5_000)),
     }
     offsets = [(0, 0), (4_000, 1_000), (-3_000, 3_000), (2_000, -4_000), (-5_000, -2_000)]
-    scores = {"Kiel": [9, 7, 5, 3, 1], "Plön": [8, 6, 4, 2, 1],
-              "Rendsburg-Eckernförde": [9, 6, 5, 4, 2]}
+    scores = {
+        "Kiel": [9, 7, 5, 3, 1],
+        "Plön": [8, 6, 4, 2, 1],
+        "Rendsburg-Eckernförde": [9, 6, 5, 4, 2],
+    }
     for dname, (ags, (cx, cy)) in layout.items():
         for k, (ox, oy) in enumerate(offsets):
-            rows.append(dict(
-                site_id=f"{dname[:3]}{k}", name=f"{dname} {k}",
-                municipality="Kiel" if dname == "Kiel" else f"{dname[:3]}-M{k}",
-                district=dname, district_ags=ags,
-                area_class="urban" if dname == "Kiel" or k == 0 else "rural",
-                score=float(scores[dname][k]), x=X0 + cx + ox, y=Y0 + cy + oy))
+            rows.append(
+                dict(
+                    site_id=f"{dname[:3]}{k}",
+                    name=f"{dname} {k}",
+                    municipality="Kiel" if dname == "Kiel" else f"{dname[:3]}-M{k}",
+                    district=dname,
+                    district_ags=ags,
+                    area_class="urban" if dname == "Kiel" or k == 0 else "rural",
+                    score=float(scores[dname][k]),
+                    x=X0 + cx + ox,
+                    y=Y0 + cy + oy,
+                )
+            )
     sites = pd.DataFrame(rows)
     xy = sites[["x", "y"]].to_numpy()
     km = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1)) / 1000 * 1.3
@@ -54,19 +75,28 @@ def make_sites() -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
 
 def base_config(**kw: object) -> SeasonConfig:
     args: dict[str, object] = dict(
-        start=D(2023, 7, 3), end=D(2023, 10, 31), home_site_id="home",
-        district_quotas={"Kiel": 2, "Plön": 2, "Rendsburg-Eckernförde": 2}, time_limit=10.0)
+        start=D(2023, 7, 3),
+        end=D(2023, 10, 31),
+        home_site_id="home",
+        district_quotas={"Kiel": 2, "Plön": 2, "Rendsburg-Eckernförde": 2},
+        time_limit=10.0,
+    )
     args.update(kw)
     return SeasonConfig(**args)  # type: ignore[arg-type]
 
 
-def assert_valid(plan: SeasonPlan, cfg: SeasonConfig, minutes: np.ndarray,
-                 sites: pd.DataFrame) -> None:
+def assert_valid(
+    plan: SeasonPlan, cfg: SeasonConfig, minutes: np.ndarray, sites: pd.DataFrame
+) -> None:
     """Every rule of the season holds in ``plan``."""
     assert plan.feasible, plan.explain()
-    cal = SeasonCalendar(start=cfg.start, end=cfg.end,
-                         operating_weekdays=frozenset(cfg.operating_weekdays),
-                         blackouts=dict(cfg.blackout_dates), public_holidays=cfg.public_holidays)
+    cal = SeasonCalendar(
+        start=cfg.start,
+        end=cfg.end,
+        operating_weekdays=frozenset(cfg.operating_weekdays),
+        blackouts=dict(cfg.blackout_dates),
+        public_holidays=cfg.public_holidays,
+    )
     sch = plan.schedule
     idx = {s: i for i, s in enumerate(sites["site_id"])}
     assert sch["site_id"].is_unique
@@ -124,9 +154,11 @@ def test_quotas_met_and_optimum_by_brute_force(region) -> None:
     plan = plan_season(sites, minutes, config=cfg, km=km)
     assert_valid(plan, cfg, minutes, sites)
     # weight_tow = 0: the optimum is the best two scores of each district
-    best = sum(sorted(sites[sites.district == d].score, reverse=True)[0]
-               + sorted(sites[sites.district == d].score, reverse=True)[1]
-               for d in cfg.district_quotas)
+    best = sum(
+        sorted(sites[sites.district == d].score, reverse=True)[0]
+        + sorted(sites[sites.district == d].score, reverse=True)[1]
+        for d in cfg.district_quotas
+    )
     assert plan.totals["value"] == pytest.approx(best)
     assert plan.status == "optimal"
     assert plan.totals["gap"] == pytest.approx(0.0)
@@ -140,15 +172,19 @@ def test_tow_weight_trades_score_for_shorter_tours(region) -> None:
     towing = plan_season(sites, minutes, config=base_config(weight_tow=1.0), km=km)
     assert towing.totals["tow_minutes"] <= plain.totals["tow_minutes"] + 1e-9
     assert towing.totals["value"] == pytest.approx(
-        towing.totals["score_sum"] - towing.totals["tow_minutes"])
+        towing.totals["score_sum"] - towing.totals["tow_minutes"]
+    )
 
 
 def test_blackouts_holidays_and_municipality_gap(region) -> None:
     sites, minutes, km = region
     cfg = base_config(
-        start=D(2023, 9, 25), end=D(2023, 12, 22),
+        start=D(2023, 9, 25),
+        end=D(2023, 12, 22),
         blackout_dates={D(2023, 10, 16): "maintenance", D(2023, 11, 8): "staff"},
-        municipality_gap_days=21, relocation_days=2)
+        municipality_gap_days=21,
+        relocation_days=2,
+    )
     plan = plan_season(sites, minutes, config=cfg, km=km)
     assert_valid(plan, cfg, minutes, sites)
     kiel = plan.schedule[plan.schedule.municipality == "Kiel"].sort_values("start")
@@ -179,7 +215,9 @@ def test_booking_must_include_exclude_and_short_stays(region) -> None:
     s.loc[s.district == "Plön", "stay_days"] = 1  # one-day Probstei-style stops
     cfg = base_config(
         bookings=(Booking("Ren3", D(2023, 8, 22), D(2023, 8, 25)),),
-        must_include=("Kie4",), exclude=("Kie0",))
+        must_include=("Kie4",),
+        exclude=("Kie0",),
+    )
     plan = plan_season(s, minutes, config=cfg, km=km)
     assert_valid(plan, cfg, minutes, s)
     row = plan.schedule.set_index("site_id").loc["Ren3"]
@@ -206,8 +244,12 @@ def test_rural_share(region) -> None:
 
 def test_two_units(region) -> None:
     sites, minutes, km = region
-    cfg = base_config(start=D(2023, 7, 3), end=D(2023, 8, 11), units=2,
-                      district_quotas={"Kiel": 2, "Plön": 3, "Rendsburg-Eckernförde": 3})
+    cfg = base_config(
+        start=D(2023, 7, 3),
+        end=D(2023, 8, 11),
+        units=2,
+        district_quotas={"Kiel": 2, "Plön": 3, "Rendsburg-Eckernförde": 3},
+    )
     plan = plan_season(sites, minutes, config=cfg, km=km)
     assert_valid(plan, cfg, minutes, sites)  # checks per unit: no overlap, relocation
     assert plan.schedule["unit"].nunique() == 2  # 8 week-long stops do not fit 6 weeks alone
@@ -218,8 +260,9 @@ def test_locked_stop_stays_on_replan(region) -> None:
     cfg = base_config()
     plan = plan_season(sites, minutes, config=cfg, km=km)
     locked = plan.schedule.iloc[2]
-    new_cfg = dataclasses.replace(cfg, district_quotas={"Kiel": 1, "Plön": 3,
-                                                        "Rendsburg-Eckernförde": 2})
+    new_cfg = dataclasses.replace(
+        cfg, district_quotas={"Kiel": 1, "Plön": 3, "Rendsburg-Eckernförde": 2}
+    )
     again = replan(plan, lock=[int(locked["stop"])], minutes=minutes, km=km, config=new_cfg)
     assert_valid(again, dataclasses.replace(new_cfg, bookings=()), minutes, sites)
     row = again.schedule.set_index("site_id").loc[locked["site_id"]]
@@ -237,21 +280,60 @@ def test_coverage_is_not_double_counted() -> None:
     # Three candidate sites in one district, two stops: B covers a subset of A's cells,
     # C covers others.  Best pair by coverage: A + C (B adds nothing next to A), although
     # A + B reach more people counted twice (1,900 + 1,000).
-    sites = pd.DataFrame([
-        dict(site_id="h", name="Home", municipality="H", district="D", area_class="urban",
-             score=0.0),
-        dict(site_id="A", name="A", municipality="MA", district="D", area_class="urban", score=0.0),
-        dict(site_id="B", name="B", municipality="MB", district="D", area_class="urban", score=0.0),
-        dict(site_id="C", name="C", municipality="MC", district="D", area_class="rural", score=0.0),
-    ])
+    sites = pd.DataFrame(
+        [
+            dict(
+                site_id="h",
+                name="Home",
+                municipality="H",
+                district="D",
+                area_class="urban",
+                score=0.0,
+            ),
+            dict(
+                site_id="A",
+                name="A",
+                municipality="MA",
+                district="D",
+                area_class="urban",
+                score=0.0,
+            ),
+            dict(
+                site_id="B",
+                name="B",
+                municipality="MB",
+                district="D",
+                area_class="urban",
+                score=0.0,
+            ),
+            dict(
+                site_id="C",
+                name="C",
+                municipality="MC",
+                district="D",
+                area_class="rural",
+                score=0.0,
+            ),
+        ]
+    )
     minutes = np.full((4, 4), 10.0)
     np.fill_diagonal(minutes, 0)
     pops = {"c1": 1000.0, "c2": 900.0, "c3": 600.0}
     cover = coverage_from_matrix(
-        ["h", "A", "B", "C"], ["c1", "c2", "c3"],
-        np.array([[99, 99, 99], [5, 5, 99], [5, 99, 99], [99, 99, 5]]), threshold=15)
-    cfg = SeasonConfig(start=D(2023, 7, 3), end=D(2023, 7, 28), home_site_id="h",
-                       stops_total=2, weight_score=0.0, weight_coverage=1.0, time_limit=10.0)
+        ["h", "A", "B", "C"],
+        ["c1", "c2", "c3"],
+        np.array([[99, 99, 99], [5, 5, 99], [5, 99, 99], [99, 99, 5]]),
+        threshold=15,
+    )
+    cfg = SeasonConfig(
+        start=D(2023, 7, 3),
+        end=D(2023, 7, 28),
+        home_site_id="h",
+        stops_total=2,
+        weight_score=0.0,
+        weight_coverage=1.0,
+        time_limit=10.0,
+    )
     plan = plan_season(sites, minutes, config=cfg, coverage=cover, cell_population=pops)
     assert set(plan.schedule.site_id) == {"A", "C"}
     assert plan.totals["population_covered"] == pytest.approx(2500.0)
@@ -261,8 +343,9 @@ def test_coverage_is_not_double_counted() -> None:
 
 def test_infeasible_quota_names_the_rule(region) -> None:
     sites, minutes, km = region
-    cfg = base_config(district_quotas={"Kiel": 2, "Plön": 7, "Rendsburg-Eckernförde": 2},
-                      time_limit=5.0)
+    cfg = base_config(
+        district_quotas={"Kiel": 2, "Plön": 7, "Rendsburg-Eckernförde": 2}, time_limit=5.0
+    )
     plan = plan_season(sites, minutes, config=cfg, km=km)
     assert plan.status == "infeasible"
     rules = [d.rule for d in plan.diagnosis]
@@ -278,8 +361,12 @@ def test_infeasible_season_length_names_the_rule(region) -> None:
     plan = plan_season(sites, minutes, config=cfg, km=km)
     assert plan.status == "infeasible"
     rules = {d.rule for d in plan.diagnosis}
-    assert rules & {"season_length", "district_quota[Kiel]", "district_quota[Plön]",
-                    "district_quota[Rendsburg-Eckernförde]"}
+    assert rules & {
+        "season_length",
+        "district_quota[Kiel]",
+        "district_quota[Plön]",
+        "district_quota[Rendsburg-Eckernförde]",
+    }
     assert all(d.message for d in plan.diagnosis)
 
 
@@ -298,8 +385,10 @@ def test_booking_on_holiday_is_reported(region) -> None:
         (lambda s: s.drop(columns=["area_class"]), "missing column"),
         (lambda s: s.assign(score=["x", *s.score[1:]]), r"row 0 .*score = 'x'"),
         (lambda s: s.assign(site_id=["home", "home", *s.site_id[2:]]), "row 1: site_id 'home'"),
-        (lambda s: s.assign(available_from=["", "2023-02-30", *[""] * (len(s) - 2)]),
-         r"row 1 .*available_from"),
+        (
+            lambda s: s.assign(available_from=["", "2023-02-30", *[""] * (len(s) - 2)]),
+            r"row 1 .*available_from",
+        ),
     ],
 )
 def test_bad_sites_are_named(region, change, message) -> None:
@@ -336,21 +425,37 @@ def test_example_config_reads() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("[season]\nstart = 2023-07-03\nend = 2023-06-01\nhome = 'h'\n",
-         "season.end = '2023-06-01'"),
+        (
+            "[season]\nstart = 2023-07-03\nend = 2023-06-01\nhome = 'h'\n",
+            "season.end = '2023-06-01'",
+        ),
         ("[season]\nstart = 'soon'\nend = 2023-10-01\nhome = 'h'\n", "season.start: 'soon'"),
-        ("[season]\nstart = 2023-07-03\nend = 2023-10-01\nhome = 'h'\nstay_days = -1\n",
-         "season.stay_days = -1"),
-        ("[season]\nstart = 2023-07-03\nend = 2023-10-01\nhome = 'h'\nmin_rural_share = 2\n",
-         "season.min_rural_share = 2"),
-        ("[season]\nstart = 2023-07-03\nend = 2023-10-01\nhome = 'h'\n[quotas]\nKiel = 'four'\n",
-         "quotas.Kiel = 'four'"),
-        ("[season]\nstart = 2023-07-03\nend = 2023-10-01\nhome = 'h'\nstays = 3\n",
-         "season.stays = 3"),
-        ("[season]\nstart = 2023-07-03\nend = 2023-10-01\nhome = 'h'\n"
-         "operating_weekdays = ['Mon', 'Funday']\n", "season.operating_weekdays = 'Funday'"),
-        ("[season]\nstart = 2023-07-03\nend = 2023-10-01\nhome = 'h'\n"
-         "[[bookings]]\nsite = 'x'\nstart = 'later'\n", "bookings\\[0\\].start"),
+        (
+            "[season]\nstart = 2023-07-03\nend = 2023-10-01\nhome = 'h'\nstay_days = -1\n",
+            "season.stay_days = -1",
+        ),
+        (
+            "[season]\nstart = 2023-07-03\nend = 2023-10-01\nhome = 'h'\nmin_rural_share = 2\n",
+            "season.min_rural_share = 2",
+        ),
+        (
+            "[season]\nstart = 2023-07-03\nend = 2023-10-01\nhome = 'h'\n[quotas]\nKiel = 'four'\n",
+            "quotas.Kiel = 'four'",
+        ),
+        (
+            "[season]\nstart = 2023-07-03\nend = 2023-10-01\nhome = 'h'\nstays = 3\n",
+            "season.stays = 3",
+        ),
+        (
+            "[season]\nstart = 2023-07-03\nend = 2023-10-01\nhome = 'h'\n"
+            "operating_weekdays = ['Mon', 'Funday']\n",
+            "season.operating_weekdays = 'Funday'",
+        ),
+        (
+            "[season]\nstart = 2023-07-03\nend = 2023-10-01\nhome = 'h'\n"
+            "[[bookings]]\nsite = 'x'\nstart = 'later'\n",
+            "bookings\\[0\\].start",
+        ),
         ("[season\n", "not valid TOML"),
     ],
 )

@@ -1,0 +1,1 @@
+"""Pages of the Streamlit app (a thin shell over :mod:`planner`)."""

@@ -1,0 +1,76 @@
+"""The one module that owns Streamlit's caches.
+
+``st.cache_resource`` holds the heavy shared objects (the region pack, the travel-time model with
+its road graph); ``st.cache_data`` holds pure results keyed by a content hash of their inputs
+(GeoDataFrames are passed as ``_``-prefixed, unhashed arguments next to that key). Pages call
+these wrappers and never the library's heavy functions directly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from app_pages import logic
+from planner.cache import content_hash
+from planner.maps import MapCoverage, compute_coverage
+from planner.pack import RegionPack, load_pack
+from planner.scoring import SiteCriteria
+from planner.traveltime import TravelModel, default_model
+
+
+@st.cache_resource(show_spinner=False)
+def pack() -> RegionPack:
+    """The embedded region pack (loaded once per server process)."""
+    return load_pack()
+
+
+@st.cache_resource(show_spinner=False)
+def travel_model() -> TravelModel:
+    """The active travel-time model (road graph if configured, else crow-fly)."""
+    return default_model()
+
+
+def sites_key(sites: gpd.GeoDataFrame) -> str:
+    """Content hash of a sites table (ids, facts and coordinates)."""
+    facts = sites.drop(columns="geometry").astype(str).to_numpy().tolist()
+    xy = [(round(g.x, 1), round(g.y, 1)) for g in sites.geometry]
+    return content_hash(facts, xy)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def criteria(key: str, threshold_min: float, _sites: gpd.GeoDataFrame) -> SiteCriteria:
+    """Raw criteria of every site (heavy: travel times to all cells); cached by content."""
+    return logic.site_criteria(pack(), _sites, threshold_min=threshold_min, model=travel_model())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def ranking(
+    key: str, threshold_min: float, weights: dict[str, float], _sites: gpd.GeoDataFrame
+) -> pd.DataFrame:
+    """Scores and ranks for the given weights (cheap, on top of the cached criteria)."""
+    table = criteria(key, threshold_min, _sites)
+    return logic.rank_sites(table, weights=weights)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def map_html(key: str, _build: Any) -> str:
+    """Rendered self-contained map HTML for a content key (``_build`` makes the folium map)."""
+    from planner.maps import map_html as render
+
+    return render(_build())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def coverage(key: str, threshold_min: float, _stops: gpd.GeoDataFrame) -> MapCoverage:
+    """Minutes to the nearest stop and the urban/rural figures for a set of stops."""
+    return compute_coverage(pack(), _stops, threshold_min=threshold_min, model=travel_model())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def season_inputs(key: str, threshold_min: float, _sites: gpd.GeoDataFrame) -> dict[str, Any]:
+    """Towing matrix and coverage sets for the season planner."""
+    return logic.season_inputs(pack(), _sites, threshold_min=threshold_min, model=travel_model())

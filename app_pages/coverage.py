@@ -1,0 +1,104 @@
+"""Page "Abdeckung" (regional partners): the coverage map and figures of a plan, read-only."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import cache, logic, state
+from app_pages.sidebar import store
+from app_pages.widgets import figures_table, show_model_and_sources
+from planner.cache import content_hash
+from planner.maps import coverage_map, save_map
+from planner.scenarios import ScenarioError
+
+ss = st.session_state
+lang = state.lang(ss)
+st.title(state.tr(ss, "ui.coverage.title"))
+st.caption(state.tr(ss, "ui.coverage.intro"))
+
+pack = cache.pack()
+current = "__current__"
+options = [current] if ss.get("plan") else []
+for info in store().list():
+    options.append(info.name)
+if not options:
+    st.info(state.tr(ss, "ui.coverage.no_plan"))
+    st.stop()
+source = st.selectbox(
+    state.tr(ss, "ui.coverage.source"),
+    options,
+    format_func=lambda o: state.tr(ss, "ui.coverage.current") if o == current else o,
+    key="coverage_source",
+)
+if source == current:
+    plan = ss.get("plan")
+    payload = state.scenario_payload(ss)
+else:
+    try:
+        payload = store().load(str(source)).data
+    except ScenarioError as exc:
+        st.error(str(exc))
+        st.stop()
+    plan = payload.get("plan")
+if not plan:
+    st.warning(state.tr(ss, "ui.coverage.scenario_without_plan"))
+    st.stop()
+
+sites = logic.sites_from_payload(pack.sites, payload)
+schedule = logic.schedule_frame(plan)
+stops = logic.stops_for_map(schedule, sites)
+threshold = float(payload.get("threshold_min", 15))
+c1, c2 = st.columns(2)
+colour_by = c1.radio(
+    state.tr(ss, "ui.map.colour_by"),
+    ["covered", "minutes"],
+    format_func=lambda m: state.tr(ss, f"ui.map.colour.{m}"),
+    horizontal=True,
+    key="coverage_colour",
+)
+show_cells = c2.checkbox(state.tr(ss, "ui.map.show_cells"), value=False, key="coverage_cells")
+model = cache.travel_model()
+title = state.tr(
+    ss,
+    "ui.coverage.map_title",
+    name=source if source != current else state.tr(ss, "ui.coverage.current_short"),
+)
+
+
+def build():  # type: ignore[no-untyped-def]
+    """The folium map (only built on a cache miss)."""
+    return coverage_map(
+        pack,
+        stops=stops,
+        threshold_min=threshold,
+        colour_by=colour_by,
+        model=model,
+        show_cells=show_cells,
+        title=title,
+        lang=lang,
+    )
+
+
+key = content_hash(
+    "coverage", logic.stops_key(stops), threshold, colour_by, show_cells, title, lang, model.name
+)
+page = cache.map_html(key, build)
+st.iframe(page, height=720)
+
+coverage = cache.coverage(logic.stops_key(stops), threshold, stops)
+st.subheader(state.tr(ss, "ui.coverage.figures", minutes=f"{threshold:g}"))
+figures_table(coverage.figures, lang)
+show_model_and_sources(coverage.model_description)
+
+st.subheader(state.tr(ss, "ui.coverage.export"))
+file_name = f"abdeckung_{logic.slug(str(source if source != current else 'aktuell'))}.html"
+st.download_button(
+    state.tr(ss, "ui.coverage.download"),
+    data=page.encode("utf-8"),
+    file_name=file_name,
+    mime="text/html",
+    key="coverage_download",
+)
+if st.button(state.tr(ss, "ui.coverage.save_to_maps"), key="coverage_save"):
+    path = save_map(build(), name=file_name.removesuffix(".html"))
+    st.success(state.tr(ss, "ui.coverage.saved_to", path=str(path)))

@@ -1,0 +1,228 @@
+"""Page "Saison planen" (staff): rules, optimiser run, schedule, calendar, locks, exports."""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from app_pages import cache, logic, state
+from app_pages.widgets import show_model_and_sources
+
+ss = st.session_state
+lang = state.lang(ss)
+tr = lambda key, **kw: state.tr(ss, key, **kw)  # noqa: E731
+
+pack = cache.pack()
+sites = state.current_sites(pack.sites, ss)
+key = cache.sites_key(sites)
+names = dict(zip(sites["site_id"], sites["name"], strict=True))
+if ss.get("season_home_site") not in names:
+    ss["season_home_site"] = logic.DEFAULT_HOME_SITE
+
+st.title(tr("ui.season.title"))
+st.caption(tr("ui.season.intro"))
+
+# --- settings ------------------------------------------------------------------------------------
+with st.form("season_form"):
+    c1, c2, c3 = st.columns(3)
+    c1.date_input(tr("ui.season.start"), key="season_start", format="DD.MM.YYYY")
+    c2.date_input(tr("ui.season.end"), key="season_end", format="DD.MM.YYYY")
+    c3.selectbox(
+        tr("ui.season.home"),
+        list(names),
+        format_func=lambda s: names.get(s, s),
+        key="season_home_site",
+    )
+    d1, d2, d3 = st.columns(3)
+    d1.number_input(tr("ui.season.quota", district="Kiel"), 0, 20, key="season_quota_kiel")
+    d2.number_input(tr("ui.season.quota", district="Plön"), 0, 20, key="season_quota_ploen")
+    d3.number_input(
+        tr("ui.season.quota", district="Rendsburg-Eckernförde"), 0, 20, key="season_quota_rdeck"
+    )
+    e1, e2, e3 = st.columns(3)
+    e1.number_input(tr("ui.season.stay_days"), 1, 30, key="season_stay_days")
+    e2.number_input(tr("ui.season.max_tow"), 0, 300, step=5, key="season_max_tow_min")
+    e3.number_input(tr("ui.season.revisit"), 0, 180, key="season_min_revisit_days")
+    g1, g2 = st.columns(2)
+    g1.slider(tr("ui.season.rural_share"), 0.0, 1.0, step=0.05, key="season_min_rural_share")
+    g2.slider(tr("ui.season.time_limit"), 5, 120, step=5, key="season_time_limit_s")
+    st.text_area(tr("ui.season.blackouts"), key="season_blackouts", height=80)
+    submitted = st.form_submit_button(tr("ui.season.run"), type="primary")
+
+settings = {k: ss.get(f"season_{k}") for k in state.DEFAULT_SEASON}
+
+
+def _run(bookings: tuple = ()) -> None:  # type: ignore[type-arg]
+    """Validate the settings, run the optimiser with a progress bar, store the plan."""
+    config, problems = logic.season_config(settings, sites=sites, bookings=bookings)
+    if config is None:
+        ss["season_problems"] = problems
+        return
+    ss["season_problems"] = []
+    threshold = float(ss.get("threshold_min", 15))
+    with st.status(tr("ui.season.running"), expanded=True) as status:
+        st.write(tr("ui.season.step_inputs"))
+        inputs = cache.season_inputs(key, threshold, sites)
+        scores = cache.ranking(key, threshold, state.weights(ss), sites)["score"]
+        st.write(tr("ui.season.step_solve", seconds=int(config.time_limit)))
+        bar = st.progress(0.0)
+        started = time.monotonic()
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            future = pool.submit(logic.run_season, sites, scores, inputs, config)
+            while not future.done():
+                elapsed = time.monotonic() - started
+                bar.progress(min(0.99, elapsed / max(1.0, config.time_limit)))
+                time.sleep(0.25)
+            plan = future.result()
+        bar.progress(1.0)
+        status.update(label=tr("ui.season.done"), state="complete", expanded=False)
+    ss["plan"] = logic.plan_to_state(plan)
+    ss["plan_obj"] = plan
+    ss["locked"] = [s for s in ss.get("locked", []) if s in set(plan.schedule.get("stop", []))]
+
+
+if submitted:
+    _run()
+
+for field, value in ss.get("season_problems", []):
+    st.error(tr(f"ui.season.problem.{field}", value=value))
+
+# --- results -------------------------------------------------------------------------------------
+plan_state = ss.get("plan")
+if not plan_state:
+    st.info(tr("ui.season.no_plan"))
+    st.stop()
+
+if plan_state["status"] == "infeasible":
+    st.error(tr("ui.season.infeasible"))
+    diag = pd.DataFrame(plan_state.get("diagnosis") or [])
+    if len(diag):
+        st.dataframe(
+            diag.rename(
+                columns={
+                    "rule": tr("ui.diag.rule"),
+                    "message": tr("ui.diag.message"),
+                    "relaxation": tr("ui.diag.relaxation"),
+                    "relaxed_feasible": tr("ui.diag.relaxed_feasible"),
+                    "relaxed_value": tr("ui.diag.relaxed_value"),
+                    "relaxed_stops": tr("ui.diag.relaxed_stops"),
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+    st.stop()
+
+totals = plan_state.get("totals") or {}
+m1, m2, m3, m4, m5 = st.columns(5)
+m1.metric(tr("ui.season.stops"), totals.get("stops", 0))
+m2.metric(tr("ui.season.value"), f"{totals.get('value', 0):.1f}")
+m3.metric(tr("ui.season.gap"), f"{100 * (totals.get('gap') or 0):.1f} %")
+m4.metric(tr("ui.season.rural"), f"{100 * (totals.get('rural_share') or 0):.0f} %")
+m5.metric(tr("ui.season.km"), f"{totals.get('km_towed', 0):.0f} km")
+st.caption(
+    tr(
+        "ui.season.status",
+        status=tr(f"ui.status.{plan_state['status']}"),
+        population=f"{int(totals.get('population_covered') or 0):,}".replace(",", "."),
+        seconds=f"{totals.get('seconds') or 0:.1f}",
+    )
+)
+
+schedule = logic.schedule_frame(plan_state)
+st.subheader(tr("ui.season.schedule"))
+columns = {
+    "stop": tr("ui.col.stop"),
+    "name": tr("ui.col.name"),
+    "municipality": tr("ui.col.municipality"),
+    "district": tr("ui.col.district"),
+    "start": tr("ui.col.start"),
+    "end": tr("ui.col.end"),
+    "tow_minutes": tr("ui.col.tow_min"),
+    "tow_km": tr("ui.col.tow_km"),
+    "locked": tr("ui.col.locked"),
+}
+present = [c for c in columns if c in schedule.columns]
+st.dataframe(
+    schedule[present].rename(columns=columns).round(1),
+    hide_index=True,
+    width="stretch",
+)
+
+st.subheader(tr("ui.season.calendar"))
+if len(schedule):
+    gantt = pd.DataFrame(
+        {
+            "label": [f"{s}. {n}" for s, n in zip(schedule["stop"], schedule["name"], strict=True)],
+            "start": pd.to_datetime(schedule["start"]),
+            "end": pd.to_datetime(schedule["end"]) + pd.Timedelta(days=1),
+            "district": schedule["district"],
+        }
+    )
+    chart = (
+        alt.Chart(gantt)
+        .mark_bar(cornerRadius=3)
+        .encode(
+            x=alt.X("start:T", title=None, axis=alt.Axis(format="%d.%m.")),
+            x2="end:T",
+            y=alt.Y("label:N", sort=None, title=None),
+            color=alt.Color("district:N", title=tr("ui.col.district")),
+            tooltip=["label", "start:T", "end:T", "district"],
+        )
+        .properties(height=max(200, 26 * len(gantt)))
+    )
+    st.altair_chart(chart, width="stretch")
+
+# --- lock and re-plan ----------------------------------------------------------------------------
+st.subheader(tr("ui.season.lock"))
+stop_names = dict(zip(schedule["stop"], schedule["name"], strict=True))
+ss["locked"] = [s for s in ss.get("locked", []) if s in stop_names]
+st.multiselect(
+    tr("ui.season.lock_pick"),
+    list(stop_names),
+    format_func=lambda s: f"{s}. {stop_names[s]}",
+    key="locked",
+)
+if st.button(tr("ui.season.replan"), key="season_replan", disabled=not ss.get("locked")):
+    _run(logic.locked_bookings(schedule, list(ss["locked"])))
+    st.rerun()
+
+with st.expander(tr("ui.season.unplanned")):
+    unplanned = logic.unplanned_frame(plan_state)
+    st.dataframe(
+        unplanned.rename(
+            columns={
+                "name": tr("ui.col.name"),
+                "district": tr("ui.col.district"),
+                "reason": tr("ui.col.reason"),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+# --- exports -------------------------------------------------------------------------------------
+st.subheader(tr("ui.season.exports"))
+plan_obj = ss.get("plan_obj")
+if plan_obj is None:
+    config, problems = logic.season_config(settings, sites=sites)
+    if config is not None:
+        plan_obj = logic.plan_from_state(plan_state, sites=sites, config=config)
+if plan_obj is None:
+    st.warning(tr("ui.season.no_export"))
+else:
+    files = logic.export_files(plan_obj, stem=logic.slug(str(ss.get("scenario_name") or "saison")))
+    cols = st.columns(len(files))
+    for col, (fmt, (file_name, mime, data)) in zip(cols, files.items(), strict=True):
+        col.download_button(
+            tr(f"ui.export.{fmt}"),
+            data=data,
+            file_name=file_name,
+            mime=mime,
+            key=f"export_{fmt}",
+        )
+show_model_and_sources()

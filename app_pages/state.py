@@ -1,0 +1,135 @@
+"""Session state of the app: what the planner has entered, kept across pages and reruns.
+
+Everything a person enters lives under the keys listed in :data:`PERSISTENT` (widget values are
+copied into the session at the top of every run, so switching pages does not drop them), and a
+scenario is exactly this state serialised to JSON (:func:`scenario_payload`,
+:func:`apply_scenario`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import MutableMapping
+from typing import Any
+
+import geopandas as gpd
+
+from planner.i18n import DEFAULT_LANGUAGE, t
+from planner.scenarios import frame_from_json, frame_to_json
+
+#: Default season settings (the 2023 season: four stops in each district).
+DEFAULT_SEASON: dict[str, Any] = {
+    "start": dt.date(2025, 7, 1),
+    "end": dt.date(2025, 10, 31),
+    "stay_days": 5,
+    "quota_kiel": 4,
+    "quota_ploen": 4,
+    "quota_rdeck": 4,
+    "min_rural_share": 0.5,
+    "max_tow_min": 90,
+    "home_site": "",
+    "blackouts": "",
+    "time_limit_s": 20,
+    "min_revisit_days": 28,
+}
+
+#: Keys of everything the person entered (kept across pages; saved in scenarios).
+PERSISTENT: tuple[str, ...] = (
+    "lang",
+    "threshold_min",
+    "f_district",
+    "f_area",
+    "f_kind",
+    "compare_ids",
+    "scenario_name",
+    *(f"season_{k}" for k in DEFAULT_SEASON),
+)
+
+#: Prefix of the weight sliders' keys.
+WEIGHT_PREFIX = "w_"
+
+
+def lang(state: MutableMapping[str, Any]) -> str:
+    """The language of the session."""
+    return str(state.get("lang", DEFAULT_LANGUAGE))
+
+
+def tr(state: MutableMapping[str, Any], key: str, /, **params: object) -> str:
+    """Translate ``key`` into the session's language."""
+    return t(key, lang(state), **params)
+
+
+def keep_widget_values(state: MutableMapping[str, Any]) -> None:
+    """Detach widget values from their widgets so they survive a page switch."""
+    for key in list(state.keys()):
+        if key in PERSISTENT or str(key).startswith(WEIGHT_PREFIX):
+            state[key] = state[key]
+
+
+def init(state: MutableMapping[str, Any]) -> None:
+    """Defaults for a new session."""
+    state.setdefault("lang", DEFAULT_LANGUAGE)
+    state.setdefault("threshold_min", 15)
+    for key, value in DEFAULT_SEASON.items():
+        state.setdefault(f"season_{key}", value)
+    state.setdefault("user_sites", None)  # GeoDataFrame of added sites
+    state.setdefault("site_edits", {})  # site_id -> {fact: value}
+    state.setdefault("upload_errors", [])
+    state.setdefault("plan", None)  # dict: schedule frame json etc.
+    state.setdefault("locked", [])
+    state.setdefault("scenario_revision", None)
+    state.setdefault("compare_ids", [])
+
+
+def current_sites(base: gpd.GeoDataFrame, state: MutableMapping[str, Any]) -> gpd.GeoDataFrame:
+    """The candidate sites with the planner's edits applied and the added sites appended."""
+    from app_pages.logic import apply_site_changes
+
+    return apply_site_changes(
+        base, edits=state.get("site_edits") or {}, added=state.get("user_sites")
+    )
+
+
+def weights(state: MutableMapping[str, Any]) -> dict[str, float]:
+    """The weights the sliders hold (criterion → weight)."""
+    return {
+        str(k)[len(WEIGHT_PREFIX) :]: float(v)
+        for k, v in state.items()
+        if str(k).startswith(WEIGHT_PREFIX)
+    }
+
+
+def scenario_payload(state: MutableMapping[str, Any]) -> dict[str, Any]:
+    """Everything entered, as a JSON-compatible scenario payload."""
+    added = state.get("user_sites")
+    return {
+        "user_sites": frame_to_json(added) if added is not None and len(added) else None,
+        "site_edits": state.get("site_edits") or {},
+        "weights": weights(state),
+        "threshold_min": state.get("threshold_min", 15),
+        "season": {k: state.get(f"season_{k}", v) for k, v in DEFAULT_SEASON.items()},
+        "plan": state.get("plan"),
+        "locked": list(state.get("locked") or []),
+        "compare_ids": list(state.get("compare_ids") or []),
+    }
+
+
+def apply_scenario(state: MutableMapping[str, Any], data: dict[str, Any]) -> None:
+    """Restore a scenario payload into the session (call from a callback, before widgets run)."""
+    added = data.get("user_sites")
+    state["user_sites"] = frame_from_json(added) if added else None
+    state["site_edits"] = dict(data.get("site_edits") or {})
+    for key in [k for k in state if str(k).startswith(WEIGHT_PREFIX)]:
+        del state[key]
+    for name, value in (data.get("weights") or {}).items():
+        state[f"{WEIGHT_PREFIX}{name}"] = float(value)
+    state["threshold_min"] = data.get("threshold_min", 15)
+    season = {**DEFAULT_SEASON, **(data.get("season") or {})}
+    for key, value in season.items():
+        if key in ("start", "end") and isinstance(value, str):
+            value = dt.date.fromisoformat(value[:10])
+        state[f"season_{key}"] = value
+    state["plan"] = data.get("plan")
+    state["locked"] = list(data.get("locked") or [])
+    state["compare_ids"] = list(data.get("compare_ids") or [])
+    state["upload_errors"] = []

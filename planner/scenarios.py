@@ -1,0 +1,385 @@
+"""Scenarios: edited sites, weights, rules and plans, saved and reopened by name.
+
+Scenarios live in one SQLite file (``settings.database_path()``, overridable with
+``TINY_RATHAUS_DB`` or the ``path`` argument). Every save is one transaction that appends a new
+revision and moves the scenario's head to it, so
+
+* a crash or a killed app never leaves half a scenario (SQLite commits atomically; the database
+  runs in WAL mode),
+* two browser tabs saving at the same moment are serialised by SQLite's write lock
+  (``BEGIN IMMEDIATE`` with a busy timeout) and neither save is lost: both are kept as revisions,
+  and a caller that passes ``expected_revision`` learns about the other save
+  (:class:`ScenarioConflict`) instead of silently overwriting it.
+
+The payload is JSON with a schema version (:data:`SCHEMA_VERSION`). Tables travel through
+:func:`frame_to_json` / :func:`frame_from_json`, which keep column types, dates and geometry
+(as WKT in EPSG:25832) intact.
+"""
+
+from __future__ import annotations
+
+import builtins
+import json
+import sqlite3
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from planner.settings import METRIC_CRS, database_path
+
+#: Version of the payload layout; bump it and add a migration when the layout changes.
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS scenarios (
+    name TEXT PRIMARY KEY,
+    head INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS scenario_revisions (
+    name TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    schema_version INTEGER NOT NULL,
+    saved_at TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    PRIMARY KEY (name, revision)
+);
+"""
+
+#: Migrations from an older schema version to the next one (payload dict → payload dict).
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+class ScenarioError(Exception):
+    """Base class of scenario problems."""
+
+
+class ScenarioNotFound(ScenarioError, KeyError):
+    """No scenario (or revision) of that name."""
+
+
+class ScenarioConflict(ScenarioError):
+    """Someone else saved the scenario since it was opened (``expected_revision`` is stale)."""
+
+    def __init__(self, name: str, *, expected: int | None, actual: int) -> None:
+        super().__init__(
+            f"scenario {name!r} was saved elsewhere meanwhile (revision {actual}, "
+            f"expected {expected})"
+        )
+        self.name = name
+        self.expected = expected
+        self.actual = actual
+
+
+class ScenarioVersionError(ScenarioError):
+    """The payload was written by a newer version of the planner."""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One saved revision of a scenario.
+
+    Attributes
+    ----------
+    name
+        The scenario's name (unique).
+    revision
+        1 for the first save, +1 for every later save.
+    saved_at
+        ISO timestamp (UTC) of this revision.
+    data
+        The payload (JSON-compatible dict), migrated to :data:`SCHEMA_VERSION`.
+    """
+
+    name: str
+    revision: int
+    saved_at: str
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ScenarioInfo:
+    """A line of the scenario list."""
+
+    name: str
+    revision: int
+    created_at: str
+    updated_at: str
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class ScenarioStore:
+    """Scenarios in a SQLite file.
+
+    Parameters
+    ----------
+    path
+        The database file (created with its folder on first use); default
+        :func:`planner.settings.database_path`.
+    timeout_s
+        How long a save waits for another writer before giving up.
+    """
+
+    def __init__(self, path: Path | None = None, *, timeout_s: float = 15.0) -> None:
+        self.path = Path(path) if path is not None else database_path()
+        self.timeout_s = timeout_s
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as con:
+            con.execute("PRAGMA journal_mode=WAL")
+            con.executescript(_SCHEMA)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        con = sqlite3.connect(self.path, timeout=self.timeout_s, isolation_level=None)
+        try:
+            con.execute(f"PRAGMA busy_timeout={int(self.timeout_s * 1000)}")
+            con.execute("PRAGMA synchronous=FULL")
+            yield con
+        finally:
+            con.close()
+
+    def save(
+        self,
+        name: str,
+        data: Mapping[str, Any],
+        *,
+        expected_revision: int | None = None,
+    ) -> Scenario:
+        """Save ``data`` as the next revision of ``name`` (one atomic transaction).
+
+        Parameters
+        ----------
+        name
+            Scenario name (leading/trailing blanks are removed; must not be empty).
+        data
+            JSON-compatible payload; see :func:`frame_to_json` for tables.
+        expected_revision
+            The revision the caller opened (``0`` for "must be new"). When the stored head
+            differs, nothing is written and :class:`ScenarioConflict` is raised. ``None`` saves
+            regardless; the previous revision is still kept.
+
+        Returns
+        -------
+        Scenario
+            The revision just written.
+        """
+        name = name.strip()
+        if not name:
+            raise ValueError("a scenario needs a name")
+        payload = json.dumps(
+            {"schema_version": SCHEMA_VERSION, "data": dict(data)},
+            ensure_ascii=False,
+            default=_json_default,
+            allow_nan=False,
+        )
+        now = _now()
+        with self._connect() as con:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                row = con.execute("SELECT head FROM scenarios WHERE name = ?", (name,)).fetchone()
+                head = int(row[0]) if row else 0
+                if expected_revision is not None and expected_revision != head:
+                    raise ScenarioConflict(name, expected=expected_revision, actual=head)
+                revision = head + 1
+                con.execute(
+                    "INSERT INTO scenario_revisions (name, revision, schema_version, saved_at, "
+                    "payload) VALUES (?, ?, ?, ?, ?)",
+                    (name, revision, SCHEMA_VERSION, now, payload),
+                )
+                if row:
+                    con.execute(
+                        "UPDATE scenarios SET head = ?, updated_at = ? WHERE name = ?",
+                        (revision, now, name),
+                    )
+                else:
+                    con.execute(
+                        "INSERT INTO scenarios (name, head, created_at, updated_at) "
+                        "VALUES (?, ?, ?, ?)",
+                        (name, revision, now, now),
+                    )
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        return Scenario(
+            name=name, revision=revision, saved_at=now, data=json.loads(payload)["data"]
+        )
+
+    def load(self, name: str, *, revision: int | None = None) -> Scenario:
+        """Open the newest (or a given) revision of ``name``.
+
+        Raises
+        ------
+        ScenarioNotFound
+            No such scenario or revision.
+        ScenarioVersionError
+            Written by a newer planner (schema version above :data:`SCHEMA_VERSION`).
+        """
+        with self._connect() as con:
+            if revision is None:
+                row = con.execute(
+                    "SELECT r.revision, r.saved_at, r.schema_version, r.payload "
+                    "FROM scenarios s JOIN scenario_revisions r "
+                    "ON r.name = s.name AND r.revision = s.head WHERE s.name = ?",
+                    (name,),
+                ).fetchone()
+            else:
+                row = con.execute(
+                    "SELECT revision, saved_at, schema_version, payload FROM scenario_revisions "
+                    "WHERE name = ? AND revision = ?",
+                    (name, revision),
+                ).fetchone()
+        if row is None:
+            raise ScenarioNotFound(name)
+        rev, saved_at, version, payload = row
+        data = _migrate(int(version), json.loads(payload)["data"])
+        return Scenario(name=name, revision=int(rev), saved_at=str(saved_at), data=data)
+
+    def list(self) -> list[ScenarioInfo]:
+        """All scenarios, most recently saved first."""
+        with self._connect() as con:
+            rows = con.execute(
+                "SELECT name, head, created_at, updated_at FROM scenarios "
+                "ORDER BY updated_at DESC, name"
+            ).fetchall()
+        return [ScenarioInfo(str(n), int(h), str(c), str(u)) for n, h, c, u in rows]
+
+    def names(self) -> builtins.list[str]:
+        """Names of all scenarios, most recently saved first."""
+        return [info.name for info in self.list()]
+
+    def revisions(self, name: str) -> builtins.list[tuple[int, str]]:
+        """``(revision, saved_at)`` of every kept revision of ``name``, oldest first."""
+        with self._connect() as con:
+            rows = con.execute(
+                "SELECT revision, saved_at FROM scenario_revisions WHERE name = ? "
+                "ORDER BY revision",
+                (name,),
+            ).fetchall()
+        return [(int(r), str(s)) for r, s in rows]
+
+    def delete(self, name: str) -> bool:
+        """Delete a scenario with all its revisions; ``False`` if there was none."""
+        with self._connect() as con:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                cur = con.execute("DELETE FROM scenarios WHERE name = ?", (name,))
+                con.execute("DELETE FROM scenario_revisions WHERE name = ?", (name,))
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        return cur.rowcount > 0
+
+
+def _migrate(version: int, data: dict[str, Any]) -> dict[str, Any]:
+    if version > SCHEMA_VERSION:
+        raise ScenarioVersionError(
+            f"scenario was saved with schema version {version}; this planner reads up to "
+            f"{SCHEMA_VERSION}. Update the planner to open it."
+        )
+    while version < SCHEMA_VERSION:
+        data = MIGRATIONS[version](data)
+        version += 1
+    return data
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return None if not np.isfinite(value) else float(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, datetime | date | pd.Timestamp):
+        return value.isoformat()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    raise TypeError(f"cannot store {type(value).__name__} in a scenario")
+
+
+# --- tables --------------------------------------------------------------------------------------
+
+
+def frame_to_json(frame: pd.DataFrame) -> dict[str, Any]:
+    """A DataFrame or GeoDataFrame as a JSON-compatible dict (types, dates, geometry kept).
+
+    Geometry is stored as WKT in EPSG:25832 (the frame is reprojected if needed); NaN becomes
+    ``null``; datetime columns are stored as ISO strings and restored as datetimes.
+    """
+    table = pd.DataFrame(frame).copy()
+    geometry: list[str | None] | None = None
+    if isinstance(frame, gpd.GeoDataFrame):
+        geo = frame.to_crs(METRIC_CRS) if frame.crs and str(frame.crs) != METRIC_CRS else frame
+        geometry = [
+            None if g is None else shapely.to_wkt(g, rounding_precision=3) for g in geo.geometry
+        ]
+        table = table.drop(columns=frame.geometry.name)
+    dtypes = {str(c): str(table[c].dtype) for c in table.columns}
+    columns: dict[str, list[Any]] = {}
+    for column in table.columns:
+        series = table[column]
+        if pd.api.types.is_datetime64_any_dtype(series):
+            values: list[Any] = [None if pd.isna(v) else v.isoformat() for v in series]
+        else:
+            values = [_plain(v) for v in series.tolist()]
+        columns[str(column)] = values
+    return {
+        "columns": columns,
+        "dtypes": dtypes,
+        "order": [str(c) for c in table.columns],
+        "geometry": geometry,
+        "index": [_plain(v) for v in table.index.tolist()],
+    }
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    if isinstance(value, np.generic):
+        return _plain(value.item())
+    if isinstance(value, datetime | date | pd.Timestamp):
+        return value.isoformat()
+    return value
+
+
+def frame_from_json(data: Mapping[str, Any]) -> pd.DataFrame:
+    """Inverse of :func:`frame_to_json` (a GeoDataFrame in EPSG:25832 where geometry was stored)."""
+    order = list(data["order"])
+    table = pd.DataFrame({c: data["columns"][c] for c in order}, columns=order)
+    for column, dtype in data.get("dtypes", {}).items():
+        if column not in table.columns:
+            continue
+        try:
+            if dtype.startswith("datetime64"):
+                table[column] = pd.to_datetime(table[column])
+            elif dtype in ("float64", "float32"):
+                table[column] = pd.to_numeric(table[column], errors="coerce").astype(dtype)
+            elif dtype in ("int64", "int32", "bool"):
+                table[column] = table[column].astype(dtype)
+        except (TypeError, ValueError):
+            pass  # keep the values as stored
+    index = data.get("index")
+    if index is not None and len(index) == len(table):
+        table.index = pd.Index(index)
+    geometry = data.get("geometry")
+    if geometry is not None:
+        geoms = [None if g is None else shapely.from_wkt(g) for g in geometry]
+        return gpd.GeoDataFrame(
+            table, geometry=gpd.GeoSeries(geoms, index=table.index), crs=METRIC_CRS
+        )
+    return table

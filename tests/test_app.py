@@ -1,0 +1,227 @@
+"""The Streamlit app driven through AppTest: each page, scenarios across restarts, bad uploads."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from icalendar import Calendar
+from openpyxl import load_workbook
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+TIMEOUT = 240
+
+
+@pytest.fixture(autouse=True)
+def _own_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    db = tmp_path / "scenarios.sqlite"
+    monkeypatch.setenv("TINY_RATHAUS_DB", str(db))
+    return db
+
+
+@pytest.fixture
+def media(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[MemoryMediaFileStorage]]:
+    """Keep hold of the media storage AppTest creates, to read what download buttons serve."""
+    stores: list[MemoryMediaFileStorage] = []
+
+    class Recording(MemoryMediaFileStorage):
+        def __init__(self, endpoint: str) -> None:
+            super().__init__(endpoint)
+            stores.append(self)
+
+    monkeypatch.setattr("streamlit.testing.v1.app_test.MemoryMediaFileStorage", Recording)
+    yield stores
+
+
+def start() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def ranking_names(at: AppTest) -> list[str]:
+    table = at.dataframe[0].value
+    return list(table["Name"])
+
+
+def plan_season(at: AppTest, *, time_limit: int = 5) -> AppTest:
+    at.switch_page("app_pages/season.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.slider(key="season_time_limit_s").set_value(time_limit)
+    button = next(b for b in at.button if b.label == "Saison planen")
+    button.click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_compare_page_weights_change_the_ranking() -> None:
+    at = start()
+    assert at.title[0].value == "Standorte vergleichen"
+    before = ranking_names(at)
+    assert len(before) > 100
+    # only the rural share counts now
+    for slider in at.slider:
+        if slider.key and slider.key.startswith("w_"):
+            slider.set_value(5.0 if slider.key == "w_rural_share" else 0.0)
+    at.run()
+    assert not at.exception
+    after = ranking_names(at)
+    assert sorted(after) == sorted(before)
+    assert after[:10] != before[:10]
+    # the breakdown shows the new weights, and its parts add up to the score
+    parts = at.dataframe[1].value
+    assert sorted(parts["Gewicht"]) == [0.0] * 11 + [5.0]
+    why = next(m.value for m in at.markdown if m.value.startswith("Platz **"))
+    score = float(re.search(r"Bewertung \*\*([\d.]+)\*\*", why).group(1))  # type: ignore[union-attr]
+    assert abs(parts["Anteil an der Bewertung"].sum() - score) < 0.1
+
+
+def test_compare_page_side_by_side_and_language() -> None:
+    at = start()
+    ids = list(at.session_state["compare_ids"]) if "compare_ids" in at.session_state else []
+    assert ids == []
+    options = at.multiselect(key="compare_ids").options
+    at.multiselect(key="compare_ids").set_value(options[:3]).run()
+    assert not at.exception
+    side = at.dataframe[3].value
+    assert side.shape[1] == 3
+    assert "Nur hier erreicht (Einw.)" in side.index
+    assert "Einwohner erreicht (Auto)" in side.index
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert at.title[0].value == "Compare sites"
+    assert at.multiselect(key="compare_ids").value  # the choice survived the switch
+
+
+def test_plan_season_and_download_each_export(media: list[MemoryMediaFileStorage]) -> None:
+    at = plan_season(start())
+    assert at.session_state["plan"]["status"] in ("optimal", "feasible")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Stopps"] == "12"
+    downloads = at.get("download_button")
+    labels = [d.proto.label for d in downloads]
+    assert labels == [
+        "CSV",
+        "Excel",
+        "Kalender (.ics)",
+        "GeoJSON Stopps",
+        "GeoJSON Route",
+        "GeoPackage",
+    ]
+    files = {}
+    for button in downloads:
+        files[button.proto.label] = _served(media, button.proto.url)
+        button.click()
+    at.run()
+    assert not at.exception
+    csv = pd.read_csv(io.BytesIO(files["CSV"]))
+    assert len(csv) == 12
+    book = load_workbook(io.BytesIO(files["Excel"]))
+    assert {"schedule", "sites"} <= set(book.sheetnames)
+    events = Calendar.from_ical(files["Kalender (.ics)"]).walk("VEVENT")
+    assert len(events) == 12
+    stops = json.loads(files["GeoJSON Stopps"])
+    assert len(stops["features"]) == 12
+    route = json.loads(files["GeoJSON Route"])
+    assert route["features"][0]["geometry"]["type"] == "LineString"
+    assert files["GeoPackage"][:16] == b"SQLite format 3\x00"
+    # the coverage page shows the plan's figures
+    at.switch_page("app_pages/coverage.py").run()
+    assert not at.exception
+    figures = at.dataframe[0].value
+    assert list(figures.iloc[:, 0]) == ["Kiel", "Plön", "Rendsburg-Eckernförde", "KielRegion"]
+    assert 0 < figures.iloc[-1]["Anteil %"] <= 100
+    html_button = at.get("download_button")[0]
+    page = _served(media, html_button.proto.url)
+    assert b"<!DOCTYPE html>" in page[:100] and b"Geplante Stopps" in page
+
+
+def _served(stores: list[MemoryMediaFileStorage], url: str) -> bytes:
+    """The bytes a download button's URL points to."""
+    name = url.rsplit("/", 1)[-1]
+    for store in reversed(stores):
+        for file_id in list(store._files_by_id):
+            if store.get_url(file_id).endswith(name):
+                return bytes(store.get_file(name).content)
+    raise AssertionError(f"no media file {url}")
+
+
+def test_scenario_is_reopened_after_restart(_own_database: Path) -> None:
+    at = plan_season(start())
+    schedule = at.session_state["plan"]["schedule"]["columns"]["site_id"]
+    at.switch_page("app_pages/compare.py").run()
+    at.slider(key="w_transit_stops").set_value(4.5).run()
+    at.sidebar.text_input(key="scenario_name").input("Sommer 2025").run()
+    next(b for b in at.sidebar.button if b.key == "scenario_save").click().run()
+    assert not at.exception
+    assert any("gespeichert" in s.value for s in at.sidebar.success)
+    with sqlite3.connect(_own_database) as con:
+        assert con.execute("SELECT name FROM scenarios").fetchall() == [("Sommer 2025",)]
+
+    again = start()  # a new AppTest = the app restarted, a fresh session
+    assert again.slider(key="w_transit_stops").value == 0.5
+    assert again.sidebar.selectbox(key="scenario_pick").options == ["Sommer 2025"]
+    next(b for b in again.sidebar.button if b.key == "scenario_open").click().run()
+    assert not again.exception
+    assert again.slider(key="w_transit_stops").value == 4.5
+    assert again.session_state["plan"]["schedule"]["columns"]["site_id"] == schedule
+    again.switch_page("app_pages/coverage.py").run()
+    assert not again.exception
+    assert again.selectbox(key="coverage_source").value in ("__current__", "Sommer 2025")
+    assert len(again.dataframe) == 1
+
+
+def test_bad_csv_shows_errors_and_keeps_everything_else() -> None:
+    at = start()
+    at.slider(key="w_transit_stops").set_value(3.0)
+    at.slider(key="threshold_min").set_value(20)
+    at.run()
+    csv = (
+        b"site_id;name;lon;lat\n"
+        b"a1;Dorfplatz Gut;10,20;54,25\n"
+        b"a2;Kaputt;zehn;54,3\n"
+        b"a3;Hamburg;9,99;53,55\n"
+        b"a1;Doppelt;10,1;54,2\n"
+    )
+    at.get("file_uploader")[0].upload("orte.csv", csv, "text/csv")  # type: ignore[attr-defined]
+    at.run()
+    next(b for b in at.button if b.key == "site_import").click().run()
+    assert not at.exception
+    errors = "\n".join(e.value for e in at.error)
+    assert "Zeile 3" in errors and "lon" in errors and "zehn" in errors
+    assert "Zeile 4" in errors and "außerhalb" in errors
+    assert "Zeile 5" in errors and "site_id" in errors
+    assert any("1 Standort(e) hinzugefügt" in s.value for s in at.success)
+    assert list(at.session_state["user_sites"]["site_id"]) == ["a1"]
+    # nothing else was lost
+    assert at.slider(key="w_transit_stops").value == 3.0
+    assert at.slider(key="threshold_min").value == 20
+    assert "Dorfplatz Gut" in ranking_names(at)
+    # a wholly unreadable file is reported, too, and the added site stays
+    at.get("file_uploader")[0].upload("leer.csv", b"", "text/csv")  # type: ignore[attr-defined]
+    at.run()
+    next(b for b in at.button if b.key == "site_import").click().run()
+    assert not at.exception
+    assert at.error
+    assert list(at.session_state["user_sites"]["site_id"]) == ["a1"]
+
+
+def test_bad_season_setting_is_reported_and_kept() -> None:
+    at = start()
+    at.switch_page("app_pages/season.py").run()
+    at.text_area(key="season_blackouts").input("2025-08-01, 31.12.2025")
+    at.number_input(key="season_quota_kiel").set_value(3)
+    next(b for b in at.button if b.label == "Saison planen").click().run()
+    assert not at.exception
+    assert any("31.12.2025" in e.value for e in at.error)
+    assert at.text_area(key="season_blackouts").value == "2025-08-01, 31.12.2025"
+    assert at.number_input(key="season_quota_kiel").value == 3
+    assert at.session_state["plan"] is None

@@ -1,0 +1,227 @@
+"""The app in a real browser: ``streamlit run`` driven by headless Chromium (Playwright).
+
+Uses Debian's ``/usr/bin/chromium`` (no browser download). Screenshots of every page go to
+``test-output/screenshots/``. Also opens an exported coverage map from ``file://`` with the
+network blocked and checks that its layers are drawn.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "test-output" / "screenshots"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+if not CHROMIUM.is_file():
+    pytest.skip(
+        f"Chromium not found at {CHROMIUM} (apt-get install chromium)", allow_module_level=True
+    )
+
+from playwright.sync_api import Browser, Frame, Page, sync_playwright  # noqa: E402
+
+# JavaScript run inside a map iframe: the Leaflet map, its layers and the legend.
+MAP_STATE = """() => {
+    const key = Object.keys(window).find(k => k.startsWith('map_') && window[k] instanceof L.Map);
+    if (!key) { return null; }
+    const map = window[key];
+    let drawn = 0;
+    map.eachLayer(l => { if (l.feature || l instanceof L.Path) { drawn += 1; } });
+    const overlays = [...document.querySelectorAll('.leaflet-control-layers-overlays label')]
+        .map(l => l.textContent.trim());
+    const legend = document.querySelector('.trp-legend');
+    const attribution = document.querySelector('.leaflet-control-attribution');
+    return {drawn, overlays, legend: legend ? legend.textContent : '',
+            attribution: attribution ? attribution.textContent : '',
+            canvas: document.querySelectorAll('canvas').length};
+}"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``streamlit run app.py`` on a free localhost port; yields its URL."""
+    port = _free_port()
+    tmp = tmp_path_factory.mktemp("browser")
+    env = {
+        **os.environ,
+        "TINY_RATHAUS_DB": str(tmp / "scenarios.sqlite"),
+        "TINY_RATHAUS_CACHE": str(tmp / "cache"),
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+    }
+    env.pop("TINY_RATHAUS_ROAD_GRAPH", None)
+    log = (tmp / "streamlit.log").open("w")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                    if answer.read() == b"ok":
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError((tmp / "streamlit.log").read_text())
+            time.sleep(0.5)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as play:
+        chromium = play.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _map_frame(page: Page, *, timeout_s: float = 90) -> tuple[Frame, dict[str, object]]:
+    """The first iframe holding a Leaflet map with drawn layers, and its state."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        for frame in page.frames:
+            if frame == page.main_frame:
+                continue
+            try:
+                state = frame.evaluate(MAP_STATE)
+            except Exception:
+                continue
+            if state and state["drawn"]:
+                return frame, state
+        page.wait_for_timeout(500)
+    raise AssertionError("no Leaflet map with layers appeared")
+
+
+def _shot(page: Page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / name), full_page=True)
+
+
+def test_pages_in_browser(server: str, browser: Browser) -> None:
+    page = browser.new_page(viewport={"width": 1440, "height": 2600})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(server, wait_until="domcontentloaded")
+    page.get_by_role("heading", name="Standorte vergleichen").wait_for(timeout=90_000)
+
+    # compare page: the map with its layers
+    _, state = _map_frame(page)
+    assert state["drawn"] > 400  # municipalities, districts, candidate sites
+    for layer in ("Gemeinden: Abdeckung", "Kreisgrenzen", "Standort-Kandidaten"):
+        assert layer in state["overlays"], state["overlays"]
+    assert "Abdeckung" in str(state["legend"])
+    assert "GeoBasis-DE / BKG" in str(state["attribution"])
+    page.get_by_text("Fahrzeitmodell").first.wait_for()
+    _shot(page, "1_standorte_vergleichen.png")
+
+    # season page: plan a season
+    page.get_by_role("link", name="Saison planen").click()
+    page.get_by_role("heading", name="Saison planen").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Saison planen").click()
+    page.get_by_role("heading", name="Ablaufplan").wait_for(timeout=180_000)
+    page.get_by_role("heading", name="Kalender").wait_for()
+    page.get_by_role("button", name="Excel").wait_for()
+    page.wait_for_timeout(1500)
+    _shot(page, "2_saison_planen.png")
+
+    # coverage page: the plan's map and figures
+    page.get_by_role("link", name="Abdeckung").click()
+    page.get_by_role("heading", name="Abdeckung").first.wait_for(timeout=60_000)
+    _, state = _map_frame(page)
+    for layer in ("Geplante Stopps", "Route", "Zensus-Gitter 1 km", "Kreisgrenzen"):
+        assert layer in state["overlays"], state["overlays"]
+    assert any(str(o).startswith("Einzugsgebiete") for o in state["overlays"])  # type: ignore[attr-defined]
+    assert "Rendsburg-Eckernförde" in str(state["legend"])
+    page.get_by_role("button", name="Karte als HTML herunterladen").wait_for()
+    page.wait_for_timeout(1000)
+    _shot(page, "3_abdeckung.png")
+    assert errors == []
+    page.close()
+
+
+def test_exported_map_works_offline(browser: Browser, tmp_path: Path) -> None:
+    from planner import maps
+    from planner.pack import load_pack
+
+    pack = load_pack()
+    stops = pack.sites[pack.sites["kind"] == "rail"].head(6)
+    fmap = maps.coverage_map(pack, stops=stops, sites=pack.sites, show_cells=True, title="Export")
+    path = maps.save_map(fmap, name="offline", folder=tmp_path)
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    blocked: list[str] = []
+
+    def block(route):  # type: ignore[no-untyped-def]
+        blocked.append(route.request.url)
+        route.abort()
+
+    page.route("http://**/*", block)
+    page.route("https://**/*", block)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(path.as_uri())
+    state = page.evaluate(MAP_STATE)
+    assert state is not None, "Leaflet did not load without network"
+    assert state["drawn"] > 3000  # cells, municipalities, sites, stops, catchments
+    assert len(state["overlays"]) == 7  # the basemap is a base layer, not an overlay
+    assert "Zensus 2022" in state["attribution"]
+    assert errors == []
+    # only basemap tiles were attempted (and failed); the layers did not need them
+    assert all("tile.openstreetmap.org" in url for url in blocked)
+    page.wait_for_timeout(500)
+    _shot(page, "4_export_offline.png")
+    page.close()

@@ -1,0 +1,148 @@
+"""Coverage maps: layers, escaping, figures, attribution, and a self-contained export."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pytest
+
+from planner import maps
+from planner.pack import RegionPack
+from planner.settings import METRIC_CRS
+
+
+@pytest.fixture(scope="module")
+def stops(pack: RegionPack) -> gpd.GeoDataFrame:
+    """Four rail stations as a small plan, one with a hostile name."""
+    chosen = pack.sites[pack.sites["kind"] == "rail"].head(4).copy()
+    chosen["name"] = chosen["name"].astype(str)
+    chosen.loc[chosen.index[0], "name"] = '<script>alert("x")</script> & Co'
+    chosen["start"] = ["2025-07-01", "2025-07-08", "2025-07-15", "2025-07-22"]
+    chosen["end"] = ["2025-07-05", "2025-07-12", "2025-07-19", "2025-07-26"]
+    return chosen
+
+
+@pytest.fixture(scope="module")
+def page(pack: RegionPack, stops: gpd.GeoDataFrame) -> str:
+    """The rendered HTML of a map with every layer."""
+    fmap = maps.coverage_map(pack, stops=stops, sites=pack.sites, show_cells=True)
+    return maps.map_html(fmap)
+
+
+def test_map_has_every_layer_and_legend(page: str) -> None:
+    for key in (
+        "map.layer.municipalities",
+        "map.layer.cells",
+        "map.layer.districts",
+        "map.layer.sites",
+        "map.layer.stops",
+        "map.layer.route",
+    ):
+        name = maps.t(key, "de")
+        assert json.dumps(name, ensure_ascii=False) in page or name in page, key
+    assert "Einzugsgebiete" in page
+    assert "L.control.layers" in page
+    assert "trp-legend" in page
+    # urban/rural figures per district in the legend
+    for district in ("Kiel", "Plön", "Rendsburg-Eckernförde"):
+        assert district in page
+
+
+def test_user_text_is_escaped(page: str) -> None:
+    assert '<script>alert("x")' not in page
+    assert "&lt;script&gt;" in page
+
+
+def test_attribution_of_every_source(pack: RegionPack, page: str) -> None:
+    shown = [
+        maps.html.unescape(json.loads(text))
+        for text in re.findall(r"addAttribution\((\".*?\")\);", page)
+    ]
+    assert shown == maps.attribution_lines(pack)
+    joined = " ".join(maps.attribution_lines(pack))
+    for needle in ("OpenStreetMap", "GeoBasis-DE / BKG", "Destatis", "Zensus 2022", "DB"):
+        assert needle in joined
+
+
+def test_export_is_self_contained(page: str, pack: RegionPack, tmp_path: Path) -> None:
+    external = re.findall(r"<(?:script|link)[^>]+(?:src|href)=\"(https?:[^\"]+)\"", page)
+    assert external == []
+    assert "window.L=" in page or "window.L =" in page  # Leaflet inlined
+    assert "url(images/" not in page  # stylesheet images inlined
+    fmap = maps.coverage_map(pack, basemap=False)
+    path = maps.save_map(fmap, name="tëst map/..", folder=tmp_path)
+    assert path.parent == tmp_path and path.suffix == ".html"
+    assert path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert maps.map_bytes(fmap)[:15] == b"<!DOCTYPE html>"
+
+
+def test_map_html_rejects_cdn_links(pack: RegionPack) -> None:
+    fmap = maps.coverage_map(pack, basemap=False)
+    fmap.default_js = [("leaflet", "https://cdn.example.org/leaflet.js")]
+    with pytest.raises(ValueError, match="external"):
+        maps.map_html(fmap)
+
+
+def test_figures_split_urban_rural(pack: RegionPack, stops: gpd.GeoDataFrame) -> None:
+    cov = maps.compute_coverage(pack, stops, threshold_min=15)
+    fig = cov.figures.set_index("district_ags")
+    region = fig.loc["region"]
+    assert region["population"] == fig.drop(index="region")["population"].sum()
+    assert region["urban_population"] + region["rural_population"] == region["population"]
+    assert 0 < region["reached"] < region["population"]
+    assert region["urban_reached"] + region["rural_reached"] == region["reached"]
+    # a stricter threshold never reaches more people
+    tight = maps.compute_coverage(pack, stops, threshold_min=5).figures
+    assert tight["reached"].iloc[-1] < region["reached"]
+    # without stops nobody is reached
+    none = maps.compute_coverage(pack, None).figures
+    assert none["reached"].sum() == 0
+
+
+def test_cells_inside_threshold_are_covered(pack: RegionPack, stops: gpd.GeoDataFrame) -> None:
+    cov = maps.compute_coverage(pack, stops, threshold_min=15)
+    assert cov.cell_minutes.shape == (len(pack.cells),)
+    assert np.allclose(cov.cell_minutes, cov.stop_cell_minutes.min(axis=0))
+    # the cell holding the first stop is reached within a few minutes
+    first = stops.geometry.iloc[0]
+    holder = pack.cells[pack.cells.contains(first)]
+    assert len(holder) == 1
+    assert cov.cell_minutes[pack.cells.index.get_loc(holder.index[0])] < 5
+
+
+def test_display_geometry_is_simplified_and_wgs84(pack: RegionPack) -> None:
+    raw = pack.municipalities.to_crs("EPSG:4326")
+    shown = maps.display_frame(pack.municipalities, tolerance_m=120.0, precision_deg=1e-4)
+    assert str(shown.crs) == "EPSG:4326"
+    count = lambda frame: int(frame.geometry.count_coordinates().sum())  # noqa: E731
+    assert count(shown) < count(raw)
+    # area barely changes
+    ratio = shown.to_crs(METRIC_CRS).area.sum() / pack.municipalities.area.sum()
+    assert 0.98 < ratio < 1.02
+
+
+def test_popup_lists_dates_and_breakdown() -> None:
+    html = maps.site_popup(
+        {"name": "Dorf <b>", "start": "2025-07-01", "end": "2025-07-05", "kind": "centre"},
+        lang="en",
+        breakdown={"Population <15 min": 0.5, "Rail": 0.25},
+    )
+    assert "Dorf &lt;b&gt;" in html
+    assert "2025-07-01 – 2025-07-05" in html
+    assert "Population &lt;15 min" in html and "0.50" in html
+    assert "Village centre" in html
+
+
+def test_stops_frame_joins_schedule_to_sites(pack: RegionPack) -> None:
+    ids = list(pack.sites["site_id"].head(3))
+    frame = maps.stops_frame(
+        [{"site_id": ids[2], "stop": 1}, {"site_id": "nope", "stop": 2}, {"site_id": ids[0]}],
+        sites=pack.sites,
+    )
+    assert list(frame["site_id"]) == [ids[2], ids[0]]
+    assert frame.geometry.iloc[0].equals(pack.sites.geometry.iloc[2])
+    assert "name" in frame.columns
