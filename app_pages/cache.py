@@ -2,23 +2,26 @@
 
 ``st.cache_resource`` holds the heavy shared objects (the region pack, the travel-time model with
 its road graph); ``st.cache_data`` holds pure results keyed by a content hash of their inputs
-(GeoDataFrames are passed as ``_``-prefixed, unhashed arguments next to that key). Pages call
-these wrappers and never the library's heavy functions directly.
+(GeoDataFrames and plans are passed as ``_``-prefixed, unhashed arguments next to that key).
+Pages call these wrappers and never the library's heavy functions directly.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from app_pages import logic
+from planner import scoring
 from planner.cache import content_hash
+from planner.export import export_bytes
 from planner.maps import MapCoverage, compute_coverage
 from planner.pack import RegionPack, load_pack
-from planner.scoring import SiteCriteria
+from planner.season import SeasonPlan
+from planner.season_inputs import SeasonInputs, criterion_weights, season_inputs
 from planner.traveltime import TravelModel, default_model
 
 
@@ -41,10 +44,20 @@ def sites_key(sites: gpd.GeoDataFrame) -> str:
     return content_hash(facts, xy)
 
 
+def stops_key(stops: gpd.GeoDataFrame) -> str:
+    """Content hash of the stops shown on a map."""
+    if len(stops) == 0:
+        return "none"
+    table = stops.drop(columns="geometry").astype(str).to_numpy().tolist()
+    return content_hash(table, [(round(g.x, 1), round(g.y, 1)) for g in stops.geometry])
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
-def criteria(key: str, threshold_min: float, _sites: gpd.GeoDataFrame) -> SiteCriteria:
+def criteria(key: str, threshold_min: float, _sites: gpd.GeoDataFrame) -> scoring.SiteCriteria:
     """Raw criteria of every site (heavy: travel times to all cells); cached by content."""
-    return logic.site_criteria(pack(), _sites, threshold_min=threshold_min, model=travel_model())
+    return scoring.compute_criteria(
+        pack(), sites=_sites, threshold_min=threshold_min, model=travel_model()
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -53,7 +66,7 @@ def ranking(
 ) -> pd.DataFrame:
     """Scores and ranks for the given weights (cheap, on top of the cached criteria)."""
     table = criteria(key, threshold_min, _sites)
-    return logic.rank_sites(table, weights=weights)
+    return scoring.score_sites(table, criterion_weights(weights)).set_index("site_id")
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -71,6 +84,28 @@ def coverage(key: str, threshold_min: float, _stops: gpd.GeoDataFrame) -> MapCov
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def season_inputs(key: str, threshold_min: float, _sites: gpd.GeoDataFrame) -> dict[str, Any]:
-    """Towing matrix and coverage sets for the season planner."""
-    return logic.season_inputs(pack(), _sites, threshold_min=threshold_min, model=travel_model())
+def season(
+    key: str, threshold_min: float, weights: dict[str, float], _sites: gpd.GeoDataFrame
+) -> SeasonInputs:
+    """Scores, coverage sets and towing matrix for the season planner (on the cached criteria)."""
+    return season_inputs(
+        pack(),
+        _sites,
+        threshold_min=threshold_min,
+        model=travel_model(),
+        weights=weights,
+        criteria=criteria(key, threshold_min, _sites),
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def exports(
+    plan_key: str, stem: str, lang: str, _plan: SeasonPlan
+) -> dict[str, tuple[str, str, bytes]]:
+    """Every export of a plan as ``key → (file name, MIME type, bytes)``."""
+    return export_bytes(_plan, stem=stem, lang=lang)
+
+
+def plan_key(payload: Mapping[str, Any]) -> str:
+    """Content hash of a stored plan."""
+    return content_hash(payload)

@@ -6,14 +6,23 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app_pages import cache, logic, state
+from app_pages import cache, state
 from app_pages.widgets import show_model_and_sources
 from planner.cache import content_hash
+from planner.i18n import format_value
 from planner.maps import coverage_map
-from planner.scoring import CRITERIA, compare_sites, explain_site, weight_sensitivity
+from planner.scoring import (
+    CRITERIA,
+    DEFAULT_WEIGHTS,
+    compare_sites,
+    explain_site,
+    weight_sensitivity,
+)
+from planner.season_inputs import criterion_weights
 from planner.sites import (
     POWER_VALUES,
     VISIBILITY_VALUES,
+    filter_sites,
     import_sites,
     read_site_table,
     site_from_coordinates,
@@ -24,7 +33,7 @@ lang = state.lang(ss)
 tr = lambda key, **kw: state.tr(ss, key, **kw)  # noqa: E731
 
 pack = cache.pack()
-sites = state.current_sites(pack.sites, ss)
+sites, edit_errors = state.current_sites(pack.sites, ss)
 key = cache.sites_key(sites)
 
 st.title(tr("ui.compare.title"))
@@ -34,10 +43,10 @@ st.caption(tr("ui.compare.intro"))
 with st.expander(tr("ui.compare.weights"), expanded=True):
     st.slider(tr("ui.compare.threshold"), min_value=5, max_value=45, step=5, key="threshold_min")
     columns = st.columns(3)
-    for i, criterion in enumerate(logic.CRITERIA):
+    for i, criterion in enumerate(CRITERIA):
         name = f"{state.WEIGHT_PREFIX}{criterion}"
         if name not in ss:
-            ss[name] = float(logic.DEFAULT_WEIGHTS.get(criterion, 1.0))
+            ss[name] = float(DEFAULT_WEIGHTS.get(criterion, 1.0))
         columns[i % 3].slider(
             tr(f"ui.crit.{criterion}"), min_value=0.0, max_value=5.0, step=0.25, key=name
         )
@@ -46,23 +55,30 @@ weights = state.weights(ss)
 
 # --- filters and ranking -------------------------------------------------------------------------
 f1, f2, f3 = st.columns(3)
-f1.multiselect(tr("ui.filter.district"), sorted(sites["district"].unique()), key="f_district")
+f1.multiselect(
+    tr("ui.filter.district"),
+    sorted(sites["district"].unique()),
+    key="f_district",
+    placeholder=tr("ui.choose"),
+)
 f2.multiselect(
     tr("ui.filter.area"),
     ["urban", "rural"],
     format_func=lambda a: tr(f"area.{a}"),
     key="f_area",
+    placeholder=tr("ui.choose"),
 )
 f3.multiselect(
     tr("ui.filter.kind"),
     ["centre", "rail", "bus_hub", "school", "user"],
     format_func=lambda k: tr(f"kind.{k}"),
     key="f_kind",
+    placeholder=tr("ui.choose"),
 )
 with st.spinner(tr("ui.compare.computing")):
     ranking = cache.ranking(key, threshold, weights, sites)
 criteria = cache.criteria(key, threshold, sites)
-shown = logic.filter_sites(
+shown = filter_sites(
     sites, districts=ss.get("f_district"), areas=ss.get("f_area"), kinds=ss.get("f_kind")
 )
 raw = criteria.raw.copy()
@@ -98,7 +114,7 @@ if len(table):
         format_func=lambda s: f"{int(table.at[s, 'rank'])}. {names.get(s, s)}",
         key="breakdown_site",
     )
-    explanation = explain_site(criteria, logic.full_weights(weights), str(pick))
+    explanation = explain_site(criteria, criterion_weights(weights), str(pick))
     parts = explanation.parts
     st.markdown(
         tr(
@@ -113,7 +129,7 @@ if len(table):
             {
                 tr("ui.col.criterion"): [tr(f"ui.crit.{c}") for c in parts["criterion"]],
                 tr("ui.col.raw"): [
-                    tr("fact.unknown") if unknown else logic.show_value(value, lang)
+                    tr("fact.unknown") if unknown else format_value(value, lang)
                     for value, unknown in zip(parts["value"], parts["unknown"], strict=True)
                 ],
                 tr("ui.col.weight"): [weights.get(c, 0.0) for c in parts["criterion"]],
@@ -128,7 +144,7 @@ if len(table):
         st.caption(" ".join(explanation.text))
 
 with st.expander(tr("ui.compare.sensitivity")):
-    report = weight_sensitivity(criteria, logic.full_weights(weights), change=0.2, top_n=10)
+    report = weight_sensitivity(criteria, criterion_weights(weights), change=0.2, top_n=10)
     st.caption(tr("ui.compare.sensitivity_help", n=report.top_n, scenarios=report.scenarios))
     top = report.sites.head(15)
     st.dataframe(
@@ -156,10 +172,11 @@ st.multiselect(
     format_func=lambda s: names.get(s, s),
     max_selections=4,
     key="compare_ids",
+    placeholder=tr("ui.choose"),
 )
 chosen = list(ss.get("compare_ids", []))
 if len(chosen) >= 2:
-    comparison = compare_sites(criteria, chosen, weights=logic.full_weights(weights))
+    comparison = compare_sites(criteria, chosen, weights=criterion_weights(weights))
     labels = {spec.label: tr(f"ui.crit.{key}") for key, spec in CRITERIA.items()}
     labels.update({"Score": tr("ui.col.score"), "Rank": tr("ui.col.rank")})
     side = comparison.criteria.rename(index=labels, columns=names)
@@ -178,9 +195,9 @@ st.subheader(tr("ui.compare.map"))
 model = cache.travel_model()
 compare_stops = sites[sites["site_id"].isin(chosen)]
 shown_sites = sites[sites["site_id"].isin(shown["site_id"])]
-breakdown = ranking[["score"] + [f"pts_{c}" for c in logic.CRITERIA]].rename(
+breakdown = ranking[["score"] + [f"pts_{c}" for c in CRITERIA]].rename(
     columns={
-        **{f"pts_{c}": tr(f"ui.crit.{c}") for c in logic.CRITERIA},
+        **{f"pts_{c}": tr(f"ui.crit.{c}") for c in CRITERIA},
         "score": tr("ui.col.score"),
     }
 )
@@ -273,6 +290,12 @@ with tab_coords, st.form("coords_form"):
             st.rerun()
 
 with tab_edit:
+    if edit_errors:
+        st.error(
+            tr("ui.sites.errors", n=len(edit_errors))
+            + "\n\n"
+            + "\n".join(f"- {e.message(lang)}" for e in edit_errors)
+        )
     edit_id = st.selectbox(
         tr("ui.compare.pick_site"),
         list(sites["site_id"]),

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import cache, logic, state
+from app_pages import cache, state
 from app_pages.sidebar import store
-from app_pages.widgets import figures_table, show_model_and_sources
+from app_pages.widgets import figures_table, show_diagnosis, show_model_and_sources
 from planner.cache import content_hash
-from planner.maps import coverage_map, save_map
-from planner.scenarios import ScenarioError
+from planner.export import file_stem
+from planner.maps import coverage_map, save_map, schedule_stops
+from planner.scenarios import ScenarioError, plan_from_payload, scenario_sites
 
 ss = st.session_state
 lang = state.lang(ss)
@@ -29,6 +30,7 @@ source = st.selectbox(
     options,
     format_func=lambda o: state.tr(ss, "ui.coverage.current") if o == current else o,
     key="coverage_source",
+    placeholder=state.tr(ss, "ui.choose_one"),
 )
 if source == current:
     plan = ss.get("plan")
@@ -44,9 +46,15 @@ if not plan:
     st.warning(state.tr(ss, "ui.coverage.scenario_without_plan"))
     st.stop()
 
-sites = logic.sites_from_payload(pack.sites, payload)
-schedule = logic.schedule_frame(plan)
-stops = logic.stops_for_map(schedule, sites)
+sites, _edit_errors = scenario_sites(pack.sites, payload)
+try:
+    season_plan = plan_from_payload(plan, sites=sites)
+except (ValueError, KeyError) as exc:
+    st.warning(str(exc))
+    st.stop()
+if not season_plan.feasible:
+    show_diagnosis(season_plan, lang)
+stops = schedule_stops(season_plan.schedule, sites=sites)
 threshold = float(payload.get("threshold_min", 15))
 c1, c2 = st.columns(2)
 colour_by = c1.radio(
@@ -80,18 +88,18 @@ def build():  # type: ignore[no-untyped-def]
 
 
 key = content_hash(
-    "coverage", logic.stops_key(stops), threshold, colour_by, show_cells, title, lang, model.name
+    "coverage", cache.stops_key(stops), threshold, colour_by, show_cells, title, lang, model.name
 )
 page = cache.map_html(key, build)
 st.iframe(page, height=720)
 
-coverage = cache.coverage(logic.stops_key(stops), threshold, stops)
+coverage = cache.coverage(cache.stops_key(stops), threshold, stops)
 st.subheader(state.tr(ss, "ui.coverage.figures", minutes=f"{threshold:g}"))
 figures_table(coverage.figures, lang)
 show_model_and_sources(coverage.model_description)
 
 st.subheader(state.tr(ss, "ui.coverage.export"))
-file_name = f"abdeckung_{logic.slug(str(source if source != current else 'aktuell'))}.html"
+file_name = f"abdeckung_{file_stem(str(source if source != current else 'aktuell'))}.html"
 st.download_button(
     state.tr(ss, "ui.coverage.download"),
     data=page.encode("utf-8"),

@@ -1,4 +1,5 @@
-"""Page "Saison planen" (staff): rules, optimiser run, schedule, calendar, locks, exports."""
+"""Page "Saison planen" (staff): rules, optimiser run, schedule, calendar, locks, comparison,
+exports."""
 
 from __future__ import annotations
 
@@ -9,19 +10,24 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_pages import cache, logic, state
-from app_pages.widgets import show_model_and_sources
+from app_pages import cache, state
+from app_pages.sidebar import store
+from app_pages.widgets import show_comparison, show_diagnosis, show_model_and_sources
+from planner.export import file_stem
+from planner.scenarios import ScenarioError, plan_from_payload, plan_to_payload, scenario_sites
+from planner.season import Booking, ConfigError, compare_plans, lock_stops
+from planner.season_config import resolve_home, season_config_from_values
 
 ss = st.session_state
 lang = state.lang(ss)
 tr = lambda key, **kw: state.tr(ss, key, **kw)  # noqa: E731
 
 pack = cache.pack()
-sites = state.current_sites(pack.sites, ss)
+sites, _edit_errors = state.current_sites(pack.sites, ss)
 key = cache.sites_key(sites)
 names = dict(zip(sites["site_id"], sites["name"], strict=True))
 if ss.get("season_home_site") not in names:
-    ss["season_home_site"] = logic.DEFAULT_HOME_SITE
+    ss["season_home_site"] = resolve_home(sites, state.DEFAULT_HOME)
 
 st.title(tr("ui.season.title"))
 st.caption(tr("ui.season.intro"))
@@ -36,6 +42,7 @@ with st.form("season_form"):
         list(names),
         format_func=lambda s: names.get(s, s),
         key="season_home_site",
+        placeholder=tr("ui.choose_one"),
     )
     d1, d2, d3 = st.columns(3)
     d1.number_input(tr("ui.season.quota", district="Kiel"), 0, 20, key="season_quota_kiel")
@@ -53,26 +60,38 @@ with st.form("season_form"):
     st.text_area(tr("ui.season.blackouts"), key="season_blackouts", height=80)
     submitted = st.form_submit_button(tr("ui.season.run"), type="primary")
 
-settings = {k: ss.get(f"season_{k}") for k in state.DEFAULT_SEASON}
+#: Config-file keys → the form's labels, to say which setting a message is about.
+LABELS = {
+    "season.start": tr("ui.season.start"),
+    "season.end": tr("ui.season.end"),
+    "season.home": tr("ui.season.home"),
+    "season.stay_days": tr("ui.season.stay_days"),
+    "season.max_tow_minutes": tr("ui.season.max_tow"),
+    "season.municipality_gap_days": tr("ui.season.revisit"),
+    "season.min_rural_share": tr("ui.season.rural_share"),
+    "season.time_limit": tr("ui.season.time_limit"),
+    "season.blackout_dates": tr("ui.season.blackouts").split(" (")[0],
+}
 
 
-def _run(bookings: tuple = ()) -> None:  # type: ignore[type-arg]
+def _run(bookings: tuple[Booking, ...] = ()) -> None:
     """Validate the settings, run the optimiser with a progress bar, store the plan."""
-    config, problems = logic.season_config(settings, sites=sites, bookings=bookings)
-    if config is None:
-        ss["season_problems"] = problems
+    season, quotas = state.season_form(ss)
+    try:
+        config = season_config_from_values(season, sites=sites, quotas=quotas, bookings=bookings)
+    except ConfigError as exc:
+        ss["season_problems"] = [exc]
         return
     ss["season_problems"] = []
     threshold = float(ss.get("threshold_min", 15))
     with st.status(tr("ui.season.running"), expanded=True) as status:
         st.write(tr("ui.season.step_inputs"))
-        inputs = cache.season_inputs(key, threshold, sites)
-        scores = cache.ranking(key, threshold, state.weights(ss), sites)["score"]
+        inputs = cache.season(key, threshold, state.weights(ss), sites)
         st.write(tr("ui.season.step_solve", seconds=int(config.time_limit)))
         bar = st.progress(0.0)
         started = time.monotonic()
         with ThreadPoolExecutor(max_workers=1) as pool:
-            future = pool.submit(logic.run_season, sites, scores, inputs, config)
+            future = pool.submit(inputs.plan, config)
             while not future.done():
                 elapsed = time.monotonic() - started
                 bar.progress(min(0.99, elapsed / max(1.0, config.time_limit)))
@@ -80,44 +99,34 @@ def _run(bookings: tuple = ()) -> None:  # type: ignore[type-arg]
             plan = future.result()
         bar.progress(1.0)
         status.update(label=tr("ui.season.done"), state="complete", expanded=False)
-    ss["plan"] = logic.plan_to_state(plan)
-    ss["plan_obj"] = plan
+    ss["plan"] = plan_to_payload(plan)
     ss["locked"] = [s for s in ss.get("locked", []) if s in set(plan.schedule.get("stop", []))]
 
 
 if submitted:
     _run()
 
-for field, value in ss.get("season_problems", []):
-    st.error(tr(f"ui.season.problem.{field}", value=value))
+for problem in ss.get("season_problems", []):
+    root = problem.key.split("[")[0]
+    label = LABELS.get(root, problem.key)
+    st.error(tr("ui.season.problem", label=label, message=problem.message(lang)))
 
 # --- results -------------------------------------------------------------------------------------
 plan_state = ss.get("plan")
 if not plan_state:
     st.info(tr("ui.season.no_plan"))
     st.stop()
-
-if plan_state["status"] == "infeasible":
-    st.error(tr("ui.season.infeasible"))
-    diag = pd.DataFrame(plan_state.get("diagnosis") or [])
-    if len(diag):
-        st.dataframe(
-            diag.rename(
-                columns={
-                    "rule": tr("ui.diag.rule"),
-                    "message": tr("ui.diag.message"),
-                    "relaxation": tr("ui.diag.relaxation"),
-                    "relaxed_feasible": tr("ui.diag.relaxed_feasible"),
-                    "relaxed_value": tr("ui.diag.relaxed_value"),
-                    "relaxed_stops": tr("ui.diag.relaxed_stops"),
-                }
-            ),
-            hide_index=True,
-            width="stretch",
-        )
+try:
+    plan = plan_from_payload(plan_state, sites=sites)
+except (ValueError, KeyError) as exc:  # a plan stored without its rules
+    st.warning(str(exc))
     st.stop()
 
-totals = plan_state.get("totals") or {}
+if not plan.feasible:
+    show_diagnosis(plan, lang)
+    st.stop()
+
+totals = plan.totals
 m1, m2, m3, m4, m5 = st.columns(5)
 m1.metric(tr("ui.season.stops"), totals.get("stops", 0))
 m2.metric(tr("ui.season.value"), f"{totals.get('value', 0):.1f}")
@@ -127,13 +136,13 @@ m5.metric(tr("ui.season.km"), f"{totals.get('km_towed', 0):.0f} km")
 st.caption(
     tr(
         "ui.season.status",
-        status=tr(f"ui.status.{plan_state['status']}"),
+        status=tr(f"ui.status.{plan.status}"),
         population=f"{int(totals.get('population_covered') or 0):,}".replace(",", "."),
         seconds=f"{totals.get('seconds') or 0:.1f}",
     )
 )
 
-schedule = logic.schedule_frame(plan_state)
+schedule = plan.schedule
 st.subheader(tr("ui.season.schedule"))
 columns = {
     "stop": tr("ui.col.stop"),
@@ -142,6 +151,7 @@ columns = {
     "district": tr("ui.col.district"),
     "start": tr("ui.col.start"),
     "end": tr("ui.col.end"),
+    "score": tr("ui.col.score"),
     "tow_minutes": tr("ui.col.tow_min"),
     "tow_km": tr("ui.col.tow_km"),
     "locked": tr("ui.col.locked"),
@@ -151,6 +161,10 @@ st.dataframe(
     schedule[present].rename(columns=columns).round(1),
     hide_index=True,
     width="stretch",
+    column_config={
+        tr("ui.col.start"): st.column_config.DateColumn(format="DD.MM.YYYY"),
+        tr("ui.col.end"): st.column_config.DateColumn(format="DD.MM.YYYY"),
+    },
 )
 
 st.subheader(tr("ui.season.calendar"))
@@ -186,15 +200,15 @@ st.multiselect(
     list(stop_names),
     format_func=lambda s: f"{s}. {stop_names[s]}",
     key="locked",
+    placeholder=tr("ui.choose"),
 )
 if st.button(tr("ui.season.replan"), key="season_replan", disabled=not ss.get("locked")):
-    _run(logic.locked_bookings(schedule, list(ss["locked"])))
+    _run(lock_stops(plan, list(ss["locked"])))
     st.rerun()
 
 with st.expander(tr("ui.season.unplanned")):
-    unplanned = logic.unplanned_frame(plan_state)
     st.dataframe(
-        unplanned.rename(
+        plan.unplanned_table(lang).rename(
             columns={
                 "name": tr("ui.col.name"),
                 "district": tr("ui.col.district"),
@@ -205,24 +219,51 @@ with st.expander(tr("ui.season.unplanned")):
         width="stretch",
     )
 
+# --- compare with a saved scenario ---------------------------------------------------------------
+st.subheader(tr("ui.season.compare"))
+saved: dict[str, dict[str, object]] = {}
+for info in store().list():
+    try:
+        data = store().load(info.name).data
+    except ScenarioError:
+        continue
+    if data.get("plan"):
+        saved[info.name] = data
+if not saved:
+    st.caption(tr("ui.season.compare_none"))
+else:
+    other = st.selectbox(
+        tr("ui.season.compare_with"),
+        list(saved),
+        key="season_compare_with",
+        placeholder=tr("ui.choose_one"),
+    )
+    if other is not None:
+        payload = saved[str(other)]
+        other_sites, _ = scenario_sites(pack.sites, payload)
+        try:
+            other_plan = plan_from_payload(payload["plan"], sites=other_sites)  # type: ignore[arg-type]
+        except (ValueError, KeyError) as exc:
+            st.warning(str(exc))
+        else:
+            if not other_plan.feasible:
+                st.caption(tr("ui.season.scenario_diagnosis"))
+                show_diagnosis(other_plan, lang)
+            labels = (tr("ui.season.compare_current"), str(other))
+            show_comparison(compare_plans(plan, other_plan, labels=labels), lang)
+
 # --- exports -------------------------------------------------------------------------------------
 st.subheader(tr("ui.season.exports"))
-plan_obj = ss.get("plan_obj")
-if plan_obj is None:
-    config, problems = logic.season_config(settings, sites=sites)
-    if config is not None:
-        plan_obj = logic.plan_from_state(plan_state, sites=sites, config=config)
-if plan_obj is None:
-    st.warning(tr("ui.season.no_export"))
-else:
-    files = logic.export_files(plan_obj, stem=logic.slug(str(ss.get("scenario_name") or "saison")))
-    cols = st.columns(len(files))
-    for col, (fmt, (file_name, mime, data)) in zip(cols, files.items(), strict=True):
-        col.download_button(
-            tr(f"ui.export.{fmt}"),
-            data=data,
-            file_name=file_name,
-            mime=mime,
-            key=f"export_{fmt}",
-        )
+files = cache.exports(
+    cache.plan_key(plan_state), file_stem(str(ss.get("scenario_name") or "saison")), lang, plan
+)
+cols = st.columns(len(files))
+for col, (fmt, (file_name, mime, data)) in zip(cols, files.items(), strict=True):
+    col.download_button(
+        tr(f"ui.export.{fmt}"),
+        data=data,
+        file_name=file_name,
+        mime=mime,
+        key=f"export_{fmt}",
+    )
 show_model_and_sources()

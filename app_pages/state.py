@@ -16,6 +16,7 @@ import geopandas as gpd
 
 from planner.i18n import DEFAULT_LANGUAGE, t
 from planner.scenarios import frame_from_json, frame_to_json
+from planner.sites import RowError, combine_sites
 
 #: Default season settings (the 2023 season: four stops in each district).
 DEFAULT_SEASON: dict[str, Any] = {
@@ -32,6 +33,27 @@ DEFAULT_SEASON: dict[str, Any] = {
     "time_limit_s": 20,
     "min_revisit_days": 28,
 }
+
+#: Season form fields → config-file keys of ``[season]`` (the same parser checks both).
+SEASON_KEYS: dict[str, str] = {
+    "start": "start",
+    "end": "end",
+    "home_site": "home",
+    "stay_days": "stay_days",
+    "max_tow_min": "max_tow_minutes",
+    "min_rural_share": "min_rural_share",
+    "min_revisit_days": "municipality_gap_days",
+    "time_limit_s": "time_limit",
+    "blackouts": "blackout_dates",
+}
+#: Quota fields → district names.
+QUOTA_DISTRICTS: dict[str, str] = {
+    "quota_kiel": "Kiel",
+    "quota_ploen": "Plön",
+    "quota_rdeck": "Rendsburg-Eckernförde",
+}
+#: Home base when none is chosen: Kiel (its centre site, near the town hall).
+DEFAULT_HOME = "Kiel"
 
 #: Keys of everything the person entered (kept across pages; saved in scenarios).
 PERSISTENT: tuple[str, ...] = (
@@ -75,19 +97,31 @@ def init(state: MutableMapping[str, Any]) -> None:
     state.setdefault("user_sites", None)  # GeoDataFrame of added sites
     state.setdefault("site_edits", {})  # site_id -> {fact: value}
     state.setdefault("upload_errors", [])
-    state.setdefault("plan", None)  # dict: schedule frame json etc.
+    state.setdefault("plan", None)  # planner.scenarios.plan_to_payload of the current plan
     state.setdefault("locked", [])
     state.setdefault("scenario_revision", None)
     state.setdefault("compare_ids", [])
 
 
-def current_sites(base: gpd.GeoDataFrame, state: MutableMapping[str, Any]) -> gpd.GeoDataFrame:
-    """The candidate sites with the planner's edits applied and the added sites appended."""
-    from app_pages.logic import apply_site_changes
+def current_sites(
+    base: gpd.GeoDataFrame, state: MutableMapping[str, Any]
+) -> tuple[gpd.GeoDataFrame, list[RowError]]:
+    """The candidate sites with the planner's added sites and fact edits (and rejected edits)."""
+    return combine_sites(base, added=state.get("user_sites"), edits=state.get("site_edits") or {})
 
-    return apply_site_changes(
-        base, edits=state.get("site_edits") or {}, added=state.get("user_sites")
-    )
+
+def season_form(state: MutableMapping[str, Any]) -> tuple[dict[str, Any], dict[str, int]]:
+    """The season form's values as config-file keys (``[season]`` and ``[quotas]``)."""
+    season = {
+        config_key: state.get(f"season_{form_key}", DEFAULT_SEASON[form_key])
+        for form_key, config_key in SEASON_KEYS.items()
+    }
+    season["home"] = season.get("home") or DEFAULT_HOME
+    quotas = {
+        district: int(state.get(f"season_{form_key}", 0) or 0)
+        for form_key, district in QUOTA_DISTRICTS.items()
+    }
+    return season, quotas
 
 
 def weights(state: MutableMapping[str, Any]) -> dict[str, float]:
@@ -130,6 +164,7 @@ def apply_scenario(state: MutableMapping[str, Any], data: dict[str, Any]) -> Non
             value = dt.date.fromisoformat(value[:10])
         state[f"season_{key}"] = value
     state["plan"] = data.get("plan")
+    state["season_problems"] = []
     state["locked"] = list(data.get("locked") or [])
     state["compare_ids"] = list(data.get("compare_ids") or [])
     state["upload_errors"] = []

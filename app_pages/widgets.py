@@ -2,36 +2,99 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
 from app_pages import cache
-from planner.i18n import t
+from planner.i18n import format_value, t
 from planner.maps import attribution_lines
+from planner.season import PlanComparison, SeasonPlan
+
+
+def percent(value: object, lang: str) -> str:
+    """A share 0..1 as a percentage in ``lang`` ("–" where the share is undefined)."""
+    if value is None or pd.isna(value):  # type: ignore[call-overload]
+        return t("ui.none", lang)
+    text = f"{100 * float(value):.1f} %"
+    return text.replace(".", ",") if lang == "de" else text
 
 
 def figures_table(figures: pd.DataFrame, lang: str) -> None:
-    """Population reached per district, urban and rural side by side."""
+    """Population reached per district, urban and rural side by side ("–" where undefined)."""
     rows = []
     for rec in figures.to_dict("records"):
         rows.append(
             {
                 t("ui.fig.district", lang): rec["district"],
-                t("ui.fig.urban_reached", lang): rec["urban_reached"],
-                t("ui.fig.urban_share", lang): rec["urban_share"] * 100,
-                t("ui.fig.rural_reached", lang): rec["rural_reached"],
-                t("ui.fig.rural_share", lang): rec["rural_share"] * 100,
-                t("ui.fig.reached", lang): rec["reached"],
-                t("ui.fig.population", lang): rec["population"],
-                t("ui.fig.share", lang): rec["share"] * 100,
+                t("ui.fig.urban_reached", lang): format_value(rec["urban_reached"], lang),
+                t("ui.fig.urban_share", lang): percent(rec["urban_share"], lang),
+                t("ui.fig.rural_reached", lang): format_value(rec["rural_reached"], lang),
+                t("ui.fig.rural_share", lang): percent(rec["rural_share"], lang),
+                t("ui.fig.reached", lang): format_value(rec["reached"], lang),
+                t("ui.fig.population", lang): format_value(rec["population"], lang),
+                t("ui.fig.share", lang): percent(rec["share"], lang),
             }
         )
-    table = pd.DataFrame(rows)
-    pct = {c: st.column_config.NumberColumn(c, format="%.1f %%") for c in table.columns[2::2][:2]}
-    pct[t("ui.fig.share", lang)] = st.column_config.NumberColumn(
-        t("ui.fig.share", lang), format="%.1f %%"
-    )
-    st.dataframe(table, hide_index=True, column_config=pct, width="stretch")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def show_diagnosis(plan: SeasonPlan, lang: str) -> None:
+    """Why an infeasible plan failed: each rule and what relaxing it gives."""
+    st.error(t("ui.season.infeasible", lang))
+    rows = [
+        {
+            t("ui.diag.rule", lang): d.rule_text(lang),
+            t("ui.diag.message", lang): d.text(lang),
+            t("ui.diag.relaxation", lang): d.relaxation_text(lang),
+            t("ui.diag.relaxed_feasible", lang): t("fact.yes", lang)
+            if d.relaxed_feasible
+            else t("fact.no", lang),
+            t("ui.diag.relaxed_value", lang): format_value(d.relaxed_value, lang),
+            t("ui.diag.relaxed_stops", lang): format_value(d.relaxed_stops, lang),
+        }
+        for d in plan.diagnosis
+    ]
+    if rows:
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def _cell(value: object, lang: str) -> str:
+    if isinstance(value, str):
+        return t(f"ui.status.{value}", lang) if value in _STATUS else value
+    if isinstance(value, dt.date):
+        return value.strftime("%d.%m.%Y") if lang == "de" else value.isoformat()
+    return format_value(value, lang)
+
+
+_STATUS = ("optimal", "feasible", "infeasible")
+
+
+def _total(key: str, value: object, lang: str) -> str:
+    """One total of a plan comparison, formatted for its meaning."""
+    family = key.split("[")[0]
+    if value is None or isinstance(value, str | dt.date):
+        return _cell(value, lang)
+    if family in ("gap", "rural_share"):
+        return percent(value, lang)
+    if family in ("value", "bound"):
+        text = f"{float(value):,.1f}"  # type: ignore[arg-type]
+        return text.replace(",", " ").replace(".", ",").replace(" ", ".") if lang == "de" else text
+    return format_value(value, lang)
+
+
+def show_comparison(comparison: PlanComparison, lang: str) -> None:
+    """Two plans side by side: the totals, then the stops of either plan."""
+    raw = comparison.totals
+    shown = comparison.totals_table(lang).copy().astype(object)
+    for row, key in enumerate(raw.index):
+        for col in range(raw.shape[1]):
+            shown.iat[row, col] = _total(str(key), raw.iat[row, col], lang)
+    st.dataframe(shown, width="stretch")
+    stops = comparison.stops_table(lang).drop(columns=["site_id"])
+    stops = stops.rename(columns={"name": t("ui.col.name", lang)})
+    st.dataframe(stops.map(lambda v: _cell(v, lang)), hide_index=True, width="stretch")
 
 
 def show_model_and_sources(description: str | None = None) -> None:

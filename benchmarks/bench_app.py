@@ -106,18 +106,18 @@ def bench_apptest(repeat: int) -> dict[str, float]:
 
 def bench_library(repeat: int) -> dict[str, float]:
     """Re-ranking in the library alone."""
-    from app_pages import logic
     from planner.pack import load_pack
+    from planner.scoring import CRITERIA, compute_criteria, score_sites
     from planner.traveltime import default_model
 
     pack = load_pack()
     model = default_model()
-    criteria = logic.site_criteria(pack, pack.sites, threshold_min=15, model=model)
-    weights = {c: 1.0 for c in logic.CRITERIA}
-    rank = median_time(lambda: logic.rank_sites(criteria, weights=weights), repeat * 4)
+    criteria = compute_criteria(pack, sites=pack.sites, threshold_min=15, model=model)
+    weights = {c: 1.0 for c in CRITERIA}
+    rank = median_time(lambda: score_sites(criteria, weights), repeat * 4)
     full = median_time(
-        lambda: logic.rank_sites(
-            logic.site_criteria(pack, pack.sites, threshold_min=15, model=model), weights=weights
+        lambda: score_sites(
+            compute_criteria(pack, sites=pack.sites, threshold_min=15, model=model), weights
         ),
         repeat,
     )

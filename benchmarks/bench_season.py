@@ -54,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         "stops_per_district": t.get("stops_per_district"),
         "rural_share": t.get("rural_share"),
         "population_covered": t.get("population_covered"),
+        "score_sum": None if t.get("score_sum") is None else round(t["score_sum"], 1),
         "km_towed": None if t.get("km_towed") is None else round(t["km_towed"], 1),
         "tow_minutes": None if t.get("tow_minutes") is None else round(t["tow_minutes"], 1),
         "first_day": str(t.get("first_day")),
@@ -61,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         "out": str(out),
     }
     if not plan.feasible:
-        rec["diagnosis"] = [d.message for d in plan.diagnosis]
+        rec["diagnosis"] = [d.text("en") for d in plan.diagnosis]
     print(json.dumps(rec, ensure_ascii=False, default=str))
     if plan.feasible:
         cols = ["stop", "name", "municipality", "district", "start", "end", "tow_minutes"]

@@ -10,13 +10,25 @@ blackouts are *blackout dates*: a stop must not span them (see :mod:`planner.sea
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import holidays as _holidays
 
-__all__ = ["WEEKDAY_NAMES", "SeasonCalendar", "parse_date", "sh_public_holidays"]
+from planner.i18n import DEFAULT_LANGUAGE, Message
+
+__all__ = [
+    "WEEKDAY_NAMES",
+    "BlackoutError",
+    "SeasonCalendar",
+    "parse_blackout_entry",
+    "parse_blackout_text",
+    "parse_date",
+    "sh_public_holidays",
+    "split_blackout_text",
+]
 
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -52,20 +64,103 @@ def parse_date(value: object, *, field_name: str = "date") -> dt.date:
     raise ValueError(f"{field_name}: {value!r} is not a date (expected YYYY-MM-DD)")
 
 
-def sh_public_holidays(years: Iterable[int]) -> dict[dt.date, str]:
+class BlackoutError(ValueError):
+    """A blackout entry that is not a date or a date range; names the entry.
+
+    Attributes
+    ----------
+    entry
+        The entry as typed.
+    problem
+        The structured message (translate with :meth:`Message.text`).
+    """
+
+    def __init__(self, entry: str, problem: Message) -> None:
+        super().__init__(problem.text("en"))
+        self.entry = entry
+        self.problem = problem
+
+    def message(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """The error in ``lang``."""
+        return self.problem.text(lang)
+
+
+def split_blackout_text(text: str) -> list[str]:
+    """The entries of a blackout text: one per line, comma or semicolon, blanks dropped."""
+    return [e.strip() for e in re.split(r"[,;\n]+", text or "") if e.strip()]
+
+
+def parse_blackout_entry(entry: object) -> tuple[dt.date, dt.date]:
+    """One blackout entry: a date or ``first..last`` (ISO dates), as ``(first, last)``.
+
+    Raises
+    ------
+    BlackoutError
+        Naming the entry when it is not a date or a range, or the range is reversed.
+    """
+    if isinstance(entry, dt.date):
+        day = entry.date() if isinstance(entry, dt.datetime) else entry
+        return day, day
+    text = str(entry).strip()
+    parts = text.split("..", 1)
+    try:
+        first = dt.date.fromisoformat(parts[0].strip())
+        last = dt.date.fromisoformat(parts[1].strip()) if len(parts) == 2 else first
+    except ValueError:
+        raise BlackoutError(text, Message("calendar.bad_blackout", {"entry": text})) from None
+    if last < first:
+        raise BlackoutError(text, Message("calendar.bad_range", {"entry": text}))
+    return first, last
+
+
+def parse_blackout_text(text: str, *, reason: str = "") -> dict[dt.date, str]:
+    """Blackout dates from free text (ISO dates or ``first..last`` ranges).
+
+    Parameters
+    ----------
+    text
+        Entries separated by lines, commas or semicolons, e.g.
+        ``"2025-08-01, 2025-09-01..2025-09-05"``.
+    reason
+        Reason stored for every date.
+
+    Returns
+    -------
+    dict
+        Date → reason.
+
+    Raises
+    ------
+    BlackoutError
+        Naming the first entry that is not a date or a range.
+    """
+    out: dict[dt.date, str] = {}
+    for entry in split_blackout_text(text):
+        first, last = parse_blackout_entry(entry)
+        while first <= last:
+            out[first] = reason
+            first += dt.timedelta(days=1)
+    return out
+
+
+def sh_public_holidays(years: Iterable[int], *, language: str = "en_US") -> dict[dt.date, str]:
     """Public holidays of Schleswig-Holstein for the given years.
 
     Parameters
     ----------
     years
         Calendar years.
+    language
+        Language of the names (``"de"`` or ``"en_US"``, as the ``holidays`` package names them).
 
     Returns
     -------
     dict
         Date → holiday name (as given by the ``holidays`` package).
     """
-    cal = _holidays.country_holidays("DE", subdiv="SH", years=sorted(set(years)))
+    cal = _holidays.country_holidays(
+        "DE", subdiv="SH", years=sorted(set(years)), language=language
+    )
     return {d: str(name) for d, name in sorted(cal.items())}
 
 
@@ -109,38 +204,65 @@ class SeasonCalendar:
         return {d: n for d, n in hol.items() if self.start <= d <= self.end}
 
     @cached_property
+    def holidays_de(self) -> dict[dt.date, str]:
+        """German names of the public holidays within the season."""
+        if not self.public_holidays:
+            return {}
+        hol = sh_public_holidays(range(self.start.year, self.end.year + 1), language="de")
+        return {d: n for d, n in hol.items() if self.start <= d <= self.end}
+
+    @cached_property
     def days(self) -> list[dt.date]:
         """All calendar days of the season."""
         n = (self.end - self.start).days + 1
         return [self.start + dt.timedelta(days=i) for i in range(n)]
 
-    def blackout_reason(self, day: dt.date) -> str | None:
+    def blackout_message(self, day: dt.date) -> Message | None:
         """Why ``day`` is a blackout date (holiday or planner blackout), else ``None``."""
         if day in self.holidays:
-            return f"public holiday ({self.holidays[day]})"
+            return Message(
+                "calendar.holiday",
+                {"name_en": self.holidays[day], "name_de": self.holidays_de.get(day, "")},
+            )
         if day in self.blackouts:
             reason = self.blackouts[day]
-            return f"planner blackout ({reason})" if reason else "planner blackout"
+            if reason:
+                return Message("calendar.blackout", {"reason": reason})
+            return Message("calendar.blackout_plain")
         return None
 
-    def closed_reason(self, day: dt.date) -> str | None:
+    def closed_message(self, day: dt.date) -> Message | None:
         """Why the unit cannot be open on ``day``, or ``None`` on an operating day."""
         if not self.start <= day <= self.end:
-            return "outside the season"
-        r = self.blackout_reason(day)
+            return Message("calendar.outside")
+        r = self.blackout_message(day)
         if r:
             return r
         if day.weekday() not in self.operating_weekdays:
-            return f"not an operating weekday ({WEEKDAY_NAMES[day.weekday()]})"
+            return Message("calendar.weekday", {"day": Message(f"weekday.{day.weekday()}")})
         return None
+
+    def blackout_reason(self, day: dt.date, lang: str = "en") -> str | None:
+        """:meth:`blackout_message` as text in ``lang`` (English by default)."""
+        m = self.blackout_message(day)
+        return None if m is None else m.text(lang)
+
+    def closed_reason(self, day: dt.date, lang: str = "en") -> str | None:
+        """:meth:`closed_message` as text in ``lang`` (English by default)."""
+        m = self.closed_message(day)
+        return None if m is None else m.text(lang)
 
     def is_operating(self, day: dt.date) -> bool:
         """Whether the unit can be open on ``day``."""
-        return self.closed_reason(day) is None
+        return (
+            self.start <= day <= self.end
+            and not self.is_blackout(day)
+            and day.weekday() in self.operating_weekdays
+        )
 
     def is_blackout(self, day: dt.date) -> bool:
         """Whether ``day`` is a holiday or planner blackout date."""
-        return self.blackout_reason(day) is not None
+        return day in self.holidays or day in self.blackouts
 
     @cached_property
     def operating_days(self) -> list[dt.date]:

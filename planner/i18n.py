@@ -6,7 +6,10 @@ text with :func:`t`. One catalogue, so the German and English wording stay side 
 
 from __future__ import annotations
 
-from typing import Final
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final
 
 LANGUAGES: Final = ("de", "en")
 DEFAULT_LANGUAGE: Final = "de"
@@ -475,10 +478,523 @@ CATALOGUE: dict[str, dict[str, str]] = {
 }
 
 
+CATALOGUE.update(
+    {
+        # generic
+        "ui.choose": {"de": "Bitte wählen …", "en": "Choose options"},
+        "ui.choose_one": {"de": "Bitte wählen …", "en": "Choose an option"},
+        "ui.none": {"de": "–", "en": "–"},
+        # weekdays
+        **{
+            f"weekday.{n}": {"de": de, "en": en}
+            for n, (de, en) in enumerate(
+                [("Mo", "Mon"), ("Di", "Tue"), ("Mi", "Wed"), ("Do", "Thu"), ("Fr", "Fri"),
+                 ("Sa", "Sat"), ("So", "Sun")]
+            )
+        },
+        # calendar
+        "calendar.holiday": {"de": "Feiertag ({name_de})", "en": "public holiday ({name_en})"},
+        "calendar.blackout": {
+            "de": "Sperrtermin der Planung ({reason})",
+            "en": "planner blackout ({reason})",
+        },
+        "calendar.blackout_plain": {"de": "Sperrtermin der Planung", "en": "planner blackout"},
+        "calendar.weekday": {
+            "de": "kein Betriebstag ({day})",
+            "en": "not an operating weekday ({day})",
+        },
+        "calendar.outside": {"de": "außerhalb der Saison", "en": "outside the season"},
+        "calendar.bad_blackout": {
+            "de": "Sperrtermin „{entry}“ ist kein Datum (JJJJ-MM-TT oder JJJJ-MM-TT..JJJJ-MM-TT).",
+            "en": "blackout date '{entry}' is not a date (YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD).",
+        },
+        "calendar.bad_range": {
+            "de": "Sperrtermin „{entry}“: das Ende liegt vor dem Beginn.",
+            "en": "blackout date '{entry}': the end is before the start.",
+        },
+        # season config (file and app form)
+        "config.error": {
+            "de": "Einstellung {key} = {value}: {problem}",
+            "en": "season config: {key} = {value}: {problem}",
+        },
+        "config.error_key": {
+            "de": "Einstellung {key}: {problem}",
+            "en": "season config: {key}: {problem}",
+        },
+        "config.whole_number": {
+            "de": "erwartet eine ganze Zahl ≥ {low}",
+            "en": "expected a whole number >= {low}",
+        },
+        "config.number_min": {
+            "de": "erwartet eine Zahl ≥ {low:g}",
+            "en": "expected a number >= {low:g}",
+        },
+        "config.number_above": {"de": "muss größer als {low:g} sein", "en": "must be > {low:g}"},
+        "config.number_between": {
+            "de": "erwartet eine Zahl zwischen {low:g} und {high:g}",
+            "en": "expected a number between {low:g} and {high:g}",
+        },
+        "config.missing": {"de": "fehlt", "en": "is missing"},
+        "config.not_a_date": {
+            "de": "ist kein Datum (JJJJ-MM-TT)",
+            "en": "is not a date (expected YYYY-MM-DD)",
+        },
+        "config.blackout_entry": {
+            "de": "ist kein Datum (JJJJ-MM-TT oder JJJJ-MM-TT..JJJJ-MM-TT)",
+            "en": "is not a date (YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD)",
+        },
+        "config.range_reversed": {
+            "de": "das Ende liegt vor dem Beginn",
+            "en": "the end is before the start",
+        },
+        "config.before_start": {
+            "de": "liegt vor dem Saisonbeginn {start}",
+            "en": "is before season.start = {start}",
+        },
+        "config.weekday_list": {
+            "de": "erwartet eine Liste wie [\"Mon\", \"Tue\"]",
+            "en": "expected a list such as [\"Mon\", \"Tue\"]",
+        },
+        "config.not_a_weekday": {
+            "de": "ist kein Wochentag (Mon..Sun oder 0..6)",
+            "en": "not a weekday (Mon..Sun or 0..6)",
+        },
+        "config.site_list": {
+            "de": "erwartet eine Liste von Standort-IDs",
+            "en": "expected a list of site ids",
+        },
+        "config.unknown_table": {
+            "de": "unbekannte Tabelle; erlaubt: {allowed}",
+            "en": "unknown table; expected one of {allowed}",
+        },
+        "config.unknown_key": {
+            "de": "unbekannter Schlüssel; erlaubt: {allowed}",
+            "en": "unknown key; expected one of {allowed}",
+        },
+        "config.home": {
+            "de": "erwartet eine Standort-ID oder einen Gemeindenamen",
+            "en": "expected a site id or a municipality name",
+        },
+        "config.home_unknown": {
+            "de": "weder eine Standort-ID noch eine Gemeinde der Standorttabelle",
+            "en": "neither a site_id nor a municipality of the sites table",
+        },
+        "config.quota_table": {
+            "de": "erwartet eine Tabelle Kreis = Anzahl",
+            "en": "expected a table district = number",
+        },
+        "config.table": {"de": "erwartet eine Tabelle", "en": "expected a table"},
+        "config.unknown_weight": {
+            "de": "unbekanntes Gewicht; erlaubt: {allowed}",
+            "en": "unknown weight; use {allowed}",
+        },
+        "config.booking": {
+            "de": "erwartet eine Tabelle mit site = \"<Standort-ID>\" und start = JJJJ-MM-TT",
+            "en": "expected a table with site = \"<site id>\" and start = YYYY-MM-DD",
+        },
+        "config.file_not_found": {"de": "Datei nicht gefunden", "en": "file not found"},
+        "config.bad_toml": {
+            "de": "ist kein gültiges TOML: {error}",
+            "en": "is not valid TOML: {error}",
+        },
+        "config.unknown_district": {
+            "de": (
+                "ist weder ein Kreisname noch eine Kreis-AGS der "
+                "Standorttabelle (bekannt: {known})"
+            ),
+            "en": (
+                "is neither a district name nor a district_ags of the sites "
+                "table (known: {known})"
+            ),
+        },
+        "config.unknown_site": {
+            "de": "Standort ist nicht in der Standorttabelle",
+            "en": "site is not in the sites table",
+        },
+        "config.booked_twice": {"de": "Standort ist doppelt gebucht", "en": "site is booked twice"},
+        "config.must_and_exclude": {
+            "de": "Standorte sind zugleich Pflicht und ausgeschlossen",
+            "en": "sites are both in must_include and exclude",
+        },
+        # season plan: summary
+        "season.explain.feasible": {
+            "de": (
+                "{stops} Stopps, Wert {value:.1f} (Schranke {bound:.1f}, Abstand {gap:.2f} %), "
+                "ländlicher Anteil {rural:.0f} %, {km:.0f} km geschleppt"
+            ),
+            "en": (
+                "{stops} stops, value {value:.1f} (bound {bound:.1f}, gap {gap:.2f} %), "
+                "rural share {rural:.0f} %, {km:.0f} km towed"
+            ),
+        },
+        "season.explain.infeasible": {
+            "de": "Die Saison kann nicht alle Regeln erfüllen.",
+            "en": "The season cannot meet all rules.",
+        },
+        # season plan: rules
+        "season.rule.district_quota": {"de": "Quote {name}", "en": "quota {name}"},
+        "season.rule.stops_total": {"de": "Gesamtzahl der Stopps", "en": "total number of stops"},
+        "season.rule.min_rural_share": {
+            "de": "Mindestanteil ländlich",
+            "en": "minimum rural share",
+        },
+        "season.rule.municipality_gap": {
+            "de": "Abstand bis zur selben Gemeinde",
+            "en": "gap before the same municipality",
+        },
+        "season.rule.max_tow": {"de": "maximale Schleppzeit", "en": "maximum towing time"},
+        "season.rule.booking": {"de": "Buchung {name}", "en": "booking {name}"},
+        "season.rule.must_include": {"de": "Pflichtstandort {name}", "en": "required site {name}"},
+        "season.rule.blackout_dates": {"de": "Sperrtermine", "en": "blackout dates"},
+        "season.rule.relocation_days": {"de": "Umzugstage", "en": "relocation days"},
+        "season.rule.season_length": {"de": "Saisonlänge", "en": "season length"},
+        "season.rule.time_limit": {"de": "Zeitlimit", "en": "time limit"},
+        "season.rule.unknown": {"de": "unbekannt", "en": "unknown"},
+        "season.rule.combination": {"de": "Kombination der Regeln", "en": "combination of rules"},
+        # season plan: relaxations
+        "season.relax.district_quota": {
+            "de": "Quote für {district} von {old} auf {new} gesenkt",
+            "en": "quota for {district} lowered from {old} to {new}",
+        },
+        "season.relax.stops_total": {
+            "de": "Gesamtzahl von {n} Stopps aufgehoben",
+            "en": "total of {n} stops dropped",
+        },
+        "season.relax.min_rural_share": {
+            "de": "Mindestanteil ländlich von {share:.0%} aufgehoben",
+            "en": "minimum rural share {share:.0%} dropped",
+        },
+        "season.relax.municipality_gap": {
+            "de": "Abstand von {days} Tagen aufgehoben",
+            "en": "gap of {days} days dropped",
+        },
+        "season.relax.max_tow": {
+            "de": "Schleppgrenze von {minutes:g} min aufgehoben",
+            "en": "towing limit of {minutes:g} min dropped",
+        },
+        "season.relax.booking": {
+            "de": "Buchung von {site} am {date} aufgehoben",
+            "en": "booking of {site} on {date} dropped",
+        },
+        "season.relax.must_include": {
+            "de": "{site} nicht mehr Pflicht",
+            "en": "{site} no longer required",
+        },
+        "season.relax.blackout_dates": {
+            "de": "Sperrtermine der Planung ignoriert",
+            "en": "planner blackout dates ignored",
+        },
+        "season.relax.relocation_days": {
+            "de": "Umzug am selben Tag wie die nächste Öffnung",
+            "en": "relocation on the same day as the next opening",
+        },
+        "season.relax.season_length": {
+            "de": "Saison um 4 Wochen bis {end} verlängert",
+            "en": "season extended by 4 weeks to {end}",
+        },
+        # season plan: diagnosis
+        "season.diag.relaxable": {
+            "de": (
+                "die Saison kann diese Regel nicht zusammen mit den anderen erfüllen; "
+                "gelockert ({relaxation}) gibt es einen Plan: {stops} Stopps, Wert "
+                "{value:.1f}{detail}"
+            ),
+            "en": (
+                "the season cannot meet this rule together with the others; with the "
+                "{relaxation}, a plan exists: {stops} stops, value {value:.1f}{detail}"
+            ),
+        },
+        "season.detail.none": {"de": "", "en": ""},
+        "season.detail.district_quota": {
+            "de": " ({got} Stopps in {district})",
+            "en": " ({got} stops in {district})",
+        },
+        "season.detail.min_rural_share": {
+            "de": " (ländlicher Anteil {share:.0%})",
+            "en": " (rural share {share:.0%})",
+        },
+        "season.detail.max_tow": {
+            "de": " (längster Umzug {minutes:.0f} min)",
+            "en": " (longest tow {minutes:.0f} min)",
+        },
+        "season.diag.none": {
+            "de": (
+                "keine einzelne gelockerte Regel macht die Saison planbar; der Konflikt "
+                "betrifft {rules}"
+            ),
+            "en": (
+                "no single rule relaxed makes the season feasible; the conflict involves {rules}"
+            ),
+        },
+        "season.diag.none_combination": {
+            "de": "keine einzelne gelockerte Regel macht die Saison planbar",
+            "en": "no single rule relaxed makes the season feasible",
+        },
+        "season.diag.in_conflict": {
+            "de": "Regel {rule} ist Teil eines Konflikts",
+            "en": "rule {rule} is part of a conflict",
+        },
+        "season.diag.time_limit": {
+            "de": "kein Plan innerhalb des Zeitlimits gefunden",
+            "en": "no plan found within the time limit",
+        },
+        "season.diag.booking_closed": {
+            "de": "Buchung von {site} beginnt am {date}, das ist kein Betriebstag ({reason})",
+            "en": "booking of {site} starts on {date}, which is not an operating day ({reason})",
+        },
+        "season.diag.booking_span": {
+            "de": (
+                "Buchung von {site} ab {date} für {days} Öffnungstage reicht über das "
+                "Saisonende oder einen Sperrtermin"
+            ),
+            "en": (
+                "booking of {site} from {date} for {days} open days runs past the season end "
+                "or over a blackout date"
+            ),
+        },
+        # season plan: why a candidate is not in the plan
+        "season.reason.excluded": {
+            "de": "von der Planung ausgeschlossen",
+            "en": "excluded by the planners",
+        },
+        "season.reason.availability": {
+            "de": (
+                "Verfügbarkeit: kein Aufenthalt von {days} Tagen passt an Betriebstagen in "
+                "das Fenster {start} – {end}"
+            ),
+            "en": (
+                "availability: no {days}-day stay fits its window {start} – {end} on "
+                "operating days"
+            ),
+        },
+        "season.window.start": {"de": "Saisonbeginn", "en": "season start"},
+        "season.window.end": {"de": "Saisonende", "en": "season end"},
+        "season.reason.too_far": {
+            "de": (
+                "zu weit zum Schleppen: mehr als {minutes:g} min vom Heimatstandort und von "
+                "jedem geplanten Stopp"
+            ),
+            "en": (
+                "too far to tow: more than {minutes:g} min from home and from every planned stop"
+            ),
+        },
+        "season.reason.no_quota": {
+            "de": "Kreis {district} hat in dieser Saison keine Quote",
+            "en": "district {district} has no quota in this season",
+        },
+        "season.reason.covered": {
+            "de": (
+                "von einem gewählten Stopp abgedeckt: {name} ({site}) erreicht schon "
+                "{shared:,.0f} seiner {total:,.0f} Einwohner"
+            ),
+            "en": (
+                "covered by a chosen stop: {name} ({site}) already reaches {shared:,.0f} of "
+                "its {total:,.0f} people"
+            ),
+        },
+        "season.reason.quota_full": {
+            "de": "Quote voll: Kreis {district} hat seine {quota} Stopps, alle höher bewertet",
+            "en": "quota full: district {district} has its {quota} stops, all with a higher score",
+        },
+        "season.reason.quota_full_fit": {
+            "de": (
+                "Quote voll: Kreis {district} hat seine {quota} Stopps; dieser Standort ist "
+                "höher bewertet, passt aber schlechter zu Terminen, Schleppwegen oder "
+                "Abdeckung der Saison"
+            ),
+            "en": (
+                "quota full: district {district} has its {quota} stops; this site scores "
+                "higher but fits the dates, towing or coverage of the season less well"
+            ),
+        },
+        "season.reason.low_score": {
+            "de": "geringe Bewertung: die gewählten Stopps bringen der Saison mehr",
+            "en": "low score: the chosen stops add more value to the season",
+        },
+        # comparison of two plans
+        "season.total.status": {"de": "Status", "en": "status"},
+        "season.total.stops": {"de": "Stopps", "en": "stops"},
+        "season.total.value": {"de": "Wert der Saison", "en": "season value"},
+        "season.total.bound": {"de": "Schranke", "en": "bound"},
+        "season.total.gap": {"de": "Abstand zur Schranke", "en": "gap to bound"},
+        "season.total.rural_share": {"de": "Anteil ländlich", "en": "rural share"},
+        "season.total.population_covered": {
+            "de": "erreichte Einwohner",
+            "en": "people covered",
+        },
+        "season.total.km_towed": {"de": "Schleppstrecke (km)", "en": "distance towed (km)"},
+        "season.total.tow_minutes": {"de": "Schleppzeit (min)", "en": "towing time (min)"},
+        "season.total.score_sum": {"de": "Summe der Bewertungen", "en": "sum of scores"},
+        "season.total.first_day": {"de": "erster Tag", "en": "first day"},
+        "season.total.last_day": {"de": "letzter Tag", "en": "last day"},
+        "season.total.stops_per_district": {
+            "de": "Stopps in {district}",
+            "en": "stops in {district}",
+        },
+        "season.total.difference": {"de": "Differenz", "en": "difference"},
+        "season.change.same_dates": {"de": "gleiche Termine", "en": "same dates"},
+        "season.change.moved": {"de": "verschoben", "en": "moved"},
+        "season.change.only_a": {"de": "nur in {label}", "en": "only in {label}"},
+        "season.change.only_b": {"de": "nur in {label}", "en": "only in {label}"},
+        "season.col.change": {"de": "Änderung", "en": "change"},
+        "season.col.stop": {"de": "Stopp {label}", "en": "stop {label}"},
+        "season.col.start": {"de": "Beginn {label}", "en": "start {label}"},
+        "season.col.end": {"de": "Ende {label}", "en": "end {label}"},
+        # exports
+        "export.calendar_name": {"de": "Tiny Rathaus Saison", "en": "Tiny Rathaus season"},
+        "export.summary": {
+            "de": "Tiny Rathaus: {name} (Stopp {stop})",
+            "en": "Tiny Rathaus: {name} (stop {stop})",
+        },
+        "export.description": {
+            "de": (
+                "Stopp {stop} der Saison (Einheit {unit}): {name}, {municipality}, {district} "
+                "({area}). {open_days} Öffnungstage von {start} bis {end}. Schleppweg vom "
+                "vorigen Stopp: {tow_minutes} min, {tow_km} km."
+            ),
+            "en": (
+                "Stop {stop} of the season (unit {unit}): {name}, {municipality}, {district} "
+                "({area}). {open_days} open days from {start} to {end}. Towing from the previous "
+                "stop: {tow_minutes} min, {tow_km} km."
+            ),
+        },
+        # site edits
+        "import.site": {"de": "Standort „{site}“", "en": "Site '{site}'"},
+        "import.unknown_site": {
+            "de": "Standort „{value}“ gibt es nicht.",
+            "en": "Site '{value}' does not exist.",
+        },
+        "import.not_editable": {
+            "de": "Feld „{field}“ kann nicht bearbeitet werden.",
+            "en": "Field '{field}' cannot be edited.",
+        },
+        # app: season page additions
+        "ui.season.compare": {"de": "Pläne vergleichen", "en": "Compare plans"},
+        "ui.season.compare_with": {
+            "de": "Aktuellen Plan vergleichen mit Szenario",
+            "en": "Compare the current plan with scenario",
+        },
+        "ui.season.compare_none": {
+            "de": "Noch kein gespeichertes Szenario mit Plan zum Vergleichen.",
+            "en": "No saved scenario with a plan to compare with yet.",
+        },
+        "ui.season.compare_current": {"de": "aktuell", "en": "current"},
+        "ui.season.problem": {"de": "{label}: {message}", "en": "{label}: {message}"},
+        "ui.season.scenario_diagnosis": {
+            "de": "Der Plan dieses Szenarios war nicht erfüllbar:",
+            "en": "This scenario's plan was infeasible:",
+        },
+    }
+)
+
+
+@dataclass(frozen=True)
+class Message:
+    """A text for people, kept as a catalogue key and its parameters until it is shown.
+
+    Parameters may be numbers (formatted for the language: decimal comma in German), strings,
+    or other messages (translated into the same language).
+    """
+
+    key: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def text(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """The message in ``lang``."""
+        return t(self.key, lang, **self.params)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-compatible form (nested messages as dicts, dates as ISO text)."""
+        return {"key": self.key, "params": {k: _plain(v) for k, v in self.params.items()}}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Message:
+        """Inverse of :meth:`to_dict`."""
+        params = {
+            k: cls.from_dict(v) if isinstance(v, Mapping) and "key" in v else v
+            for k, v in dict(data.get("params") or {}).items()
+        }
+        return cls(str(data["key"]), params)
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, Message):
+        return value.to_dict()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if hasattr(value, "item") and not isinstance(value, str):
+        return value.item()  # numpy scalars
+    return value
+
+
+class _Number:
+    """A number that formats with the language's decimal and thousands separators."""
+
+    def __init__(self, value: float, lang: str) -> None:
+        self.value = value
+        self.lang = lang
+
+    def __format__(self, spec: str) -> str:
+        text = format(self.value, spec)
+        if self.lang == "de":
+            text = text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+        return text
+
+    def __str__(self) -> str:
+        return self.__format__("")
+
+
+def _localise(value: object, lang: str) -> object:
+    if isinstance(value, Message):
+        return value.text(lang)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) or (
+        hasattr(value, "dtype") and hasattr(value, "item") and not isinstance(value, str)
+    ):
+        number = value.item() if hasattr(value, "item") else value
+        if isinstance(number, int | float) and not isinstance(number, bool):
+            return _Number(number, lang)
+    return value
+
+
 def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: object) -> str:
-    """Translate ``key`` into ``lang``, filling in ``params``; unknown keys come back as the key."""
+    """Translate ``key`` into ``lang``, filling in ``params``; unknown keys come back as the key.
+
+    Numbers are formatted for the language (German: decimal comma, thousands dot) and nested
+    :class:`Message` parameters are translated into the same language.
+    """
     entry = CATALOGUE.get(key)
     if entry is None:
         return key
     template = entry.get(lang) or entry[DEFAULT_LANGUAGE]
-    return template.format(**params)
+    return template.format(**{k: _localise(v, lang) for k, v in params.items()})
+
+
+def format_value(value: object, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A value for people: rounded numbers in the language's notation, fact words translated,
+    ``–`` for a missing value.
+
+    Parameters
+    ----------
+    value
+        A number, a fact word (``"yes"``, ``"unknown"`` …), ``None`` or NaN.
+    lang
+        ``"de"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return t("ui.none", lang)
+    if (isinstance(value, int | float) and not isinstance(value, bool)) or (
+        hasattr(value, "dtype") and hasattr(value, "item")
+    ):
+        number = float(value)  # type: ignore[arg-type]
+        if number != number:
+            return t("ui.none", lang)
+        spec = ",.0f" if abs(number) >= 10 or number.is_integer() else ",.2f"
+        return format(_Number(number, lang), spec)
+    key = "fact." + str(value).replace(" ", "_")
+    return t(key, lang) if key in CATALOGUE else str(value)

@@ -1061,3 +1061,25 @@ def stops_frame(
             table[column] = base.loc[table["site_id"], column].to_numpy()
     geometry = base.loc[table["site_id"], "geometry"].to_numpy()
     return gpd.GeoDataFrame(table, geometry=geometry, crs=sites.crs)
+
+
+#: Schedule columns shown with planned stops on a map.
+STOP_COLUMNS = ("site_id", "stop", "name", "start", "end", "municipality", "district")
+
+
+def schedule_stops(schedule: pd.DataFrame, *, sites: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """A plan's stops as points for :func:`coverage_map` (schedule order, map columns only).
+
+    Parameters
+    ----------
+    schedule
+        A season plan's schedule (:attr:`planner.season.SeasonPlan.schedule`).
+    sites
+        The sites the plan was made on (with ``site_id`` and geometry).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+    """
+    columns = [c for c in STOP_COLUMNS if c in schedule.columns]
+    return stops_frame(schedule[columns] if len(schedule) else [], sites=sites)

@@ -19,6 +19,7 @@ The payload is JSON with a schema version (:data:`SCHEMA_VERSION`). Tables trave
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import json
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
@@ -33,7 +34,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from planner.season import Booking, RuleDiagnosis, SeasonConfig, SeasonPlan
 from planner.settings import METRIC_CRS, database_path
+from planner.sites import RowError, combine_sites
 
 #: Version of the payload layout; bump it and add a migration when the layout changes.
 SCHEMA_VERSION = 1
@@ -383,3 +386,188 @@ def frame_from_json(data: Mapping[str, Any]) -> pd.DataFrame:
             table, geometry=gpd.GeoSeries(geoms, index=table.index), crs=METRIC_CRS
         )
     return table
+
+
+# --- plans and sites in a scenario ---------------------------------------------------------------
+
+
+def config_to_dict(config: SeasonConfig) -> dict[str, Any]:
+    """A season's rules as a JSON-compatible dict (see :func:`config_from_dict`)."""
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(config):
+        value = getattr(config, f.name)
+        if f.name == "blackout_dates":
+            value = [[d.isoformat(), str(r)] for d, r in sorted(value.items())]
+        elif f.name == "bookings":
+            value = [
+                {
+                    "site_id": b.site_id,
+                    "start": b.start.isoformat(),
+                    "end": None if b.end is None else b.end.isoformat(),
+                    "locked": b.locked,
+                }
+                for b in value
+            ]
+        elif isinstance(value, date):
+            value = value.isoformat()
+        elif isinstance(value, tuple):
+            value = list(value)
+        elif isinstance(value, Mapping):
+            value = dict(value)
+        out[f.name] = value
+    return out
+
+
+def config_from_dict(data: Mapping[str, Any]) -> SeasonConfig:
+    """Inverse of :func:`config_to_dict` (unknown keys are ignored)."""
+    names = {f.name for f in dataclasses.fields(SeasonConfig)}
+    kwargs: dict[str, Any] = {k: v for k, v in data.items() if k in names}
+    kwargs["start"] = date.fromisoformat(str(data["start"])[:10])
+    kwargs["end"] = date.fromisoformat(str(data["end"])[:10])
+    kwargs["blackout_dates"] = {
+        date.fromisoformat(d): str(r) for d, r in data.get("blackout_dates") or []
+    }
+    kwargs["bookings"] = tuple(
+        Booking(
+            site_id=str(b["site_id"]),
+            start=date.fromisoformat(str(b["start"])[:10]),
+            end=None if b.get("end") is None else date.fromisoformat(str(b["end"])[:10]),
+            locked=bool(b.get("locked", False)),
+        )
+        for b in data.get("bookings") or []
+    )
+    for key in ("operating_weekdays", "must_include", "exclude"):
+        if key in kwargs:
+            kwargs[key] = tuple(kwargs[key])
+    return SeasonConfig(**kwargs)
+
+
+def _plain_totals(totals: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in totals.items():
+        if isinstance(value, Mapping):
+            out[key] = _plain_totals(value)
+        else:
+            out[key] = _plain(value)
+    return out
+
+
+def plan_to_payload(plan: SeasonPlan) -> dict[str, Any]:
+    """A plan as JSON-compatible scenario content: schedule, reasons, totals, diagnosis, rules.
+
+    The reasons and the diagnosis stay structured (i18n key and parameters), so a reopened
+    plan is shown in whichever language the reader uses.
+    """
+    return {
+        "status": plan.status,
+        "schedule": frame_to_json(plan.schedule),
+        "unplanned": frame_to_json(plan.unplanned),
+        "totals": _plain_totals(plan.totals),
+        "diagnosis": [d.to_dict() for d in plan.diagnosis],
+        "config": config_to_dict(plan.config),
+    }
+
+
+def _to_date(value: object) -> date | None:
+    if value is None or (isinstance(value, float) and not np.isfinite(value)):
+        return None
+    if isinstance(value, datetime | pd.Timestamp):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def _diagnosis(item: Mapping[str, Any]) -> RuleDiagnosis:
+    data = dict(item)
+    for key in ("message", "relaxation"):  # payloads of the first version held plain text
+        if isinstance(data.get(key), str):
+            data[key] = {"key": data[key], "params": {}} if data[key] else None
+    return RuleDiagnosis.from_dict(data)
+
+
+def plan_from_payload(
+    data: Mapping[str, Any],
+    *,
+    sites: pd.DataFrame,
+    config: SeasonConfig | None = None,
+) -> SeasonPlan:
+    """Rebuild a :class:`~planner.season.SeasonPlan` from :func:`plan_to_payload`'s output.
+
+    Parameters
+    ----------
+    data
+        The stored plan.
+    sites
+        The sites table the plan was made on (for exports: the sites sheet, the home base).
+    config
+        The rules (default: the ones stored with the plan).
+
+    Raises
+    ------
+    ValueError
+        When the payload holds no rules and ``config`` is not given.
+    """
+    if config is None:
+        if not data.get("config"):
+            raise ValueError("the stored plan holds no season rules; pass config")
+        config = config_from_dict(data["config"])
+    schedule = (
+        frame_from_json(data["schedule"])
+        if data.get("schedule")
+        else pd.DataFrame(columns=["stop", "site_id", "name", "start", "end"])
+    )
+    for column in ("start", "end"):
+        if column in schedule.columns:
+            schedule[column] = [_to_date(v) for v in schedule[column]]
+    unplanned = (
+        frame_from_json(data["unplanned"])
+        if data.get("unplanned")
+        else pd.DataFrame(columns=["site_id", "name", "district", "reason", "reason_params"])
+    )
+    totals = dict(data.get("totals") or {})
+    for key in ("first_day", "last_day"):
+        if totals.get(key):
+            totals[key] = _to_date(totals[key])
+    table = pd.DataFrame(sites).copy()
+    if "geometry" in table.columns:
+        geo = gpd.GeoDataFrame(sites)
+        if "x" not in table.columns:
+            table["x"] = geo.geometry.x.to_numpy(float)
+            table["y"] = geo.geometry.y.to_numpy(float)
+        table = table.drop(columns=[geo.geometry.name])
+    return SeasonPlan(
+        status=str(data.get("status", "feasible")),
+        schedule=pd.DataFrame(schedule),
+        totals=totals,
+        unplanned=pd.DataFrame(unplanned),
+        diagnosis=[_diagnosis(d) for d in data.get("diagnosis") or []],
+        config=config,
+        sites=table,
+    )
+
+
+def scenario_sites(
+    base: gpd.GeoDataFrame, payload: Mapping[str, Any]
+) -> tuple[gpd.GeoDataFrame, list[RowError]]:
+    """The sites of a scenario: the candidates with its added sites and its fact edits.
+
+    Parameters
+    ----------
+    base
+        The generated candidates (the region pack's ``sites`` layer).
+    payload
+        A scenario payload with optional ``user_sites`` (:func:`frame_to_json`) and
+        ``site_edits`` (site_id → {fact: value}).
+
+    Returns
+    -------
+    tuple
+        ``(sites, errors of edits that no longer apply)`` (see
+        :func:`planner.sites.combine_sites`).
+    """
+    added_json = payload.get("user_sites")
+    added = frame_from_json(added_json) if added_json else None
+    if added is not None and not isinstance(added, gpd.GeoDataFrame):
+        raise ValueError("scenario: the added sites hold no geometry")
+    return combine_sites(base, added=added, edits=payload.get("site_edits"))

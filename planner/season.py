@@ -54,10 +54,13 @@ import pandas as pd
 from ortools.sat.python import cp_model
 
 from planner.calendar import SeasonCalendar, parse_date
+from planner.i18n import DEFAULT_LANGUAGE, Message, t
 
 __all__ = [
+    "REASON_CODES",
     "REQUIRED_SITE_COLUMNS",
     "Booking",
+    "ConfigError",
     "PlanComparison",
     "RuleDiagnosis",
     "SeasonConfig",
@@ -70,6 +73,44 @@ __all__ = [
 ]
 
 REQUIRED_SITE_COLUMNS = ("site_id", "name", "municipality", "district", "area_class")
+#: Why a candidate is not in the plan (column ``reason`` of :attr:`SeasonPlan.unplanned`); the
+#: text is the catalogue entry ``season.reason.<code>`` filled with ``reason_params``.
+REASON_CODES = (
+    "excluded", "availability", "too_far", "no_quota", "covered", "quota_full",
+    "quota_full_fit", "low_score",
+)
+
+_NO_VALUE: Any = object()
+
+
+class ConfigError(ValueError):
+    """A season setting is invalid; names the setting and its value, in German or English.
+
+    The same errors come from config files (:mod:`planner.season_config`), the app's form and
+    :class:`SeasonConfig` itself, so the CLI and the app show the same messages.
+
+    Attributes
+    ----------
+    key
+        The setting, as written in a config file (e.g. ``"season.stay_days"``).
+    value
+        The offending value (absent when the setting is missing).
+    problem
+        What is wrong, as a structured :class:`~planner.i18n.Message`.
+    """
+
+    def __init__(self, key: str, problem: Message, *, value: object = _NO_VALUE) -> None:
+        self.key = key
+        self.problem = problem
+        self.value = value
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """The error in ``lang``."""
+        if self.value is _NO_VALUE:
+            return t("config.error_key", lang, key=self.key, problem=self.problem)
+        value = self.value.isoformat() if isinstance(self.value, dt.date) else self.value
+        return t("config.error", lang, key=self.key, value=repr(value), problem=self.problem)
 
 
 @dataclass(frozen=True)
@@ -166,29 +207,32 @@ class SeasonConfig:
     time_limit: float = 30.0
 
     def __post_init__(self) -> None:
-        checks: list[tuple[str, object, bool, str]] = [
-            ("stay_days", self.stay_days, self.stay_days >= 1, "must be >= 1"),
-            ("relocation_days", self.relocation_days, self.relocation_days >= 0, "must be >= 0"),
-            ("units", self.units, self.units >= 1, "must be >= 1"),
+        def whole(low: int) -> Message:
+            return Message("config.whole_number", {"low": low})
+
+        checks: list[tuple[str, object, bool, Message]] = [
+            ("stay_days", self.stay_days, self.stay_days >= 1, whole(1)),
+            ("relocation_days", self.relocation_days, self.relocation_days >= 0, whole(0)),
+            ("units", self.units, self.units >= 1, whole(1)),
             ("min_rural_share", self.min_rural_share, 0 <= self.min_rural_share <= 1,
-             "must be between 0 and 1"),
+             Message("config.number_between", {"low": 0, "high": 1})),
             ("municipality_gap_days", self.municipality_gap_days,
-             self.municipality_gap_days >= 0, "must be >= 0"),
-            ("time_limit", self.time_limit, self.time_limit > 0, "must be > 0 seconds"),
-            ("end", self.end, self.end >= self.start, f"is before start {self.start}"),
+             self.municipality_gap_days >= 0, whole(0)),
+            ("time_limit", self.time_limit, self.time_limit > 0,
+             Message("config.number_above", {"low": 0})),
+            ("end", self.end, self.end >= self.start,
+             Message("config.before_start", {"start": self.start.isoformat()})),
         ]
         if self.max_tow_minutes is not None:
             checks.append(("max_tow_minutes", self.max_tow_minutes, self.max_tow_minutes > 0,
-                           "must be > 0 (or unset)"))
+                           Message("config.number_above", {"low": 0})))
         if self.stops_total is not None:
-            checks.append(("stops_total", self.stops_total, self.stops_total >= 0,
-                           "must be >= 0"))
+            checks.append(("stops_total", self.stops_total, self.stops_total >= 0, whole(0)))
         for key, q in self.district_quotas.items():
-            checks.append((f"district_quotas.{key}", q, int(q) == q and q >= 0,
-                           "must be a whole number >= 0"))
+            checks.append((f"quotas.{key}", q, int(q) == q and q >= 0, whole(0)))
         for name, value, ok, msg in checks:
             if not ok:
-                raise ValueError(f"season config: {name} = {value!r} {msg}")
+                raise ConfigError(name, msg, value=value)
 
     def calendar(self) -> SeasonCalendar:
         """The season's :class:`~planner.calendar.SeasonCalendar`."""
@@ -210,9 +254,9 @@ class RuleDiagnosis:
     rule
         Rule identifier, e.g. ``"district_quota[Plön]"``.
     message
-        Human-readable explanation.
+        The explanation, structured (translate with ``message.text(lang)``).
     relaxation
-        What was relaxed to test it.
+        What was relaxed to test it (``None``: nothing relaxed).
     relaxed_feasible
         Whether the season becomes feasible with this rule relaxed (``None``: not tried).
     relaxed_value, relaxed_stops
@@ -220,11 +264,59 @@ class RuleDiagnosis:
     """
 
     rule: str
-    message: str
-    relaxation: str = ""
+    message: Message
+    relaxation: Message | None = None
     relaxed_feasible: bool | None = None
     relaxed_value: float | None = None
     relaxed_stops: int | None = None
+
+    def rule_text(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """The rule's name in ``lang`` (e.g. "Quote Plön")."""
+        return rule_label(self.rule, lang)
+
+    def text(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """The explanation in ``lang``."""
+        return self.message.text(lang)
+
+    def relaxation_text(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """What was relaxed, in ``lang`` (empty when nothing was)."""
+        return "" if self.relaxation is None else self.relaxation.text(lang)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-compatible form (see :meth:`from_dict`)."""
+        return {
+            "rule": self.rule,
+            "message": self.message.to_dict(),
+            "relaxation": None if self.relaxation is None else self.relaxation.to_dict(),
+            "relaxed_feasible": self.relaxed_feasible,
+            "relaxed_value": self.relaxed_value,
+            "relaxed_stops": self.relaxed_stops,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RuleDiagnosis:
+        """Inverse of :meth:`to_dict`."""
+        relax = data.get("relaxation")
+        value = data.get("relaxed_value")
+        stops = data.get("relaxed_stops")
+        return cls(
+            rule=str(data["rule"]),
+            message=Message.from_dict(data["message"]),
+            relaxation=Message.from_dict(relax) if relax else None,
+            relaxed_feasible=data.get("relaxed_feasible"),
+            relaxed_value=None if value is None else float(value),
+            relaxed_stops=None if stops is None else int(stops),
+        )
+
+
+def rule_label(rule: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A rule identifier (``"district_quota[Plön]"``, ``"max_tow"`` …) as a name in ``lang``."""
+    parts = []
+    for one in rule.split(" + "):
+        family, _, rest = one.partition("[")
+        key = f"season.rule.{family}"
+        parts.append(t(key, lang, name=rest.rstrip("]")) if rest or key != t(key, lang) else one)
+    return " + ".join(parts)
 
 
 @dataclass
@@ -243,7 +335,9 @@ class SeasonPlan:
         Season totals: stops, stops_per_district, rural_share, population_covered,
         km_towed, tow_minutes (including the way home), value, bound, gap, seconds.
     unplanned
-        One row per candidate not in the plan: site_id, name, district, reason.
+        One row per candidate not in the plan: site_id, name, district, reason (a code of
+        :data:`REASON_CODES`) and reason_params (its parameters); see :meth:`unplanned_table`
+        for the text.
     diagnosis
         Filled when infeasible.
     config
@@ -266,19 +360,49 @@ class SeasonPlan:
         """Whether the plan satisfies all rules."""
         return self.status in ("optimal", "feasible")
 
-    def explain(self) -> str:
-        """Short text: the totals, or the diagnosis when infeasible."""
+    def explain(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """Short text in ``lang``: the totals, or the diagnosis when infeasible."""
         if not self.feasible:
-            lines = ["The season cannot meet all rules."]
+            lines = [t("season.explain.infeasible", lang)]
             for d in self.diagnosis:
-                lines.append(f"- {d.rule}: {d.message}")
+                lines.append(f"- {d.rule_text(lang)}: {d.text(lang)}")
             return "\n".join(lines)
-        t = self.totals
-        return (
-            f"{t['stops']} stops, value {t['value']:.1f} (bound {t['bound']:.1f}, gap "
-            f"{100 * t['gap']:.2f} %), rural share {100 * t['rural_share']:.0f} %, "
-            f"{t['km_towed']:.0f} km towed"
+        tot = self.totals
+        return t(
+            "season.explain.feasible",
+            lang,
+            stops=int(tot["stops"]),
+            value=float(tot["value"]),
+            bound=float(tot["bound"]),
+            gap=100 * float(tot["gap"] or 0.0),
+            rural=100 * float(tot["rural_share"]),
+            km=float(tot["km_towed"]),
         )
+
+    def unplanned_table(self, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+        """The candidates not in the plan with the reason as text in ``lang``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            site_id, name, district, reason (text).
+        """
+        return unplanned_text(self.unplanned, lang)
+
+
+def unplanned_text(unplanned: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """:attr:`SeasonPlan.unplanned` with the structured reasons written out in ``lang``."""
+    out = unplanned[["site_id", "name", "district"]].copy()
+    params: Sequence[Any] = (
+        unplanned["reason_params"].tolist() if "reason_params" in unplanned else [{}] * len(out)
+    )
+    out["reason"] = [
+        Message.from_dict({"key": f"season.reason.{code}", "params": p or {}}).text(lang)
+        if code in REASON_CODES
+        else str(code)  # plain text stored by an earlier version
+        for code, p in zip(unplanned["reason"], params, strict=True)
+    ]
+    return out
 
 
 @dataclass(frozen=True)
@@ -288,18 +412,46 @@ class PlanComparison:
     Attributes
     ----------
     totals
-        One row per total, one column per plan (and a difference column).
+        One row per total (index: the total's key, ``stops_per_district[<district>]`` for the
+        stops per district), one column per plan and a ``difference`` column.
     stops
-        One row per site in either plan: stop number and dates in each plan.
+        One row per site in either plan: stop number and dates in each plan, and ``change``
+        (``same_dates``, ``moved``, ``only_a``, ``only_b``).
+    labels
+        The two plans' labels.
     """
 
     totals: pd.DataFrame
     stops: pd.DataFrame
+    labels: tuple[str, str] = ("A", "B")
+
+    def totals_table(self, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+        """:attr:`totals` with translated row names and a translated difference column."""
+        names = []
+        for key in self.totals.index:
+            family, _, district = str(key).partition("[")
+            names.append(t(f"season.total.{family}", lang, district=district.rstrip("]")))
+        out = self.totals.copy()
+        out.index = pd.Index(names)
+        return out.rename(columns={"difference": t("season.total.difference", lang)})
+
+    def stops_table(self, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+        """:attr:`stops` with translated change codes and column names."""
+        la, lb = self.labels
+        out = self.stops.copy()
+        out["change"] = [
+            t(f"season.change.{c}", lang, label=la if c == "only_a" else lb) for c in out["change"]
+        ]
+        cols = {"change": t("season.col.change", lang)}
+        for label in (la, lb):
+            for part in ("stop", "start", "end"):
+                cols[f"{part} {label}"] = t(f"season.col.{part}", lang, label=label)
+        return out.rename(columns=cols)
 
 
 class _Infeasible(Exception):
-    def __init__(self, rule: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, rule: str, message: Message) -> None:
+        super().__init__(message.text("en"))
         self.rule = rule
         self.message = message
 
@@ -390,17 +542,17 @@ def _validate_sites(sites: pd.DataFrame, config: SeasonConfig) -> pd.DataFrame:
                     f"{v!r} must be a whole number >= 1"
                 )
     ids = set(df["site_id"])
-    for name, vals in (("must_include", config.must_include), ("exclude", config.exclude),
+    for name, vals in (("season.must_include", config.must_include),
+                       ("season.exclude", config.exclude),
                        ("bookings", [b.site_id for b in config.bookings]),
-                       ("home_site_id", [config.home_site_id])):
+                       ("season.home", [config.home_site_id])):
         for v in vals:
             if v not in ids:
-                raise ValueError(f"season config: {name}: site {v!r} is not in the sites table")
+                raise ConfigError(name, Message("config.unknown_site"), value=v)
     both = set(config.must_include) & set(config.exclude)
     if both:
-        raise ValueError(
-            f"season config: sites {sorted(both)} are both in must_include and exclude"
-        )
+        raise ConfigError("season.must_include", Message("config.must_and_exclude"),
+                          value=sorted(both))
     return df.reset_index(drop=True)
 
 
@@ -446,10 +598,9 @@ def _district_keys(
     known = set(names) | set(ags)
     for k in quotas:
         if k not in known:
-            raise ValueError(
-                f"season config: district_quotas: {k!r} is neither a district name nor a "
-                f"district_ags of the sites table (known: {sorted(set(names))})"
-            )
+            raise ConfigError(
+                "quotas", Message("config.unknown_district",
+                                  {"known": ", ".join(sorted(set(names)))}), value=k)
     return keys, dict(quotas)
 
 
@@ -485,7 +636,7 @@ def _prepare(
     for b in config.bookings:
         i = idx_of[b.site_id]
         if i in booking_of:
-            raise ValueError(f"season config: bookings: site {b.site_id!r} is booked twice")
+            raise ConfigError("bookings", Message("config.booked_twice"), value=b.site_id)
         booking_of[i] = b
     stay = []
     for i in range(n):
@@ -509,23 +660,21 @@ def _prepare(
         starts.append(feas)
     # bookings override stay and start
     for i, b in booking_of.items():
-        where = f"season config: bookings: site {b.site_id!r}"
         if b.start not in ops:
-            reason = cal.closed_reason(b.start)
-            raise _Infeasible(f"booking[{b.site_id}]",
-                              f"{where} starts on {b.start}, which is not an operating day "
-                              f"({reason})")
+            raise _Infeasible(f"booking[{b.site_id}]", Message("season.diag.booking_closed", {
+                "site": b.site_id, "date": b.start.isoformat(),
+                "reason": cal.closed_message(b.start) or ""}))
         k = ops.index(b.start)
         if b.end is not None:
             if b.end < b.start:
-                raise ValueError(f"{where}: end {b.end} is before start {b.start}")
+                raise ConfigError("bookings", Message("config.range_reversed"),
+                                  value=f"{b.site_id}: {b.start}..{b.end}")
             last = [j for j, d in enumerate(ops) if d <= b.end][-1]
             stay[i] = last - k + 1
         L = stay[i]
         if k + L - 1 >= len(ops) or seg[k] != seg[k + L - 1]:
-            raise _Infeasible(f"booking[{b.site_id}]",
-                              f"{where} from {b.start} for {L} open days runs past the season "
-                              "end or over a blackout date")
+            raise _Infeasible(f"booking[{b.site_id}]", Message("season.diag.booking_span", {
+                "site": b.site_id, "date": b.start.isoformat(), "days": L}))
         starts[i] = [k]
     cand = [i for i in range(n) if (i != home or i in booking_of)
             and ids[i] not in config.exclude]
@@ -869,8 +1018,9 @@ def plan_season(
         diags = _diagnose(sites, minutes, km, config, coverage, cell_population, core,
                           deadline=t0 + 2 * config.time_limit)
     if not diags:
-        diags = [RuleDiagnosis(r, f"rule {r} is part of a conflict") for r in core] or [
-            RuleDiagnosis("unknown", "no plan found within the time limit")]
+        diags = [RuleDiagnosis(r, Message("season.diag.in_conflict", {"rule": r}))
+                 for r in core if r != "time_limit"] or [
+            RuleDiagnosis("time_limit", Message("season.diag.time_limit"))]
     plan = _infeasible_plan(config, p.sites, diags, t0)
     plan.log.extend(log)
     return plan
@@ -882,13 +1032,14 @@ def _infeasible_plan(config: SeasonConfig, sites: pd.DataFrame, diags: list[Rule
         status="infeasible",
         schedule=pd.DataFrame(columns=_SCHEDULE_COLUMNS),
         totals={"stops": 0, "seconds": time.perf_counter() - t0},
-        unplanned=pd.DataFrame(columns=["site_id", "name", "district", "reason"]),
+        unplanned=pd.DataFrame(columns=_UNPLANNED_COLUMNS),
         diagnosis=diags,
         config=config,
         sites=sites,
     )
 
 
+_UNPLANNED_COLUMNS = ["site_id", "name", "district", "reason", "reason_params"]
 _SCHEDULE_COLUMNS = [
     "stop", "unit", "site_id", "name", "municipality", "district", "area_class", "start", "end",
     "open_days", "tow_minutes", "tow_km", "score", "population_new", "locked", "x", "y",
@@ -1030,18 +1181,22 @@ def _unplanned(p: _Problem, chosen: list[int], sched: _Schedule) -> pd.DataFrame
             continue
         key = p.district_key[i] or str(df["district"].iloc[i])
         reason: str
+        params: dict[str, Any] = {}
         if ids[i] in cfg.exclude:
-            reason = "excluded by the planners"
+            reason = "excluded"
         elif not p.starts[i]:
             lo, hi = df["available_from"].iloc[i], df["available_to"].iloc[i]
-            reason = (f"availability: no {p.stay[i]}-day stay fits its window "
-                      f"{lo or 'season start'} – {hi or 'season end'} on operating days")
+            reason = "availability"
+            params = {"days": p.stay[i],
+                      "start": str(lo) if lo else Message("season.window.start"),
+                      "end": str(hi) if hi else Message("season.window.end")}
         elif not math.isfinite(p.tow_lb[i]) or not (
                 allowed[p.home, i] or any(allowed[j, i] for j in chosen)):
-            reason = (f"too far to tow: more than {cfg.max_tow_minutes:g} min from home "
-                      "and from every planned stop")
+            reason = "too_far"
+            params = {"minutes": float(cfg.max_tow_minutes or 0.0)}
         elif p.quota_of and not p.district_key[i] and cfg.stops_total is None:
-            reason = f"district {df['district'].iloc[i]} has no quota in this season"
+            reason = "no_quota"
+            params = {"district": str(df["district"].iloc[i])}
         else:
             best_overlap = (0.0, -1)
             mine = cover_sets.get(i, set())
@@ -1055,63 +1210,69 @@ def _unplanned(p: _Problem, chosen: list[int], sched: _Schedule) -> pd.DataFrame
                             best_overlap = (sp, j)
             if best_overlap[1] >= 0 and best_overlap[0] >= 0.5 * pop_mine:
                 j = best_overlap[1]
-                reason = (f"covered by a chosen stop: {df['name'].iloc[j]} ({ids[j]}) already "
-                          f"reaches {best_overlap[0]:,.0f} of its {pop_mine:,.0f} people")
+                reason = "covered"
+                params = {"name": str(df["name"].iloc[j]), "site": str(ids[j]),
+                          "shared": best_overlap[0], "total": pop_mine}
             elif key in p.quota_of and len(by_key.get(key, [])) >= p.quota_of[key]:
                 worst = min((p.value[j] for j in by_key[key]), default=math.inf)
-                if p.value[i] <= worst:
-                    reason = (f"quota full: district {key} has its {p.quota_of[key]} stops, "
-                              "all with a higher score")
-                else:
-                    reason = (f"quota full: district {key} has its {p.quota_of[key]} stops; "
-                              "this site scores higher but fits the dates, towing or "
-                              "coverage of the season less well")
+                reason = "quota_full" if p.value[i] <= worst else "quota_full_fit"
+                params = {"district": key, "quota": int(p.quota_of[key])}
             else:
-                reason = "low score: the chosen stops add more value to the season"
+                reason = "low_score"
         rows.append({"site_id": ids[i], "name": df["name"].iloc[i],
-                     "district": df["district"].iloc[i], "reason": reason})
-    return pd.DataFrame(rows, columns=["site_id", "name", "district", "reason"])
+                     "district": df["district"].iloc[i], "reason": reason,
+                     "reason_params": Message("", params).to_dict()["params"]})
+    return pd.DataFrame(rows, columns=_UNPLANNED_COLUMNS)
 
 
 # ---------------------------------------------------------------------- diagnosis
 def _relaxations(
     config: SeasonConfig, core: Sequence[str]
-) -> list[tuple[str, str, SeasonConfig, set[str]]]:
+) -> list[tuple[str, Message, SeasonConfig, set[str]]]:
     """(rule, description, relaxed config, relaxed rule names) for each rule family."""
-    out: list[tuple[str, str, SeasonConfig, set[str]]] = []
+    out: list[tuple[str, Message, SeasonConfig, set[str]]] = []
     rep = dataclasses.replace
     for k, q in config.district_quotas.items():
         for lower in range(int(q) - 1, max(-1, int(q) - 4), -1):
             quotas = {**config.district_quotas, k: lower}
-            out.append((f"district_quota[{k}]", f"quota for {k} lowered from {q} to {lower}",
+            out.append((f"district_quota[{k}]",
+                        Message("season.relax.district_quota",
+                                {"district": k, "old": int(q), "new": lower}),
                         rep(config, district_quotas=quotas), set()))
     if config.stops_total is not None:
-        out.append(("stops_total", f"total of {config.stops_total} stops dropped",
+        out.append(("stops_total", Message("season.relax.stops_total",
+                                            {"n": config.stops_total}),
                     rep(config, stops_total=None), set()))
     if config.min_rural_share > 0:
-        out.append(("min_rural_share", f"minimum rural share {config.min_rural_share:.0%} dropped",
+        out.append(("min_rural_share", Message("season.relax.min_rural_share",
+                                                {"share": config.min_rural_share}),
                     rep(config, min_rural_share=0.0), set()))
     if config.municipality_gap_days > 0:
-        out.append(("municipality_gap", f"gap of {config.municipality_gap_days} days dropped",
+        out.append(("municipality_gap", Message("season.relax.municipality_gap",
+                                                 {"days": config.municipality_gap_days}),
                     rep(config, municipality_gap_days=0), set()))
     if config.max_tow_minutes is not None:
-        out.append(("max_tow", f"towing limit of {config.max_tow_minutes:g} min dropped",
+        out.append(("max_tow", Message("season.relax.max_tow",
+                                       {"minutes": config.max_tow_minutes}),
                     rep(config, max_tow_minutes=None), set()))
     for b in config.bookings:
-        out.append((f"booking[{b.site_id}]", f"booking of {b.site_id} on {b.start} dropped",
+        out.append((f"booking[{b.site_id}]",
+                    Message("season.relax.booking", {"site": b.site_id,
+                                                     "date": b.start.isoformat()}),
                     rep(config, bookings=tuple(x for x in config.bookings if x != b)), set()))
     for s in config.must_include:
-        out.append((f"must_include[{s}]", f"{s} no longer required",
+        out.append((f"must_include[{s}]", Message("season.relax.must_include", {"site": s}),
                     rep(config, must_include=tuple(x for x in config.must_include if x != s)),
                     set()))
     if config.blackout_dates:
-        out.append(("blackout_dates", "planner blackout dates ignored",
+        out.append(("blackout_dates", Message("season.relax.blackout_dates"),
                     rep(config, blackout_dates={}), set()))
     if config.relocation_days > 0:
-        out.append(("relocation_days", "relocation on the same day as the next opening",
+        out.append(("relocation_days", Message("season.relax.relocation_days"),
                     rep(config, relocation_days=0), set()))
     longer = config.end + dt.timedelta(weeks=4)
-    out.append(("season_length", f"season extended by 4 weeks to {longer}",
+    out.append(("season_length", Message("season.relax.season_length",
+                                         {"end": longer.isoformat()}),
                 rep(config, end=longer), set()))
     # rules named in the core first
     core_set = set(core)
@@ -1141,36 +1302,37 @@ def _diagnose(sites: pd.DataFrame, minutes: np.ndarray, km: np.ndarray | None,
         except _Infeasible:
             continue
         if isinstance(res, SeasonPlan):
-            t = res.totals
+            tot = res.totals
             done.add(rule)
-            detail = _relaxed_detail(rule, config, res)
             results.append(RuleDiagnosis(
                 rule=rule,
-                message=(f"the season cannot meet this rule together with the others; "
-                         f"with the {desc}, a plan exists: {t['stops']} stops, value "
-                         f"{t['value']:.1f}{detail}"),
-                relaxation=desc, relaxed_feasible=True, relaxed_value=float(t["value"]),
-                relaxed_stops=int(t["stops"])))
+                message=Message("season.diag.relaxable", {
+                    "relaxation": desc, "stops": int(tot["stops"]),
+                    "value": float(tot["value"]), "detail": _relaxed_detail(rule, res)}),
+                relaxation=desc, relaxed_feasible=True, relaxed_value=float(tot["value"]),
+                relaxed_stops=int(tot["stops"])))
     if not results:
-        named = ", ".join(core) if core else "the combination of rules"
+        named = ", ".join(core)
         results.append(RuleDiagnosis(
             rule=" + ".join(core) if core else "combination",
-            message=(f"no single rule relaxed makes the season feasible; the conflict "
-                     f"involves {named}"), relaxed_feasible=False))
+            message=(Message("season.diag.none", {"rules": named}) if core
+                     else Message("season.diag.none_combination")),
+            relaxed_feasible=False))
     return results
 
 
-def _relaxed_detail(rule: str, config: SeasonConfig, plan: SeasonPlan) -> str:
-    t = plan.totals
+def _relaxed_detail(rule: str, plan: SeasonPlan) -> Message:
+    tot = plan.totals
     if rule.startswith("district_quota["):
         k = rule[len("district_quota["):-1]
-        got = plan.schedule["district"].eq(k).sum()
-        return f" ({got} stops in {k})"
+        got = int(plan.schedule["district"].eq(k).sum())
+        return Message("season.detail.district_quota", {"got": got, "district": k})
     if rule == "min_rural_share":
-        return f" (rural share {t['rural_share']:.0%})"
+        return Message("season.detail.min_rural_share", {"share": float(tot["rural_share"])})
     if rule == "max_tow":
-        return f" (longest tow {plan.schedule['tow_minutes'].max():.0f} min)"
-    return ""
+        return Message("season.detail.max_tow",
+                       {"minutes": float(plan.schedule["tow_minutes"].max())})
+    return Message("season.detail.none")
 
 
 # ---------------------------------------------------------------------- locks, compare
@@ -1268,7 +1430,8 @@ def compare_plans(a: SeasonPlan, b: SeasonPlan, *, labels: tuple[str, str] = ("A
     for d in districts:
         va = a.totals.get("stops_per_district", {}).get(d, 0)
         vb = b.totals.get("stops_per_district", {}).get(d, 0)
-        rows.append({"total": f"stops in {d}", la: va, lb: vb, "difference": vb - va})
+        rows.append({"total": f"stops_per_district[{d}]", la: va, lb: vb,
+                     "difference": vb - va})
     totals = pd.DataFrame(rows).set_index("total")
     sa = a.schedule.set_index("site_id")
     sb = b.schedule.set_index("site_id")
@@ -1280,9 +1443,9 @@ def compare_plans(a: SeasonPlan, b: SeasonPlan, *, labels: tuple[str, str] = ("A
         name = (ra if ra is not None else rb)["name"]  # type: ignore[index]
         if ra is not None and rb is not None:
             same = (ra["start"], ra["end"]) == (rb["start"], rb["end"])
-            change = "same dates" if same else "moved"
+            change = "same_dates" if same else "moved"
         else:
-            change = f"only in {la}" if ra is not None else f"only in {lb}"
+            change = "only_a" if ra is not None else "only_b"
         srows.append({
             "site_id": s, "name": name,
             f"stop {la}": None if ra is None else int(ra["stop"]),
@@ -1293,4 +1456,4 @@ def compare_plans(a: SeasonPlan, b: SeasonPlan, *, labels: tuple[str, str] = ("A
             f"end {lb}": None if rb is None else rb["end"],
             "change": change,
         })
-    return PlanComparison(totals=totals, stops=pd.DataFrame(srows))
+    return PlanComparison(totals=totals, stops=pd.DataFrame(srows), labels=(la, lb))

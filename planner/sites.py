@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import date
@@ -205,12 +206,16 @@ class RowError:
     value: str
     key: str  # i18n key
     params: dict[str, object] = dataclass_field(default_factory=dict)
+    site: str | None = None  # set for edits of an existing site (named instead of a row)
 
     def message(self, lang: str = "de") -> str:
-        """The message in ``lang``, naming row, field and value."""
-        where = (
-            t("import.row", lang, row=self.row) if self.row is not None else t("import.file", lang)
-        )
+        """The message in ``lang``, naming row (or site), field and value."""
+        if self.site is not None:
+            where = t("import.site", lang, site=self.site)
+        elif self.row is not None:
+            where = t("import.row", lang, row=self.row)
+        else:
+            where = t("import.file", lang)
         text = t(self.key, lang, field=self.field, value=self.value, **self.params)
         return f"{where}: {text}"
 
@@ -418,3 +423,137 @@ def load_site_file(path: Path, **kwargs: object) -> SiteImport:
             [RowError(None, path.name, str(exc), "import.unreadable_file")],
         )
     return import_sites(table, **kwargs)  # type: ignore[arg-type]
+
+
+# --- planner edits of existing sites -----------------------------------------------------------
+
+#: Facts planners edit on existing sites.
+EDITABLE_FACTS = ("power", "space_m2", "visibility", "available_from", "available_to", "notes")
+
+
+def _check_fact(site_id: str, column: str, value: object) -> tuple[object, RowError | None]:
+    """A fact value cleaned the way an upload cleans it, or the error an upload would give."""
+    text = "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+    text = text.strip()
+    if column not in EDITABLE_FACTS:
+        return None, RowError(None, column, text, "import.not_editable", site=site_id)
+    if column in ("power", "visibility"):
+        allowed = POWER_VALUES if column == "power" else VISIBILITY_VALUES
+        word = text.lower() or "unknown"
+        if word not in allowed:
+            return None, RowError(
+                None, column, text, "import.bad_choice", {"allowed": ", ".join(allowed)},
+                site=site_id,
+            )
+        return word, None
+    if column == "space_m2":
+        if not text:
+            return np.nan, None
+        try:
+            number = float(value) if isinstance(value, int | float) else _number(text)
+        except ValueError:
+            return None, RowError(None, column, text, "import.not_a_number", site=site_id)
+        if not np.isfinite(number) or number < 0:
+            return None, RowError(
+                None, column, text, "import.out_of_range", {"low": 0, "high": "∞"}, site=site_id
+            )
+        return number, None
+    if column in ("available_from", "available_to"):
+        if isinstance(value, date):
+            return value.isoformat(), None
+        if text:
+            try:
+                date.fromisoformat(text[:10] if len(text) > 10 and "T" in text else text)
+            except ValueError:
+                return None, RowError(None, column, text, "import.bad_date", site=site_id)
+            return text[:10], None
+        return "", None
+    return text, None  # notes
+
+
+def apply_site_edits(
+    sites: gpd.GeoDataFrame, edits: Mapping[str, Mapping[str, object]] | None
+) -> tuple[gpd.GeoDataFrame, list[RowError]]:
+    """Apply planner edits of site facts, checked with the same rules as an upload.
+
+    Parameters
+    ----------
+    sites
+        The sites (any CRS; columns of :data:`SITE_COLUMNS`).
+    edits
+        site_id → {fact: value} for facts of :data:`EDITABLE_FACTS` (power, visibility,
+        space_m2, available_from, available_to, notes).
+
+    Returns
+    -------
+    tuple
+        ``(sites with the valid edits applied, one RowError per rejected value)``; an error
+        names the site, the field and the value, and the site keeps its old value.
+    """
+    out = sites.copy()
+    errors: list[RowError] = []
+    index = {str(s): i for i, s in enumerate(out["site_id"])}
+    for site_id, facts in (edits or {}).items():
+        row = index.get(str(site_id))
+        if row is None:
+            errors.append(
+                RowError(None, "site_id", str(site_id), "import.unknown_site", site=str(site_id))
+            )
+            continue
+        for column, value in facts.items():
+            clean, error = _check_fact(str(site_id), str(column), value)
+            if error is not None:
+                errors.append(error)
+                continue
+            if column == "space_m2":
+                out["space_m2"] = out["space_m2"].astype(float)
+            out.iloc[row, out.columns.get_loc(column)] = clean
+    return out, errors
+
+
+def combine_sites(
+    base: gpd.GeoDataFrame,
+    *,
+    added: gpd.GeoDataFrame | None = None,
+    edits: Mapping[str, Mapping[str, object]] | None = None,
+) -> tuple[gpd.GeoDataFrame, list[RowError]]:
+    """The candidate sites with planner-added sites appended and planner edits applied.
+
+    Parameters
+    ----------
+    base
+        The generated candidates (the region pack's ``sites`` layer).
+    added
+        Sites added from files or coordinates (:func:`import_sites`).
+    edits
+        Fact edits (see :func:`apply_site_edits`).
+
+    Returns
+    -------
+    tuple
+        ``(sites in EPSG:25832 with every column of SITE_COLUMNS, errors of rejected edits)``.
+    """
+    parts = [with_default_facts(base.to_crs(METRIC_CRS))]
+    if added is not None and len(added):
+        parts.append(with_default_facts(added.to_crs(METRIC_CRS)))
+    joined = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    sites = gpd.GeoDataFrame(joined, geometry="geometry", crs=METRIC_CRS)
+    return apply_site_edits(sites, edits)
+
+
+def filter_sites(
+    sites: pd.DataFrame,
+    *,
+    districts: Collection[str] | None = None,
+    areas: Collection[str] | None = None,
+    kinds: Collection[str] | None = None,
+) -> pd.DataFrame:
+    """Rows matching the filters (an empty or missing filter keeps everything)."""
+    mask = np.ones(len(sites), dtype=bool)
+    if districts:
+        mask &= sites["district"].isin(list(districts)).to_numpy()
+    if areas:
+        mask &= sites["area_class"].isin(list(areas)).to_numpy()
+    if kinds:
+        mask &= sites["kind"].isin(list(kinds)).to_numpy()
+    return sites[mask]

@@ -106,6 +106,11 @@ def test_plan_season_and_download_each_export(media: list[MemoryMediaFileStorage
     assert at.session_state["plan"]["status"] in ("optimal", "feasible")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Stopps"] == "12"
+    # the reasons for unplanned sites are German
+    reasons = next(d.value for d in at.dataframe if "Grund" in d.value.columns)["Grund"]
+    assert len(reasons) > 300
+    assert reasons.str.contains("Bewertung|Quote voll|abgedeckt|zu weit").all()
+    assert not reasons.str.contains("quota full|low score").any()
     downloads = at.get("download_button")
     labels = [d.proto.label for d in downloads]
     assert labels == [
@@ -138,7 +143,11 @@ def test_plan_season_and_download_each_export(media: list[MemoryMediaFileStorage
     assert not at.exception
     figures = at.dataframe[0].value
     assert list(figures.iloc[:, 0]) == ["Kiel", "Plön", "Rendsburg-Eckernförde", "KielRegion"]
-    assert 0 < figures.iloc[-1]["Anteil %"] <= 100
+    share = figures.iloc[-1]["Anteil %"]
+    assert re.fullmatch(r"\d+,\d %", share) and 0 < float(share[:-2].replace(",", ".")) <= 100
+    # Kiel has no rural population: its rural share is undefined and shown as a dash
+    assert figures.iloc[0]["ländlich %"] == "–"
+    assert "None" not in figures.to_string() and "nan" not in figures.to_string()
     html_button = at.get("download_button")[0]
     page = _served(media, html_button.proto.url)
     assert b"<!DOCTYPE html>" in page[:100] and b"Geplante Stopps" in page
@@ -221,7 +230,64 @@ def test_bad_season_setting_is_reported_and_kept() -> None:
     at.number_input(key="season_quota_kiel").set_value(3)
     next(b for b in at.button if b.label == "Saison planen").click().run()
     assert not at.exception
-    assert any("31.12.2025" in e.value for e in at.error)
+    message = next(e.value for e in at.error if "31.12.2025" in e.value)
+    assert message.startswith("Sperrtermine") and "ist kein Datum" in message
     assert at.text_area(key="season_blackouts").value == "2025-08-01, 31.12.2025"
     assert at.number_input(key="season_quota_kiel").value == 3
     assert at.session_state["plan"] is None
+
+
+def test_multiselects_have_german_and_english_placeholders() -> None:
+    at = start()
+    keys = ("f_district", "f_area", "f_kind", "compare_ids")
+    assert [at.multiselect(key=k).proto.placeholder for k in keys] == ["Bitte wählen …"] * 4
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert [at.multiselect(key=k).proto.placeholder for k in keys] == ["Choose options"] * 4
+
+
+def test_compare_current_plan_with_a_saved_scenario() -> None:
+    at = plan_season(start())
+    at.sidebar.text_input(key="scenario_name").input("Basis").run()
+    next(b for b in at.sidebar.button if b.key == "scenario_save").click().run()
+    # a second plan with other quotas, compared with the saved one
+    at.number_input(key="season_quota_kiel").set_value(2)
+    at.number_input(key="season_quota_ploen").set_value(6)
+    next(b for b in at.button if b.label == "Saison planen").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="season_compare_with").value == "Basis"
+    totals = next(d.value for d in at.dataframe if "Differenz" in d.value.columns)
+    assert totals.loc["Stopps in Plön", "aktuell"] == "6"
+    assert totals.loc["Stopps in Plön", "Basis"] == "4"
+    assert totals.loc["Stopps in Plön", "Differenz"] == "-2"
+    stops = next(d.value for d in at.dataframe if "Änderung" in d.value.columns)
+    changes = {"gleiche Termine", "verschoben", "nur in aktuell", "nur in Basis"}
+    assert stops["Änderung"].isin(changes).all()
+    assert (stops["Änderung"] == "nur in aktuell").any()
+
+
+def test_reopened_infeasible_scenario_shows_its_diagnosis() -> None:
+    at = start()
+    at.switch_page("app_pages/season.py").run()
+    at.slider(key="season_time_limit_s").set_value(5)
+    at.number_input(key="season_quota_kiel").set_value(20)  # 28 stops cannot fit
+    next(b for b in at.button if b.label == "Saison planen").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["plan"]["status"] == "infeasible"
+    assert any("nicht alle gleichzeitig" in e.value for e in at.error)
+    at.sidebar.text_input(key="scenario_name").input("Zu viel").run()
+    next(b for b in at.sidebar.button if b.key == "scenario_save").click().run()
+
+    again = start()  # restart
+    next(b for b in again.sidebar.button if b.key == "scenario_open").click().run()
+    again.switch_page("app_pages/season.py").run()
+    assert not again.exception, [e.value for e in again.exception]
+    assert any("nicht alle gleichzeitig" in e.value for e in again.error)
+    diagnosis = again.dataframe[0].value
+    assert "Regel" in diagnosis.columns and len(diagnosis) >= 1
+    assert diagnosis["Erklärung"].str.len().min() > 20
+    again.sidebar.radio(key="lang").set_value("en").run()
+    assert any("cannot all be met" in e.value for e in again.error)
+    assert "Explanation" in again.dataframe[0].value.columns
+    again.switch_page("app_pages/coverage.py").run()
+    assert not again.exception
+    assert any("cannot all be met" in e.value for e in again.error)

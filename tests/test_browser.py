@@ -166,6 +166,9 @@ def test_pages_in_browser(server: str, browser: Browser) -> None:
     assert "Abdeckung" in str(state["legend"])
     assert "GeoBasis-DE / BKG" in str(state["attribution"])
     page.get_by_text("Fahrzeitmodell").first.wait_for()
+    # the filters' placeholders speak German
+    html = page.content()
+    assert "Bitte wählen …" in html and "Choose options" not in html
     _shot(page, "1_standorte_vergleichen.png")
 
     # season page: plan a season
@@ -175,6 +178,14 @@ def test_pages_in_browser(server: str, browser: Browser) -> None:
     page.get_by_role("heading", name="Ablaufplan").wait_for(timeout=180_000)
     page.get_by_role("heading", name="Kalender").wait_for()
     page.get_by_role("button", name="Excel").wait_for()
+    page.wait_for_timeout(1500)
+    # save it as a scenario: the page then compares the current plan with it
+    page.get_by_label("Name des Szenarios").fill("Basis")
+    page.get_by_label("Name des Szenarios").press("Enter")
+    page.get_by_role("button", name="Speichern").click()
+    page.get_by_text("Szenario „Basis“ gespeichert").wait_for(timeout=60_000)
+    page.get_by_role("heading", name="Pläne vergleichen").wait_for(timeout=60_000)
+    page.get_by_text("Aktuellen Plan vergleichen mit Szenario").wait_for(timeout=60_000)
     page.wait_for_timeout(1500)
     _shot(page, "2_saison_planen.png")
 

@@ -62,3 +62,43 @@ def test_bad_calendar_input() -> None:
     with pytest.raises(ValueError, match="available_from: '2023-13-01'"):
         parse_date("2023-13-01", field_name="available_from")
     assert parse_date("2023-07-03") == D(2023, 7, 3)
+
+
+def test_blackout_text_parses_dates_and_ranges() -> None:
+    from planner.calendar import parse_blackout_text
+
+    days = parse_blackout_text("2025-08-01, 2025-09-01..2025-09-03\n2025-10-06;", reason="Fest")
+    assert sorted(days) == [
+        D(2025, 8, 1),
+        D(2025, 9, 1),
+        D(2025, 9, 2),
+        D(2025, 9, 3),
+        D(2025, 10, 6),
+    ]
+    assert set(days.values()) == {"Fest"}
+    assert parse_blackout_text("  ") == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "entry", "de", "en"),
+    [
+        ("2025-08-01, 31.12.2025", "31.12.2025", "ist kein Datum", "is not a date"),
+        ("2025-09-05..2025-09-01", "2025-09-05..2025-09-01", "Ende liegt vor", "end is before"),
+        ("2025-09-01..soon", "2025-09-01..soon", "ist kein Datum", "is not a date"),
+    ],
+)
+def test_bad_blackout_entry_is_named(text: str, entry: str, de: str, en: str) -> None:
+    from planner.calendar import BlackoutError, parse_blackout_text
+
+    with pytest.raises(BlackoutError) as info:
+        parse_blackout_text(text)
+    assert info.value.entry == entry
+    assert entry in info.value.message("de") and de in info.value.message("de")
+    assert entry in str(info.value) and en in str(info.value)
+
+
+def test_closed_reasons_in_both_languages() -> None:
+    cal = SeasonCalendar(start=D(2023, 10, 1), end=D(2023, 10, 15))
+    assert cal.closed_reason(D(2023, 10, 3), "de") == "Feiertag (Tag der Deutschen Einheit)"
+    assert cal.closed_reason(D(2023, 10, 7), "de") == "kein Betriebstag (Sa)"
+    assert cal.closed_reason(D(2023, 11, 1), "de") == "außerhalb der Saison"

@@ -63,3 +63,52 @@ def test_sites_check_reports_rows_and_keeps_valid(
     out, err = capsys.readouterr()
     assert "Laboe Hafen" in out and "Laboe" in out
     assert err.strip() == "Row 3: Field 'lon': 'x' is not a number."
+
+
+SMALL_SEASON = """
+[season]
+start = 2023-07-03
+end = 2023-08-25
+home = "Kiel"
+stay_days = 5
+time_limit = 10
+
+[quotas]
+"Kiel" = 1
+"Plön" = 1
+"""
+
+
+def test_season_plan_speaks_german_by_default_and_english_on_request(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "s.toml"
+    config.write_text(SMALL_SEASON, encoding="utf-8")
+    assert main(["season", "plan", "--config", str(config), "--out", str(tmp_path / "de")]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].startswith("2 Stopps, Wert ")
+    assert (tmp_path / "de" / "season.ics").read_text(encoding="utf-8").count("Öffnungstage")
+    args = ["season", "plan", "--config", str(config), "--out", str(tmp_path / "en")]
+    assert main([*args, "--lang", "en"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("2 stops, value ") and "km towed" in lines[0]
+    totals = json.loads(next(line for line in lines if line.startswith("{")))
+    assert totals["stops_per_district"] == {"Kiel": 1, "Plön": 1}
+    assert totals["score_sum"] > 0  # the site scores count in the season's value
+    assert (tmp_path / "en" / "season.ics").read_text(encoding="utf-8").count("open days")
+
+
+def test_season_plan_reports_bad_settings_in_the_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "s.toml"
+    config.write_text(SMALL_SEASON.replace("stay_days = 5", "stay_days = 0"), encoding="utf-8")
+    args = ["season", "plan", "--config", str(config), "--out", str(tmp_path)]
+    assert main(args) == 2
+    assert capsys.readouterr().err.strip() == (
+        "error: Einstellung season.stay_days = 0: erwartet eine ganze Zahl ≥ 1"
+    )
+    assert main([*args, "--lang", "en"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "error: season config: season.stay_days = 0: expected a whole number >= 1"
+    )

@@ -141,3 +141,43 @@ def test_infeasible_plan_cannot_be_exported(plan: SeasonPlan, tmp_path: Path) ->
     bad = dataclasses.replace(plan, status="infeasible")
     with pytest.raises(ValueError, match="infeasible"):
         to_csv(bad, tmp_path / "x.csv")
+
+
+def test_export_bytes_are_what_the_files_hold(plan: SeasonPlan, tmp_path: Path) -> None:
+    from icalendar import Calendar
+
+    from planner.export import EXPORT_FORMATS, export_bytes
+
+    files = export_bytes(plan, stem="Sommer 2023!")
+    assert list(files) == list(EXPORT_FORMATS)
+    assert files["csv"][0] == "sommer_2023.csv" and files["csv"][1] == "text/csv"
+    written = export_all(plan, tmp_path, stem="Sommer 2023!")
+    for key, (name, _mime, data) in files.items():
+        assert written[key].name == name
+        if key not in ("ics", "xlsx", "gpkg"):  # those carry a time stamp
+            assert written[key].read_bytes() == data
+    rows = list(csv.DictReader(files["csv"][2].decode("utf-8").splitlines()))
+    stops = json.loads(files["geojson"][2])
+    assert [f["properties"]["site_id"] for f in stops["features"]] == [r["site_id"] for r in rows]
+    # German texts by default, English on request
+    event = next(iter(Calendar.from_ical(files["ics"][2]).walk("VEVENT")))
+    assert "Öffnungstage" in str(event.get("description"))
+    assert str(event.get("summary")).startswith("Tiny Rathaus: ") and "Stopp 1" in str(
+        event.get("summary")
+    )
+    english = export_bytes(plan, lang="en")["ics"][2].decode("utf-8")
+    assert "open days" in english and "Tiny Rathaus season" in english
+
+
+def test_sites_sheet_gives_reasons_in_the_language(plan: SeasonPlan) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from planner.export import excel_bytes
+
+    for lang, word in (("de", "Quote voll: Kreis"), ("en", "quota full: district")):
+        book = load_workbook(io.BytesIO(excel_bytes(plan, lang=lang)), read_only=True)
+        rows = list(book["sites"].iter_rows(values_only=True))
+        reasons = [dict(zip(rows[0], r, strict=True))["reason_not_planned"] for r in rows[1:]]
+        assert any(word in (r or "") for r in reasons), reasons

@@ -145,3 +145,100 @@ def test_frames_round_trip() -> None:
     g = frame_from_json(json.loads(json.dumps(frame_to_json(geo))))
     assert isinstance(g, gpd.GeoDataFrame) and str(g.crs) == "EPSG:25832"
     assert g.to_crs("EPSG:4326").geometry.iloc[0].distance(geo.geometry.iloc[0]) < 1e-5
+
+
+def _small_plan(**changes: object):  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from planner.season import SeasonConfig, plan_season
+
+    rows = [dict(site_id="home", name="Rathaus", municipality="Kiel", district="Kiel",
+                 area_class="urban", score=0.0, x=575_000.0, y=6_020_000.0)]
+    for k in range(4):
+        rows.append(dict(site_id=f"s{k}", name=f"Platz {k}", municipality=f"M{k}",
+                         district="Plön" if k % 2 else "Kiel",
+                         area_class="rural" if k % 2 else "urban", score=float(10 - k),
+                         x=575_000.0 + 3_000 * k, y=6_020_000.0 - 2_000 * k))
+    sites = pd.DataFrame(rows)
+    xy = sites[["x", "y"]].to_numpy()
+    km = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1)) / 1000
+    args: dict[str, object] = dict(
+        start=dt.date(2023, 9, 25), end=dt.date(2023, 11, 24), home_site_id="home",
+        district_quotas={"Kiel": 1, "Plön": 1}, time_limit=5.0,
+        blackout_dates={dt.date(2023, 10, 10): "Wartung"},
+    )
+    args.update(changes)
+    cfg = SeasonConfig(**args)  # type: ignore[arg-type]
+    return plan_season(sites, km * 1.2, config=cfg, km=km), sites
+
+
+def test_plan_survives_a_scenario_round_trip(tmp_path: Path) -> None:
+    from planner.scenarios import config_from_dict, plan_from_payload, plan_to_payload
+
+    plan, sites = _small_plan()
+    assert plan.feasible
+    store = ScenarioStore(tmp_path / "s.sqlite")
+    store.save("p", {"plan": plan_to_payload(plan)})
+    again = plan_from_payload(store.load("p").data["plan"], sites=sites)
+    assert again.status == plan.status
+    assert again.config == plan.config
+    assert config_from_dict(plan_to_payload(plan)["config"]) == plan.config
+    pd.testing.assert_frame_equal(
+        again.schedule[["stop", "site_id", "start", "end"]],
+        plan.schedule[["stop", "site_id", "start", "end"]],
+    )
+    assert again.totals["first_day"] == plan.totals["first_day"]
+    for lang in ("de", "en"):
+        pd.testing.assert_frame_equal(again.unplanned_table(lang), plan.unplanned_table(lang))
+    assert again.explain("en") == plan.explain("en")
+
+
+def test_infeasible_plan_keeps_its_diagnosis_in_both_languages(tmp_path: Path) -> None:
+    from planner.scenarios import plan_from_payload, plan_to_payload
+
+    plan, sites = _small_plan(district_quotas={"Kiel": 1, "Plön": 5})
+    assert not plan.feasible and plan.diagnosis
+    store = ScenarioStore(tmp_path / "s.sqlite")
+    store.save("bad", {"plan": plan_to_payload(plan)})
+    again = plan_from_payload(store.load("bad").data["plan"], sites=sites)
+    assert again.diagnosis == plan.diagnosis
+    assert again.explain("de") == plan.explain("de")
+    assert "Quote Plön" in again.explain("de") and "quota Plön" in again.explain("en")
+
+
+def test_plan_of_the_first_payload_version_still_opens() -> None:
+    from planner.scenarios import config_to_dict, plan_from_payload
+
+    plan, sites = _small_plan()
+    old = {
+        "status": "infeasible",
+        "schedule": None,
+        "unplanned": frame_to_json(
+            pd.DataFrame([{"site_id": "s1", "name": "x", "district": "Plön", "reason": "low"}])
+        ),
+        "totals": {"stops": 0},
+        "diagnosis": [{"rule": "max_tow", "message": "old English text", "relaxation": ""}],
+    }
+    again = plan_from_payload(old, sites=sites, config=plan.config)
+    assert again.diagnosis[0].text("de") == "old English text"
+    assert again.unplanned_table("de")["reason"].tolist() == ["low"]
+    with pytest.raises(ValueError, match="no season rules"):
+        plan_from_payload(old, sites=sites)
+    assert config_to_dict(plan.config)["blackout_dates"] == [["2023-10-10", "Wartung"]]
+
+
+def test_scenario_sites_apply_added_sites_and_edits(pack) -> None:  # type: ignore[no-untyped-def]
+    from planner.scenarios import scenario_sites
+    from planner.sites import site_from_coordinates
+
+    added = site_from_coordinates(name="Hafen", lon=10.2262, lat=54.4052,
+                                  municipalities=pack.municipalities).sites
+    first = str(pack.sites["site_id"].iloc[0])
+    payload = {
+        "user_sites": frame_to_json(added),
+        "site_edits": {first: {"power": "yes"}, "gone": {"power": "no"}},
+    }
+    sites, errors = scenario_sites(pack.sites, payload)
+    assert len(sites) == len(pack.sites) + 1
+    assert sites.set_index("site_id").loc[first, "power"] == "yes"
+    assert [e.site for e in errors] == ["gone"]

@@ -205,7 +205,12 @@ def test_availability_window_respected(region) -> None:
     assert D(2023, 9, 4) <= row["start"] and row["end"] <= D(2023, 9, 15)
     assert "Plö0" not in set(plan.schedule.site_id)  # best Plön score, but no 5-day window
     reason = plan.unplanned.set_index("site_id").loc["Plö0", "reason"]
-    assert reason.startswith("availability")
+    assert reason == "availability"
+    text = plan.unplanned_table("en").set_index("site_id").loc["Plö0", "reason"]
+    assert text.startswith("availability: no 5-day stay fits its window")
+    assert plan.unplanned_table("de").set_index("site_id").loc["Plö0", "reason"].startswith(
+        "Verfügbarkeit"
+    )
 
 
 def test_booking_must_include_exclude_and_short_stays(region) -> None:
@@ -223,7 +228,10 @@ def test_booking_must_include_exclude_and_short_stays(region) -> None:
     row = plan.schedule.set_index("site_id").loc["Ren3"]
     assert (row["start"], row["end"], row["open_days"]) == (D(2023, 8, 22), D(2023, 8, 25), 4)
     assert set(plan.schedule[plan.schedule.district == "Plön"].open_days) == {1}
-    assert plan.unplanned.set_index("site_id").loc["Kie0", "reason"] == "excluded by the planners"
+    assert plan.unplanned.set_index("site_id").loc["Kie0", "reason"] == "excluded"
+    assert plan.unplanned_table("en").set_index("site_id").loc["Kie0", "reason"] == (
+        "excluded by the planners"
+    )
 
 
 def test_max_tow_limit(region) -> None:
@@ -269,11 +277,14 @@ def test_locked_stop_stays_on_replan(region) -> None:
     assert (row["start"], row["end"]) == (locked["start"], locked["end"])
     assert bool(row["locked"])
     cmp = compare_plans(plan, again, labels=("first", "second"))
-    assert cmp.totals.loc["stops in Plön", "second"] == 3
-    assert cmp.totals.loc["stops in Plön", "difference"] == 1
+    assert cmp.totals.loc["stops_per_district[Plön]", "second"] == 3
+    assert cmp.totals.loc["stops_per_district[Plön]", "difference"] == 1
     changes = cmp.stops.set_index("site_id")["change"]
-    assert changes[locked["site_id"]] == "same dates"
-    assert (changes == "only in second").sum() >= 1
+    assert changes[locked["site_id"]] == "same_dates"
+    assert (changes == "only_b").sum() >= 1
+    assert cmp.totals_table("de").loc["Stopps in Plön", "Differenz"] == 1
+    shown = cmp.stops_table("en").set_index("site_id")["change"]
+    assert (shown == "only in second").sum() == (changes == "only_b").sum()
 
 
 def test_coverage_is_not_double_counted() -> None:
@@ -337,8 +348,11 @@ def test_coverage_is_not_double_counted() -> None:
     plan = plan_season(sites, minutes, config=cfg, coverage=cover, cell_population=pops)
     assert set(plan.schedule.site_id) == {"A", "C"}
     assert plan.totals["population_covered"] == pytest.approx(2500.0)
-    reason = plan.unplanned.set_index("site_id").loc["B", "reason"]
-    assert reason.startswith("covered by a chosen stop")
+    assert plan.unplanned.set_index("site_id").loc["B", "reason"] == "covered"
+    reason = plan.unplanned_table("en").set_index("site_id").loc["B", "reason"]
+    assert reason.startswith("covered by a chosen stop: A (A) already reaches 1,000 of its")
+    reason = plan.unplanned_table("de").set_index("site_id").loc["B", "reason"]
+    assert "erreicht schon 1.000 seiner 1.000 Einwohner" in reason
 
 
 def test_infeasible_quota_names_the_rule(region) -> None:
@@ -353,6 +367,10 @@ def test_infeasible_quota_names_the_rule(region) -> None:
     d = next(d for d in plan.diagnosis if d.rule == "district_quota[Plön]")
     assert d.relaxed_feasible and d.relaxed_stops is not None
     assert "Plön" in plan.explain()
+    assert plan.explain().startswith("Die Saison kann nicht alle Regeln erfüllen.")
+    assert "- Quote Plön: " in plan.explain()
+    assert "- quota Plön: the season cannot meet this rule" in plan.explain("en")
+    assert d.relaxation is not None and "lowered from 7" in d.relaxation_text("en")
 
 
 def test_infeasible_season_length_names_the_rule(region) -> None:
@@ -367,7 +385,7 @@ def test_infeasible_season_length_names_the_rule(region) -> None:
         "district_quota[Plön]",
         "district_quota[Rendsburg-Eckernförde]",
     }
-    assert all(d.message for d in plan.diagnosis)
+    assert all(d.text("de") and d.text("en") != d.text("de") for d in plan.diagnosis)
 
 
 def test_booking_on_holiday_is_reported(region) -> None:
@@ -376,7 +394,8 @@ def test_booking_on_holiday_is_reported(region) -> None:
     plan = plan_season(sites, minutes, config=cfg, km=km)
     assert plan.status == "infeasible"
     assert plan.diagnosis[0].rule == "booking[Kie1]"
-    assert "public holiday" in plan.diagnosis[0].message
+    assert "public holiday (German Unity Day)" in plan.diagnosis[0].text("en")
+    assert "Feiertag (Tag der Deutschen Einheit)" in plan.diagnosis[0].text("de")
 
 
 @pytest.mark.parametrize(
@@ -429,7 +448,7 @@ def test_example_config_reads() -> None:
             "[season]\nstart = 2023-07-03\nend = 2023-06-01\nhome = 'h'\n",
             "season.end = '2023-06-01'",
         ),
-        ("[season]\nstart = 'soon'\nend = 2023-10-01\nhome = 'h'\n", "season.start: 'soon'"),
+        ("[season]\nstart = 'soon'\nend = 2023-10-01\nhome = 'h'\n", "season.start = 'soon'"),
         (
             "[season]\nstart = 2023-07-03\nend = 2023-10-01\nhome = 'h'\nstay_days = -1\n",
             "season.stay_days = -1",
@@ -477,3 +496,153 @@ def test_cli_subcommand_is_registered() -> None:
     register_season_cli(parser.add_subparsers(dest="group"))
     args = parser.parse_args(["season", "plan", "--config", "a.toml", "--out", "o"])
     assert (args.config, args.out) == ("a.toml", "o") and callable(args.func)
+
+
+# ---------------------------------------------------------------------- form values = file
+def test_form_values_and_config_file_give_the_same_messages(tmp_path) -> None:
+    from planner.season_config import (
+        ConfigError,
+        load_season_config,
+        season_config_from_values,
+    )
+
+    sites, _, _ = make_sites()
+    form = {"start": D(2023, 7, 3), "end": D(2023, 10, 27), "home": "home"}
+    with pytest.raises(ConfigError) as from_form:
+        season_config_from_values(
+            {**form, "blackout_dates": "2023-08-01, 31.12.2023"}, sites=sites
+        )
+    f = tmp_path / "s.toml"
+    f.write_text(
+        "[season]\nstart = 2023-07-03\nend = 2023-10-27\nhome = 'home'\n"
+        "blackout_dates = ['2023-08-01', '31.12.2023']\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as from_file:
+        load_season_config(f)
+    for exc in (from_form.value, from_file.value):
+        assert exc.key == "season.blackout_dates[1]"
+        assert exc.message("de") == (
+            "Einstellung season.blackout_dates[1] = '31.12.2023': ist kein Datum "
+            "(JJJJ-MM-TT oder JJJJ-MM-TT..JJJJ-MM-TT)"
+        )
+        assert str(exc).startswith("season config: season.blackout_dates[1] = '31.12.2023'")
+    with pytest.raises(ConfigError, match=r"season.stay_days = 0: expected a whole number >= 1"):
+        season_config_from_values({**form, "stay_days": 0}, sites=sites)
+    with pytest.raises(ConfigError) as bad_end:
+        season_config_from_values({**form, "end": D(2023, 6, 1)}, sites=sites)
+    assert bad_end.value.message("de").endswith("liegt vor dem Saisonbeginn 2023-07-03")
+
+
+def test_form_values_build_the_config() -> None:
+    from planner.season_config import DEFAULT_OBJECTIVE, season_config_from_values
+
+    sites, _, _ = make_sites()
+    sites["kind"] = ["centre", *["school"] * (len(sites) - 1)]
+    lock = Booking("Plö1", D(2023, 8, 7), D(2023, 8, 11), locked=True)
+    cfg = season_config_from_values(
+        {
+            "start": D(2023, 7, 3),
+            "end": D(2023, 10, 27),
+            "home": "Kiel",  # a municipality: its centre site
+            "max_tow_minutes": 0,  # no limit
+            "blackout_dates": "2023-08-01..2023-08-03",
+            "municipality_gap_days": 14,
+            "min_rural_share": 0.5,
+        },
+        sites=sites,
+        quotas={"Kiel": 2, "Plön": 0, "Rendsburg-Eckernförde": 1},
+        bookings=(lock,),
+    )
+    assert cfg.home_site_id == "home"
+    assert cfg.max_tow_minutes is None
+    assert sorted(cfg.blackout_dates) == [D(2023, 8, 1), D(2023, 8, 2), D(2023, 8, 3)]
+    assert dict(cfg.district_quotas) == {"Kiel": 2, "Rendsburg-Eckernförde": 1}
+    assert cfg.bookings == (lock,)
+    assert (cfg.weight_score, cfg.weight_coverage, cfg.weight_tow) == tuple(
+        DEFAULT_OBJECTIVE.values()
+    )
+
+
+def test_unknown_district_quota_is_a_config_error_in_both_languages() -> None:
+    from planner.season import ConfigError
+
+    sites, minutes, _ = make_sites()
+    with pytest.raises(ConfigError) as info:
+        plan_season(sites, minutes, config=base_config(district_quotas={"Nowhere": 1}))
+    assert "weder ein Kreisname" in info.value.message("de")
+    assert "neither a district name" in info.value.message("en")
+
+
+# ---------------------------------------------------------------------- inputs from the pack
+@pytest.fixture(scope="module")
+def pack_subset():  # type: ignore[no-untyped-def]
+    from planner.pack import load_pack
+
+    pack = load_pack()
+    sites = pack.sites
+    keep = pd.concat(
+        [sites[sites["district"] == d].head(8) for d in sorted(sites["district"].unique())]
+    )
+    return pack, keep.reset_index(drop=True)
+
+
+def test_season_inputs_use_scoring_and_coverage(pack_subset) -> None:
+    from planner import scoring
+    from planner.season_inputs import criterion_weights, season_inputs
+
+    pack, sites = pack_subset
+    inputs = season_inputs(pack, sites, threshold_min=15)
+    criteria = scoring.compute_criteria(pack, sites=sites, threshold_min=15)
+    expected = scoring.score_sites(criteria, scoring.DEFAULT_WEIGHTS).set_index("site_id")
+    got = inputs.sites.set_index("site_id")["score"]
+    assert np.allclose(got.to_numpy(), expected.loc[got.index, "score"].to_numpy())
+    assert got.between(0, 100).all() and got.std() > 1  # real scores, not zeros
+    # coverage: the populated cells within the threshold, with their population
+    row = 0
+    minutes = scoring.compute_criteria(pack, sites=sites, threshold_min=15).catchment_car
+    cells = pack.cells
+    reach = minutes.toarray()[row] & (cells["population"].to_numpy() > 0)
+    assert inputs.coverage[str(sites["site_id"].iloc[row])] == sorted(
+        cells["cell_id"].astype(str)[reach].tolist()
+    )
+    assert all(inputs.cell_population[c] > 0 for c in inputs.coverage[sites["site_id"].iloc[0]])
+    assert inputs.minutes.shape == (len(sites), len(sites))
+    # the planner's weights change the scores
+    only_rural = season_inputs(
+        pack, sites, threshold_min=15, weights={c: 0.0 for c in scoring.CRITERIA} | {"rail": 1}
+    )
+    assert set(only_rural.sites["score"].round(6)) <= {0.0, 100.0}
+    assert criterion_weights({"rail": 0.0}) == {
+        c: (0.0 if c == "rail" else w) for c, w in scoring.DEFAULT_WEIGHTS.items()
+    }
+    with pytest.raises(KeyError, match="'wifi'"):
+        criterion_weights({"wifi": 1.0})
+    # a sites table with its own scores keeps them
+    own = season_inputs(pack, sites.assign(score=7.0), threshold_min=15)
+    assert (own.sites["score"] == 7.0).all()
+
+
+def test_season_value_is_scores_plus_coverage_minus_towing(pack_subset) -> None:
+    from planner.season_config import resolve_home
+    from planner.season_inputs import season_inputs
+
+    pack, sites = pack_subset
+    inputs = season_inputs(pack, sites, threshold_min=15)
+    cfg = base_config(
+        home_site_id=resolve_home(inputs.sites, str(inputs.sites["municipality"].iloc[0])),
+        district_quotas={},
+        stops_total=4,
+        weight_score=1.0,
+        weight_coverage=0.001,
+        weight_tow=0.05,
+    )
+    plan = inputs.plan(cfg)
+    assert plan.feasible, plan.explain("en")
+    t = plan.totals
+    assert t["score_sum"] > 0
+    assert t["value"] == pytest.approx(
+        t["score_sum"] + 0.001 * t["population_covered"] - 0.05 * t["tow_minutes"]
+    )
+    scores = inputs.sites.set_index("site_id")["score"]
+    assert np.allclose(plan.schedule["score"], scores.loc[plan.schedule["site_id"]])

@@ -161,3 +161,61 @@ def test_generated_sites_cover_every_district(pack: RegionPack) -> None:
     absorbed = sites["merged_from"].str.contains("Ortsmitte").sum()
     assert len(centres) + absorbed == 251
     assert pd.Series(sites["name"]).str.len().min() > 3
+
+
+def test_site_edits_are_checked_like_uploads(pack: RegionPack) -> None:
+    import math
+
+    from planner.sites import apply_site_edits
+
+    ids = pack.sites["site_id"].astype(str).tolist()
+    a, b = ids[0], ids[1]
+    edits = {
+        a: {"power": "Yes", "space_m2": "42,5", "visibility": "high", "notes": " Hof "},
+        b: {
+            "power": "maybe",
+            "available_from": "2025-02-30",
+            "space_m2": "viel",
+            "available_to": "2025-09-30",
+        },
+        "nope": {"power": "yes"},
+    }
+    sites, errors = apply_site_edits(pack.sites, edits)
+    row_a = sites.set_index("site_id").loc[a]
+    assert (row_a["power"], row_a["space_m2"], row_a["visibility"], row_a["notes"]) == (
+        "yes",
+        42.5,
+        "high",
+        "Hof",
+    )
+    row_b = sites.set_index("site_id").loc[b]
+    assert row_b["power"] == pack.sites.set_index("site_id").loc[b, "power"]  # kept
+    assert row_b["available_to"] == "2025-09-30"  # the valid edit of the same site applies
+    assert math.isnan(row_b["space_m2"]) or row_b["space_m2"] == pack.sites.set_index(
+        "site_id"
+    ).loc[b, "space_m2"]
+    messages = [e.message("de") for e in errors]
+    assert messages == [
+        f"Standort „{b}“: Feld „power“: „maybe“ ist nicht erlaubt (erlaubt: unknown, yes, no).",
+        f"Standort „{b}“: Feld „available_from“: „2025-02-30“ ist kein Datum (JJJJ-MM-TT).",
+        f"Standort „{b}“: Feld „space_m2“: „viel“ ist keine Zahl.",
+        "Standort „nope“: Standort „nope“ gibt es nicht.",
+    ]
+    assert errors[0].message("en").startswith(f"Site '{b}': Field 'power': 'maybe'")
+    assert (pack.sites["power"] == "unknown").all()  # the input is not changed
+
+
+def test_combine_and_filter_sites(pack: RegionPack) -> None:
+    from planner.sites import combine_sites, filter_sites
+
+    added = site_from_coordinates(
+        name="Hafen Laboe", lon=10.2262, lat=54.4052, municipalities=pack.municipalities
+    ).sites
+    sites, errors = combine_sites(pack.sites, added=added, edits={})
+    assert errors == [] and len(sites) == len(pack.sites) + 1
+    assert sites.crs == pack.sites.crs
+    user = filter_sites(sites, kinds=["user"])
+    assert list(user["name"]) == ["Hafen Laboe"]
+    rural_ploen = filter_sites(sites, districts=["Plön"], areas=["rural"])
+    assert set(rural_ploen["district"]) == {"Plön"} and set(rural_ploen["area_class"]) == {"rural"}
+    assert len(filter_sites(sites)) == len(sites)
