@@ -1,0 +1,351 @@
+"""Coverage of the region by a set of stops, computed by the project from the Zensus cells.
+
+A Zensus 1 km cell counts as *covered* when the car travel time from at least one chosen stop to
+the cell's centre is at most the threshold (default 15 minutes). Every figure here is summed from
+the cells' own population (Zensus 2022), never taken from a solver or a library's summary:
+
+* :func:`cell_coverage` — one row per cell: nearest stop, minutes, covered, newly covered;
+* :func:`coverage_summary` — share of the population covered, split urban/rural and by district,
+  and how many people a plan newly covers compared with a baseline (e.g. past stops);
+* :func:`municipality_coverage` — one row per municipality (for the maps);
+* :func:`compute_coverage` — all of the above from a region pack and chosen site ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "CoverageReport",
+    "CoverageSummary",
+    "cell_coverage",
+    "compute_coverage",
+    "coverage_summary",
+    "municipality_coverage",
+    "site_cell_minutes",
+]
+
+DEFAULT_THRESHOLD_MIN = 15.0
+
+
+@dataclass(frozen=True)
+class CoverageSummary:
+    """Population covered within the threshold.
+
+    Attributes
+    ----------
+    threshold_min
+        Car minutes that count as covered.
+    population, covered, share
+        Total population of the cells considered, the part covered and its share (0..1).
+    newly_covered
+        People covered by the plan but not by the baseline stops.
+    baseline_covered
+        People covered by the baseline stops alone (0 without a baseline).
+    by_area_class
+        Rows ``urban`` / ``rural``: population, covered, share.
+    by_district
+        One row per district: district_ags, district, population, covered, share,
+        rural_population, rural_covered, rural_share, newly_covered.
+    """
+
+    threshold_min: float
+    population: float
+    covered: float
+    share: float
+    newly_covered: float
+    baseline_covered: float
+    by_area_class: pd.DataFrame
+    by_district: pd.DataFrame
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain figures (for JSON, the app's metrics and the map legend)."""
+        return {
+            "threshold_min": self.threshold_min,
+            "population": self.population,
+            "covered": self.covered,
+            "share": self.share,
+            "newly_covered": self.newly_covered,
+            "baseline_covered": self.baseline_covered,
+            "by_area_class": self.by_area_class.to_dict(orient="records"),
+            "by_district": self.by_district.to_dict(orient="records"),
+        }
+
+
+@dataclass(frozen=True)
+class CoverageReport:
+    """Summary, per-cell table and per-municipality table of one plan."""
+
+    summary: CoverageSummary
+    cells: pd.DataFrame
+    municipalities: pd.DataFrame
+
+
+def site_cell_minutes(sites: Any, cells: Any, *, model: Any = None) -> np.ndarray:
+    """Car minutes from every site to every cell centre, shape ``(n_sites, n_cells)``.
+
+    Parameters
+    ----------
+    sites
+        GeoDataFrame of points (EPSG:25832).
+    cells
+        Cells with ``x``/``y`` centre columns, or any geometry (centroids are used).
+    model
+        A :class:`planner.traveltime.TravelModel`; default: the active model.
+    """
+    from planner.traveltime import travel_time_matrix
+
+    site_xy = np.column_stack([sites.geometry.x.to_numpy(float), sites.geometry.y.to_numpy(float)])
+    return np.asarray(travel_time_matrix(site_xy, cell_xy(cells), model=model).minutes)
+
+
+def cell_xy(cells: Any) -> np.ndarray:
+    """Cell centres as ``(n, 2)`` metres: the ``x``/``y`` columns, else geometry centroids."""
+    if "x" in cells.columns and "y" in cells.columns:
+        return np.column_stack([cells["x"].to_numpy(float), cells["y"].to_numpy(float)])
+    centroids = cells.geometry.centroid
+    return np.column_stack([centroids.x.to_numpy(float), centroids.y.to_numpy(float)])
+
+
+def _nearest(minutes: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Position (into ``idx``) and minutes of the nearest of the sites ``idx`` per cell."""
+    n_cells = minutes.shape[1]
+    if len(idx) == 0:
+        return np.full(n_cells, -1), np.full(n_cells, np.inf)
+    sub = np.nan_to_num(minutes[idx], nan=np.inf)
+    pos = np.argmin(sub, axis=0)
+    return pos, sub[pos, np.arange(n_cells)]
+
+
+def cell_coverage(
+    cells: pd.DataFrame,
+    site_ids: Sequence[str],
+    minutes: np.ndarray,
+    chosen: Collection[str],
+    *,
+    threshold_min: float = DEFAULT_THRESHOLD_MIN,
+    baseline: Collection[str] = (),
+) -> pd.DataFrame:
+    """Per-cell coverage table.
+
+    Parameters
+    ----------
+    cells
+        The pack's cells (``cell_id``, ``population``, ``ags``, ``district_ags``, ``area_class``;
+        ``pop_65plus``/``pop_under18`` when present).
+    site_ids
+        Ids of the rows of ``minutes``.
+    minutes
+        ``(n_sites, n_cells)`` car minutes (:func:`site_cell_minutes`).
+    chosen
+        Site ids of the plan.
+    threshold_min
+        Minutes that count as covered (inclusive).
+    baseline
+        Site ids of earlier stops; ``newly_covered`` marks cells covered now but not by them.
+
+    Returns
+    -------
+    pandas.DataFrame
+        cell_id, ags, district_ags, area_class, population, pop_65plus, pop_under18,
+        nearest_site_id, minutes_to_nearest, covered, covered_baseline, newly_covered.
+    """
+    minutes = np.asarray(minutes, dtype=float)
+    if minutes.shape != (len(site_ids), len(cells)):
+        raise ValueError(
+            f"minutes has shape {minutes.shape}, expected ({len(site_ids)}, {len(cells)})"
+        )
+    index = {str(s): i for i, s in enumerate(site_ids)}
+    unknown = [s for s in list(chosen) + list(baseline) if str(s) not in index]
+    if unknown:
+        raise KeyError(f"unknown site id(s): {', '.join(map(str, unknown))}")
+    chosen_idx = np.array([index[str(s)] for s in chosen], dtype=int)
+    base_idx = np.array([index[str(s)] for s in baseline], dtype=int)
+    pos, best = _nearest(minutes, chosen_idx)
+    _, base_best = _nearest(minutes, base_idx)
+    covered = best <= threshold_min
+    covered_base = base_best <= threshold_min
+    ids = np.asarray([str(s) for s in site_ids], dtype=object)
+    nearest = np.where(pos >= 0, ids[chosen_idx[np.maximum(pos, 0)]] if len(chosen_idx) else "", "")
+    table = pd.DataFrame(
+        {
+            "cell_id": cells["cell_id"].to_numpy() if "cell_id" in cells else np.arange(len(cells)),
+            "ags": cells["ags"].astype(str).to_numpy(),
+            "district_ags": cells["district_ags"].astype(str).to_numpy(),
+            "area_class": cells["area_class"].astype(str).to_numpy(),
+            "population": cells["population"].to_numpy(float),
+            "pop_65plus": _column(cells, "pop_65plus"),
+            "pop_under18": _column(cells, "pop_under18"),
+            "nearest_site_id": nearest,
+            "minutes_to_nearest": best,
+            "covered": covered,
+            "covered_baseline": covered_base,
+            "newly_covered": covered & ~covered_base,
+        }
+    )
+    return table
+
+
+def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
+    if name in frame.columns:
+        return np.nan_to_num(frame[name].to_numpy(float))
+    return np.zeros(len(frame))
+
+
+def _share(covered: float, population: float) -> float:
+    return float(covered / population) if population > 0 else 0.0
+
+
+def coverage_summary(
+    cell_table: pd.DataFrame,
+    *,
+    threshold_min: float = DEFAULT_THRESHOLD_MIN,
+    district_names: dict[str, str] | None = None,
+) -> CoverageSummary:
+    """Totals, urban/rural split and districts from a :func:`cell_coverage` table."""
+    t = cell_table
+    pop = t["population"].to_numpy(float)
+    cov = t["covered"].to_numpy(bool)
+    new = t["newly_covered"].to_numpy(bool)
+    base = t["covered_baseline"].to_numpy(bool)
+    rural = (t["area_class"] == "rural").to_numpy()
+    rows = []
+    for cls in ("urban", "rural"):
+        mask = (t["area_class"] == cls).to_numpy()
+        p_cls, c_cls = float(pop[mask].sum()), float(pop[mask & cov].sum())
+        rows.append(
+            {
+                "area_class": cls,
+                "population": p_cls,
+                "covered": c_cls,
+                "share": _share(c_cls, p_cls),
+            }
+        )
+    by_class = pd.DataFrame(rows)
+    district_rows = []
+    names = district_names or {}
+    for district_ags in sorted(t["district_ags"].unique()):
+        mask = (t["district_ags"] == district_ags).to_numpy()
+        p_d, c_d = float(pop[mask].sum()), float(pop[mask & cov].sum())
+        p_r, c_r = float(pop[mask & rural].sum()), float(pop[mask & rural & cov].sum())
+        district_rows.append(
+            {
+                "district_ags": district_ags,
+                "district": names.get(district_ags, district_ags),
+                "population": p_d,
+                "covered": c_d,
+                "share": _share(c_d, p_d),
+                "rural_population": p_r,
+                "rural_covered": c_r,
+                "rural_share": _share(c_r, p_r),
+                "newly_covered": float(pop[mask & new].sum()),
+            }
+        )
+    total, covered = float(pop.sum()), float(pop[cov].sum())
+    return CoverageSummary(
+        threshold_min=threshold_min,
+        population=total,
+        covered=covered,
+        share=_share(covered, total),
+        newly_covered=float(pop[new].sum()),
+        baseline_covered=float(pop[base].sum()),
+        by_area_class=by_class,
+        by_district=pd.DataFrame(district_rows),
+    )
+
+
+def municipality_coverage(cell_table: pd.DataFrame, municipalities: pd.DataFrame) -> pd.DataFrame:
+    """One row per municipality: covered population and share, travel time to the nearest stop.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ags, name, district, area_class, population (register), cell_population, covered,
+        share, newly_covered, mean_minutes (population-weighted, cells with people),
+        max_minutes, covered_majority (share ≥ 0.5). Municipalities without a populated cell get
+        share NaN.
+    """
+    t = cell_table.copy()
+    t["covered_pop"] = t["population"].where(t["covered"], 0.0)
+    t["new_pop"] = t["population"].where(t["newly_covered"], 0.0)
+    finite = np.isfinite(t["minutes_to_nearest"].to_numpy(float))
+    t["weighted_minutes"] = np.where(finite, t["minutes_to_nearest"] * t["population"], 0.0)
+    t["weight_for_minutes"] = np.where(finite, t["population"], 0.0)
+    grouped = t.groupby("ags").agg(
+        cell_population=("population", "sum"),
+        covered=("covered_pop", "sum"),
+        newly_covered=("new_pop", "sum"),
+        weighted_minutes=("weighted_minutes", "sum"),
+        weight_for_minutes=("weight_for_minutes", "sum"),
+        max_minutes=("minutes_to_nearest", "max"),
+    )
+    base_cols = [
+        c for c in ("ags", "name", "district", "area_class", "population") if c in municipalities
+    ]
+    out = pd.DataFrame(municipalities[base_cols]).copy()
+    out["ags"] = out["ags"].astype(str)
+    out = out.merge(grouped, left_on="ags", right_index=True, how="left")
+    for col in ("cell_population", "covered", "newly_covered"):
+        out[col] = out[col].fillna(0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["share"] = np.where(
+            out["cell_population"] > 0, out["covered"] / out["cell_population"], np.nan
+        )
+        out["mean_minutes"] = np.where(
+            out["weight_for_minutes"] > 0,
+            out["weighted_minutes"] / out["weight_for_minutes"],
+            np.nan,
+        )
+    out["covered_majority"] = out["share"].fillna(0.0) >= 0.5
+    return out.drop(columns=["weighted_minutes", "weight_for_minutes"]).reset_index(drop=True)
+
+
+def compute_coverage(
+    pack: Any,
+    chosen: Collection[str],
+    *,
+    threshold_min: float = DEFAULT_THRESHOLD_MIN,
+    baseline: Collection[str] = (),
+    sites: Any = None,
+    minutes: np.ndarray | None = None,
+    model: Any = None,
+) -> CoverageReport:
+    """Coverage of a plan on the region pack.
+
+    Parameters
+    ----------
+    pack
+        A :class:`planner.pack.RegionPack`.
+    chosen
+        Site ids of the plan.
+    threshold_min
+        Car minutes that count as covered.
+    baseline
+        Site ids of earlier stops (for "newly covered").
+    sites
+        The candidate sites (default: ``pack.sites``; pass an edited table with user sites).
+    minutes
+        Precomputed ``(len(sites), len(pack.cells))`` minutes, to skip the travel-time step.
+    model
+        Travel model for computing ``minutes``.
+    """
+    sites = pack.sites if sites is None else sites
+    if minutes is None:
+        minutes = site_cell_minutes(sites, pack.cells, model=model)
+    site_ids = sites["site_id"].astype(str).tolist()
+    cells = cell_coverage(
+        pack.cells, site_ids, minutes, chosen, threshold_min=threshold_min, baseline=baseline
+    )
+    names: dict[str, str] = {}
+    if "district_ags" in pack.municipalities.columns and "district" in pack.municipalities.columns:
+        pairs = pack.municipalities[["district_ags", "district"]].drop_duplicates()
+        names = dict(
+            zip(pairs["district_ags"].astype(str), pairs["district"].astype(str), strict=False)
+        )
+    summary = coverage_summary(cells, threshold_min=threshold_min, district_names=names)
+    return CoverageReport(summary, cells, municipality_coverage(cells, pack.municipalities))

@@ -1,0 +1,1751 @@
+"""Location models for choosing a season's stops: maximal covering (MCLP) and p-median.
+
+The classes follow PySAL spopt's shape — built ``from_cost_matrix`` or ``from_geodataframe`` and
+solved with ``.solve(time_limit=...)`` — but add the season's rules and explain every decision:
+
+* quotas per district (exact number or a ``(min, max)`` range; the 2023 season had four stops in
+  each of Kiel, Plön and Rendsburg-Eckernförde),
+* a minimum number of urban and of rural stops,
+* sites that must or must not be chosen,
+* a minimum spacing (metres) between any two chosen sites.
+
+Orientation of matrices (as in spopt): ``cost_matrix[i, j]`` is the cost from **demand point i** to
+**candidate site j**, shape ``(n_demand, n_sites)``.
+
+Solver choice
+-------------
+Both models are solved as mixed-integer programs with OR-Tools' ``pywraplp`` interface and **SCIP**.
+MCLP and p-median are textbook MIPs whose LP relaxations are strong (MCLP on San Francisco, p = 50:
+LP bound 621,322 against the optimum 617,592), so a solver that works from the LP relaxation proves
+bounds where a constraint solver has to search. Measured on the San Francisco instance, p = 50,
+120 s on this machine's two cores: SCIP reached 613,614 with a bound of 620,914, CP-SAT 559,618
+with its bound still at the trivial 805,235. The LP view also gives duals, which the MCLP pipeline
+uses:
+
+1. LP relaxation: GLOP (exact simplex) on instances up to ``_LP_MAX_NONZEROS`` coverage pairs,
+   giving a bound and reduced costs; on larger ones PDLP (first-order), used only as a guide.
+2. Greedy + best-improvement swap local search, seeded from greedy and from the LP solution.
+3. MIP-based large neighbourhood search: free a few chosen sites that lie close together and let
+   SCIP re-choose them optimally among nearby candidates, the rest fixed.
+4. Reduced-cost fixing: sites whose LP reduced cost proves they cannot be part of a better
+   solution than the incumbent are fixed to 0 (e.g. 308 of 425 sites on the region instance).
+5. SCIP on what is left, warm-started with the incumbent; the bound it proves is valid for the
+   full problem. Steps 2–3 stop as soon as they reach the LP bound.
+
+With quotas, a mix or spacing rules the pipeline goes straight to step 5 (these instances are
+small). CP-SAT is used only where it is the right tool: the pure rule-feasibility checks that name
+the rule making a rule set infeasible.
+
+Preprocessing (exact): demand points with zero weight or no site in reach are dropped, demand
+points with identical sets of covering sites are merged (weights summed), and a site whose catchment
+is contained in another site's catchment is dropped when the rules cannot tell the two apart (same
+district and urban/rural class, neither must nor must-not, no spacing rule) while enough sites
+remain in its group.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+__all__ = [
+    "InfeasibleRulesError",
+    "MaximalCovering",
+    "PMedian",
+    "RuleProblem",
+    "SelectionResult",
+    "SelectionRules",
+]
+
+_EPS = 1e-9
+#: Above this many coverage pairs the LP relaxation is left to SCIP's root (GLOP's LP on San
+#: Francisco, 317k pairs, takes 11–60 s and its reduced costs fix no site there).
+_LP_MAX_NONZEROS = 150_000
+
+
+# ---------------------------------------------------------------------------------------------
+# Rules, problems, results
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SelectionRules:
+    """The season's rules for choosing sites.
+
+    Parameters
+    ----------
+    district_quotas
+        District name → exact number of sites, or ``(minimum, maximum)``.
+    min_urban, min_rural
+        Minimum number of chosen sites with area class ``"urban"`` / ``"rural"``.
+    must, must_not
+        Site ids that must / must not be chosen.
+    min_spacing_m
+        Minimum straight-line distance in metres between any two chosen sites.
+    """
+
+    district_quotas: Mapping[str, int | tuple[int, int]] = field(default_factory=dict)
+    min_urban: int = 0
+    min_rural: int = 0
+    must: Collection[str] = ()
+    must_not: Collection[str] = ()
+    min_spacing_m: float | None = None
+
+    def quota_range(self, district: str) -> tuple[int, int]:
+        """``(min, max)`` of the quota of ``district``."""
+        quota = self.district_quotas[district]
+        if isinstance(quota, tuple):
+            return int(quota[0]), int(quota[1])
+        return int(quota), int(quota)
+
+    @property
+    def has_structure_rules(self) -> bool:
+        """True when quotas, a mix or a spacing rule constrain which sites combine."""
+        return bool(self.district_quotas or self.min_urban or self.min_rural or self.min_spacing_m)
+
+
+@dataclass(frozen=True)
+class RuleProblem:
+    """One rule that cannot be met, with a message for planners."""
+
+    rule: str
+    message: str
+
+
+class InfeasibleRulesError(ValueError):
+    """The rule set admits no selection. ``problems`` names the rules involved."""
+
+    def __init__(self, problems: Sequence[RuleProblem]) -> None:
+        self.problems = list(problems)
+        self.rules = [p.rule for p in self.problems]
+        super().__init__("; ".join(p.message for p in self.problems))
+
+
+@dataclass
+class SelectionResult:
+    """Outcome of a solve.
+
+    Attributes
+    ----------
+    model
+        ``"MCLP"`` or ``"p-median"``.
+    status
+        ``"optimal"`` (proven), ``"feasible"`` (time limit hit; see ``gap``) or ``"no_solution"``.
+    chosen
+        Chosen site ids, in candidate order.
+    objective
+        MCLP: covered (weighted) demand; p-median: sum of weight × cost to the nearest chosen site.
+        Recomputed by this module from the chosen sites, not taken from the solver.
+    bound
+        Proven bound on the optimum (upper for MCLP, lower for p-median).
+    gap
+        ``|bound - objective| / |objective|`` (0 when proven optimal).
+    solve_seconds
+        Wall time of :meth:`solve`, including preprocessing.
+    reasons
+        For every candidate not chosen: why, in words a planner understands.
+    stats
+        Figures of the preprocessing and the solver (sizes before/after, sites fixed, ...).
+    """
+
+    model: str
+    status: str
+    chosen: list[str]
+    objective: float
+    bound: float
+    gap: float
+    solve_seconds: float
+    reasons: dict[str, str]
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_optimal(self) -> bool:
+        """Whether optimality is proven."""
+        return self.status == "optimal"
+
+    def table(self, site_ids: Sequence[str]) -> pd.DataFrame:
+        """One row per candidate: chosen flag and the reason it was not chosen."""
+        chosen = set(self.chosen)
+        return pd.DataFrame(
+            {
+                "site_id": list(site_ids),
+                "chosen": [s in chosen for s in site_ids],
+                "reason": [self.reasons.get(s, "") for s in site_ids],
+            }
+        )
+
+
+def _fmt(value: float) -> str:
+    """People counts as planners read them: ``4,200``."""
+    return f"{round(value):,}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Base class: sites, rules, checks and diagnosis
+# ---------------------------------------------------------------------------------------------
+
+
+class _LocationModel:
+    """Candidates with their attributes and the rules (shared by both models)."""
+
+    model_name = "location"
+
+    def __init__(
+        self,
+        *,
+        weights: np.ndarray,
+        p_facilities: int,
+        site_ids: Sequence[str],
+        site_names: Sequence[str] | None,
+        site_districts: Sequence[str] | None,
+        site_area_classes: Sequence[str] | None,
+        site_distance_m: np.ndarray | None,
+        rules: SelectionRules | None,
+        name: str,
+    ) -> None:
+        self.name = name
+        self.weights = np.asarray(weights, dtype=float).ravel()
+        if np.any(self.weights < 0) or not np.all(np.isfinite(self.weights)):
+            raise ValueError("demand weights must be finite and non-negative")
+        self.p = int(p_facilities)
+        if self.p < 1:
+            raise ValueError("p_facilities must be at least 1")
+        self.site_ids = [str(s) for s in site_ids]
+        n = len(self.site_ids)
+        if len(set(self.site_ids)) != n:
+            raise ValueError("site ids must be unique")
+        self.site_names = [str(s) for s in site_names] if site_names is not None else self.site_ids
+        self.site_districts = (
+            np.asarray([str(d) for d in site_districts], dtype=object)
+            if site_districts is not None
+            else None
+        )
+        self.site_area_classes = (
+            np.asarray([str(c) for c in site_area_classes], dtype=object)
+            if site_area_classes is not None
+            else None
+        )
+        for label, seq in (
+            ("site_names", self.site_names),
+            ("site_districts", self.site_districts),
+            ("site_area_classes", self.site_area_classes),
+        ):
+            if seq is not None and len(seq) != n:
+                raise ValueError(f"{label} has {len(seq)} entries, expected {n} (one per site)")
+        self.site_distance_m = (
+            np.asarray(site_distance_m, dtype=float) if site_distance_m is not None else None
+        )
+        if self.site_distance_m is not None and self.site_distance_m.shape != (n, n):
+            raise ValueError(f"site_distance_m must have shape ({n}, {n})")
+        self.rules = rules or SelectionRules()
+        self._index = {s: i for i, s in enumerate(self.site_ids)}
+
+    # -- rule helpers ------------------------------------------------------------------------
+
+    @property
+    def n_sites(self) -> int:
+        """Number of candidate sites."""
+        return len(self.site_ids)
+
+    def _label(self, j: int) -> str:
+        name = self.site_names[j]
+        return name if name == self.site_ids[j] else f"{name} ({self.site_ids[j]})"
+
+    def _idx(self, ids: Collection[str], rule: str) -> np.ndarray:
+        unknown = [s for s in ids if s not in self._index]
+        if unknown:
+            raise InfeasibleRulesError(
+                [RuleProblem(rule, f"{rule}: unknown site id(s) {', '.join(map(str, unknown))}")]
+            )
+        return np.array(sorted(self._index[s] for s in ids), dtype=int)
+
+    def _must_mask(self) -> np.ndarray:
+        mask = np.zeros(self.n_sites, dtype=bool)
+        mask[self._idx(self.rules.must, "must")] = True
+        return mask
+
+    def _must_not_mask(self) -> np.ndarray:
+        mask = np.zeros(self.n_sites, dtype=bool)
+        mask[self._idx(self.rules.must_not, "must-not")] = True
+        return mask
+
+    def _conflict_pairs(self) -> list[tuple[int, int]]:
+        """Pairs of sites closer than the minimum spacing."""
+        spacing = self.rules.min_spacing_m
+        if not spacing:
+            return []
+        if self.site_distance_m is None:
+            raise ValueError("min_spacing_m needs site_distance_m (site × site metres)")
+        close = np.triu(self.site_distance_m < spacing, k=1)
+        rows, cols = np.nonzero(close)
+        return list(zip(rows.tolist(), cols.tolist(), strict=True))
+
+    def check_rules(self) -> list[RuleProblem]:
+        """Cheap pre-check of the rule set; each problem names its rule.
+
+        Returns
+        -------
+        list of RuleProblem
+            Empty when no obvious conflict was found (the solver may still find a subtler one,
+            which :meth:`solve` then diagnoses).
+        """
+        rules, p, problems = self.rules, self.p, []
+        try:
+            must, must_not = self._must_mask(), self._must_not_mask()
+        except InfeasibleRulesError as exc:
+            return exc.problems
+        both = np.nonzero(must & must_not)[0]
+        if len(both):
+            names = ", ".join(self._label(int(j)) for j in both)
+            problems.append(RuleProblem("must/must-not", f"must and must-not both list {names}"))
+        if must.sum() > p:
+            problems.append(
+                RuleProblem(
+                    "must", f"{int(must.sum())} sites must be chosen but only {p} are planned"
+                )
+            )
+        available = ~must_not
+        if available.sum() < p:
+            problems.append(
+                RuleProblem(
+                    "must-not",
+                    f"only {int(available.sum())} candidates remain after must-not, {p} are needed",
+                )
+            )
+        if rules.district_quotas:
+            if self.site_districts is None:
+                problems.append(
+                    RuleProblem("district quota", "district quotas need site districts")
+                )
+            else:
+                lo_sum = hi_sum = 0
+                for district in rules.district_quotas:
+                    lo, hi = rules.quota_range(district)
+                    lo_sum, hi_sum = lo_sum + lo, hi_sum + hi
+                    rule = f"district quota {district}"
+                    in_d = self.site_districts == district
+                    n_av = int((in_d & available).sum())
+                    if lo > hi:
+                        problems.append(
+                            RuleProblem(rule, f"quota for {district}: min {lo} > max {hi}")
+                        )
+                    if not in_d.any():
+                        problems.append(
+                            RuleProblem(rule, f"quota for {district}: no candidate site in it")
+                        )
+                    elif lo > n_av:
+                        problems.append(
+                            RuleProblem(
+                                rule,
+                                f"quota for {district} is {lo} but the district has only {n_av} "
+                                "candidate site(s)"
+                                + (" after must-not" if (in_d & must_not).any() else ""),
+                            )
+                        )
+                    n_must = int((in_d & must).sum())
+                    if n_must > hi:
+                        problems.append(
+                            RuleProblem(
+                                rule,
+                                f"{n_must} must-sites lie in {district}, its quota allows {hi}",
+                            )
+                        )
+                if lo_sum > p:
+                    problems.append(
+                        RuleProblem(
+                            "district quotas",
+                            f"the district quotas add up to {lo_sum} sites, only {p} are planned",
+                        )
+                    )
+                covered_all = set(rules.district_quotas) >= set(self.site_districts[available])
+                if covered_all and hi_sum < p:
+                    problems.append(
+                        RuleProblem(
+                            "district quotas",
+                            f"the district quotas allow at most {hi_sum} sites but {p} are planned",
+                        )
+                    )
+        for cls, minimum in (("urban", rules.min_urban), ("rural", rules.min_rural)):
+            if not minimum:
+                continue
+            rule = f"minimum {cls}"
+            if self.site_area_classes is None:
+                problems.append(RuleProblem(rule, "an urban/rural mix needs site area classes"))
+                continue
+            n_av = int(((self.site_area_classes == cls) & available).sum())
+            if minimum > n_av:
+                problems.append(
+                    RuleProblem(rule, f"at least {minimum} {cls} sites required, only {n_av} exist")
+                )
+        if rules.min_urban + rules.min_rural > p:
+            problems.append(
+                RuleProblem(
+                    "urban/rural mix",
+                    f"{rules.min_urban} urban + {rules.min_rural} rural > {p} planned sites",
+                )
+            )
+        if rules.min_spacing_m:
+            try:
+                pairs = self._conflict_pairs()
+            except ValueError as exc:
+                problems.append(RuleProblem("minimum spacing", str(exc)))
+                pairs = []
+            for a, b in pairs:
+                if must[a] and must[b]:
+                    problems.append(
+                        RuleProblem(
+                            "minimum spacing",
+                            f"must-sites {self._label(a)} and {self._label(b)} are closer than "
+                            f"{rules.min_spacing_m:g} m",
+                        )
+                    )
+        return problems
+
+    def _rule_groups(self) -> list[str]:
+        rules, groups = self.rules, ["number of sites"]
+        groups += [f"district quota {d}" for d in rules.district_quotas]
+        if rules.min_urban or rules.min_rural:
+            groups.append("urban/rural mix")
+        if rules.must:
+            groups.append("must")
+        if rules.must_not:
+            groups.append("must-not")
+        if rules.min_spacing_m:
+            groups.append("minimum spacing")
+        return groups
+
+    def _feasible_without(self, dropped: set[str], time_limit: float = 5.0) -> bool | None:
+        """CP-SAT feasibility of the rules (only the site choice) with some rule groups dropped."""
+        from ortools.sat.python import cp_model
+
+        model = cp_model.CpModel()
+        y = [model.new_bool_var(f"y{j}") for j in range(self.n_sites)]
+        self._add_rules(model, y, dropped=dropped, exact_p="number of sites" not in dropped)
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = time_limit
+        solver.parameters.num_workers = 1
+        status = solver.solve(model)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return True
+        if status == cp_model.INFEASIBLE:
+            return False
+        return None
+
+    def diagnose(self) -> list[RuleProblem]:
+        """Name the rule group(s) whose removal makes the rule set feasible.
+
+        Runs the cheap pre-check first; if that finds nothing, relaxes one rule group at a time,
+        then pairs, with a CP-SAT feasibility model of the site choice alone.
+        """
+        problems = self.check_rules()
+        if problems:
+            return problems
+        if self._feasible_without(set()) is not False:
+            return []
+        groups = self._rule_groups()
+        singles = [g for g in groups if self._feasible_without({g})]
+        if singles:
+            return [
+                RuleProblem(
+                    g,
+                    f"the rules cannot all hold; dropping the rule '{g}' would make them feasible",
+                )
+                for g in singles
+            ]
+        pairs = [
+            (a, b)
+            for k, a in enumerate(groups)
+            for b in groups[k + 1 :]
+            if self._feasible_without({a, b})
+        ]
+        if pairs:
+            return [
+                RuleProblem(
+                    f"{a} + {b}", f"the rules '{a}' and '{b}' together cannot hold with the others"
+                )
+                for a, b in pairs
+            ]
+        return [RuleProblem("rules", "the rule set as a whole admits no selection")]
+
+    def _add_rules(
+        self, model: Any, y: Sequence[Any], *, dropped: Collection[str] = (), exact_p: bool = True
+    ) -> None:
+        """Add the rules to a pywraplp solver or a CP-SAT model (both accept ``Add``)."""
+        add = model.Add
+        rules = self.rules
+        if exact_p:
+            add(sum(y) == self.p)
+        if "must" not in dropped:
+            for j in self._idx(rules.must, "must"):
+                add(y[j] == 1)
+        if "must-not" not in dropped:
+            for j in self._idx(rules.must_not, "must-not"):
+                add(y[j] == 0)
+        if self.site_districts is not None:
+            for district in rules.district_quotas:
+                if f"district quota {district}" in dropped:
+                    continue
+                lo, hi = rules.quota_range(district)
+                members = np.nonzero(self.site_districts == district)[0]
+                expr = sum(y[int(j)] for j in members)
+                if lo == hi:
+                    add(expr == lo)
+                else:
+                    add(expr >= lo)
+                    add(expr <= hi)
+        if self.site_area_classes is not None and "urban/rural mix" not in dropped:
+            for cls, minimum in (("urban", rules.min_urban), ("rural", rules.min_rural)):
+                if minimum:
+                    members = np.nonzero(self.site_area_classes == cls)[0]
+                    add(sum(y[int(j)] for j in members) >= minimum)
+        if rules.min_spacing_m and "minimum spacing" not in dropped:
+            for a, b in self._conflict_pairs():
+                add(y[a] + y[b] <= 1)
+
+    def _raise_if_infeasible_precheck(self) -> None:
+        problems = self.check_rules()
+        if problems:
+            raise InfeasibleRulesError(problems)
+
+    def _blocking_rule(self, j: int, chosen: np.ndarray) -> str | None:
+        """A rule that stops site ``j`` from joining the chosen set, in words."""
+        rules = self.rules
+        chosen_idx = np.nonzero(chosen)[0]
+        if rules.min_spacing_m and self.site_distance_m is not None:
+            dist = self.site_distance_m
+            close = [int(k) for k in chosen_idx if dist[j, k] < rules.min_spacing_m]
+            if close:
+                k = min(close, key=lambda c: float(dist[j, c]))
+                return (
+                    f"too close to chosen site {self._label(k)} "
+                    f"({self.site_distance_m[j, k]:,.0f} m < {rules.min_spacing_m:,.0f} m spacing)"
+                )
+        if self.site_districts is not None and self.site_districts[j] in rules.district_quotas:
+            district = str(self.site_districts[j])
+            _lo, hi = rules.quota_range(district)
+            n_in = int((self.site_districts[chosen_idx] == district).sum())
+            if n_in >= hi:
+                return f"the quota of {district} ({hi}) is already filled by better sites"
+        return None
+
+
+# ---------------------------------------------------------------------------------------------
+# MCLP
+# ---------------------------------------------------------------------------------------------
+
+
+def _solve_mip(
+    *,
+    n_y: int,
+    fixed_one: np.ndarray,
+    rows: list[np.ndarray],
+    row_weights: np.ndarray,
+    add_rules: Any,
+    time_limit: float,
+    hint: np.ndarray | None,
+    integral: bool,
+) -> tuple[str, np.ndarray | None, float, float]:
+    """Solve the (reduced) covering MIP with SCIP: returns status, y, objective, bound."""
+    from ortools.linear_solver import pywraplp
+
+    solver = pywraplp.Solver.CreateSolver("SCIP")
+    if solver is None:  # pragma: no cover - SCIP ships with the OR-Tools wheels
+        raise RuntimeError("OR-Tools was built without SCIP")
+    y = [solver.BoolVar(f"y{j}") for j in range(n_y)]
+    objective = solver.Objective()
+    for i, sites in enumerate(rows):
+        x = solver.NumVar(0.0, 1.0, f"x{i}")
+        ct = solver.Constraint(-solver.infinity(), 0.0)
+        ct.SetCoefficient(x, 1.0)
+        for j in sites:
+            ct.SetCoefficient(y[int(j)], -1.0)
+        objective.SetCoefficient(x, float(row_weights[i]))
+    objective.SetMaximization()
+    for j in np.nonzero(fixed_one)[0]:
+        y[int(j)].SetLb(1.0)
+    add_rules(solver, y)
+    if hint is not None:
+        solver.SetHint(y, [float(v) for v in hint])
+    params = pywraplp.MPSolverParameters()
+    params.SetDoubleParam(pywraplp.MPSolverParameters.RELATIVE_MIP_GAP, 0.0)
+    if integral:
+        solver.SetSolverSpecificParametersAsString("limits/absgap = 0.999\n")
+    solver.SetTimeLimit(max(1, int(time_limit * 1000)))
+    status = solver.Solve(params)
+    names = {
+        pywraplp.Solver.OPTIMAL: "optimal",
+        pywraplp.Solver.FEASIBLE: "feasible",
+        pywraplp.Solver.INFEASIBLE: "infeasible",
+    }
+    state = names.get(status, "no_solution")
+    if state not in ("optimal", "feasible"):
+        return state, None, math.nan, math.nan
+    values = np.array([v.solution_value() > 0.5 for v in y])
+    return state, values, objective.Value(), objective.BestBound()
+
+
+class MaximalCovering(_LocationModel):
+    """Maximal covering location problem (Church & ReVelle 1974) with the season's rules.
+
+    Maximise the weighted demand within ``service_radius`` of at least one of ``p`` chosen sites.
+    Build with :meth:`from_cost_matrix` or :meth:`from_geodataframe`, then call :meth:`solve`.
+    """
+
+    model_name = "MCLP"
+
+    def __init__(
+        self,
+        coverage: sparse.csr_matrix,
+        weights: np.ndarray,
+        p_facilities: int,
+        *,
+        site_ids: Sequence[str] | None = None,
+        site_names: Sequence[str] | None = None,
+        site_districts: Sequence[str] | None = None,
+        site_area_classes: Sequence[str] | None = None,
+        site_distance_m: np.ndarray | None = None,
+        rules: SelectionRules | None = None,
+        name: str = "mclp",
+    ) -> None:
+        coverage = sparse.csr_matrix(coverage, dtype=bool)
+        n_demand, n_sites = coverage.shape
+        super().__init__(
+            weights=weights,
+            p_facilities=p_facilities,
+            site_ids=site_ids if site_ids is not None else [str(j) for j in range(n_sites)],
+            site_names=site_names,
+            site_districts=site_districts,
+            site_area_classes=site_area_classes,
+            site_distance_m=site_distance_m,
+            rules=rules,
+            name=name,
+        )
+        if len(self.weights) != n_demand:
+            raise ValueError(f"{len(self.weights)} weights for {n_demand} demand points")
+        if len(self.site_ids) != n_sites:
+            raise ValueError(f"{len(self.site_ids)} site ids for {n_sites} sites")
+        #: Boolean ``(n_demand, n_sites)``: demand i is within reach of site j.
+        self.coverage = coverage
+        self.result: SelectionResult | None = None
+
+    # -- constructors ------------------------------------------------------------------------
+
+    @classmethod
+    def from_cost_matrix(
+        cls,
+        cost_matrix: np.ndarray,
+        weights: np.ndarray,
+        *,
+        service_radius: float,
+        p_facilities: int,
+        site_ids: Sequence[str] | None = None,
+        site_names: Sequence[str] | None = None,
+        site_districts: Sequence[str] | None = None,
+        site_area_classes: Sequence[str] | None = None,
+        site_distance_m: np.ndarray | None = None,
+        rules: SelectionRules | None = None,
+        name: str = "mclp",
+    ) -> MaximalCovering:
+        """Build from a ``(n_demand, n_sites)`` cost matrix; covered means cost ≤ radius.
+
+        Parameters
+        ----------
+        cost_matrix
+            Cost (minutes, metres, ...) from each demand point to each site. NaN = unreachable.
+        weights
+            Demand weight per demand point (population, or population weighted for rural/65+).
+        service_radius
+            Maximum cost at which a demand point counts as covered (inclusive).
+        p_facilities
+            Number of sites to choose.
+        site_ids, site_names, site_districts, site_area_classes
+            Per-site attributes (ids default to ``"0" … "n-1"``); districts and classes are needed
+            for quotas and the urban/rural mix.
+        site_distance_m
+            ``(n_sites, n_sites)`` metres, needed for a minimum-spacing rule.
+        rules
+            The season's rules.
+        name
+            Problem name.
+        """
+        cost = np.asarray(cost_matrix, dtype=float)
+        with np.errstate(invalid="ignore"):
+            reach = np.nan_to_num(cost, nan=np.inf) <= service_radius
+        return cls(
+            sparse.csr_matrix(reach),
+            weights,
+            p_facilities,
+            site_ids=site_ids,
+            site_names=site_names,
+            site_districts=site_districts,
+            site_area_classes=site_area_classes,
+            site_distance_m=site_distance_m,
+            rules=rules,
+            name=name,
+        )
+
+    @classmethod
+    def from_geodataframe(
+        cls,
+        gdf_demand: Any,
+        gdf_fac: Any,
+        demand_col: str,
+        *,
+        service_radius: float,
+        p_facilities: int,
+        cost: str = "travel_time",
+        travel_model: Any = None,
+        facility_id_col: str = "site_id",
+        facility_name_col: str | None = "name",
+        district_col: str | None = "district",
+        area_class_col: str | None = "area_class",
+        weight_factors: Mapping[str, float] | None = None,
+        rural_factor: float = 1.0,
+        demand_area_class_col: str = "area_class",
+        rules: SelectionRules | None = None,
+        name: str = "mclp",
+    ) -> MaximalCovering:
+        """Build from GeoDataFrames of demand points/cells and candidate sites.
+
+        Parameters
+        ----------
+        gdf_demand, gdf_fac
+            Demand (points or polygons; their centroids are used) and sites, in a metric CRS.
+        demand_col
+            Column with the demand weight (e.g. ``"population"``).
+        service_radius
+            Minutes when ``cost="travel_time"``, metres when ``cost="euclidean"``.
+        cost
+            ``"travel_time"`` (car minutes via :func:`planner.traveltime.travel_time_matrix`)
+            or ``"euclidean"`` (metres).
+        weight_factors
+            Extra demand columns added with a factor, e.g. ``{"pop_65plus": 1.0}`` counts people
+            aged 65+ twice.
+        rural_factor
+            Multiplies the weight of demand whose ``demand_area_class_col`` is ``"rural"``.
+        """
+        weights, cost_matrix, attrs = _gdf_inputs(
+            gdf_demand,
+            gdf_fac,
+            demand_col,
+            cost=cost,
+            travel_model=travel_model,
+            facility_id_col=facility_id_col,
+            facility_name_col=facility_name_col,
+            district_col=district_col,
+            area_class_col=area_class_col,
+            weight_factors=weight_factors,
+            rural_factor=rural_factor,
+            demand_area_class_col=demand_area_class_col,
+        )
+        return cls.from_cost_matrix(
+            cost_matrix,
+            weights,
+            service_radius=service_radius,
+            p_facilities=p_facilities,
+            rules=rules,
+            name=name,
+            **attrs,
+        )
+
+    # -- evaluation --------------------------------------------------------------------------
+
+    def covered_mask(self, chosen: Collection[str]) -> np.ndarray:
+        """Boolean per demand point: within reach of at least one of ``chosen``."""
+        idx = self._idx(list(chosen), "chosen")
+        if len(idx) == 0:
+            return np.zeros(self.coverage.shape[0], dtype=bool)
+        return np.asarray(self.coverage[:, idx].sum(axis=1)).ravel() > 0
+
+    def covered_weight(self, chosen: Collection[str]) -> float:
+        """Total weight covered by ``chosen`` (computed here, not by a solver)."""
+        return float(self.weights[self.covered_mask(chosen)].sum())
+
+    # -- solve -------------------------------------------------------------------------------
+
+    def solve(
+        self,
+        *,
+        time_limit: float = 60.0,
+        use_lp_fixing: bool = True,
+        heuristic_seconds: float | None = None,
+        seed: int = 0,
+    ) -> SelectionResult:
+        """Choose the sites.
+
+        Parameters
+        ----------
+        time_limit
+            Seconds for the whole solve (the MIP gets what preprocessing leaves).
+        use_lp_fixing
+            Run the LP relaxation + local search + reduced-cost fixing before the MIP.
+        heuristic_seconds
+            Budget of the heuristics (default: 60 % of the time limit, at most 600 s): a quarter
+            for greedy + swap local search, the rest for a MIP-based large neighbourhood search.
+            Both stop as soon as they reach the LP bound; SCIP gets the remaining time.
+        seed
+            Seed of the local search's perturbations (results are reproducible).
+
+        Returns
+        -------
+        SelectionResult
+            Also stored as ``self.result``.
+
+        Raises
+        ------
+        InfeasibleRulesError
+            When the rules admit no selection; its message names the rule(s).
+        """
+        start = time.perf_counter()
+        self._raise_if_infeasible_precheck()
+        deadline = start + time_limit
+        must = self._must_mask()
+        allowed = ~self._must_not_mask()
+        stats: dict[str, Any] = {
+            "sites": self.n_sites,
+            "demand_points": int(self.coverage.shape[0]),
+        }
+
+        # 1. demand: drop unreachable/zero, merge identical columns of the covering sets.
+        cov = self.coverage[:, np.nonzero(allowed)[0]].tocsr()
+        site_map = np.nonzero(allowed)[0]  # reduced site -> original index
+        keep_rows = (self.weights > 0) & (np.diff(cov.indptr) > 0)
+        cov = cov[keep_rows]
+        w = self.weights[keep_rows]
+        cov, w = _merge_identical_rows(cov, w)
+        stats["demand_after_merge"] = int(cov.shape[0])
+
+        # 2. dominated sites.
+        keep_sites = self._undominated(cov, site_map, must)
+        cov = cov[:, keep_sites].tocsr()
+        site_map = site_map[keep_sites]
+        stats["sites_after_dominance"] = len(site_map)
+
+        integral = bool(np.all(np.abs(w - np.round(w)) < _EPS))
+        plain = not self.rules.has_structure_rules
+        n_y = len(site_map)
+        must_r = must[site_map]
+        fixed_zero = np.zeros(n_y, dtype=bool)
+        fixed_one = must_r.copy()
+        incumbent: np.ndarray | None = None
+        inc_value = -math.inf
+        lp_bound = math.inf
+        if plain and use_lp_fixing and n_y > self.p:
+            budget = (
+                heuristic_seconds if heuristic_seconds is not None else min(300.0, time_limit / 2)
+            )
+            lp_y = reduced_costs = None
+            if cov.nnz <= _LP_MAX_NONZEROS:
+                lp_bound, lp_y, reduced_costs = _mclp_lp(
+                    cov, w, self.p, must_r, time_limit=max(1.0, 0.2 * time_limit)
+                )
+                stats["lp_bound"] = lp_bound
+            else:
+                # large: a first-order LP solution (PDLP) only guides the heuristics; it is
+                # not exact enough to serve as a bound or for fixing.
+                _, lp_y, _ = _mclp_lp(
+                    cov, w, self.p, must_r, time_limit=max(1.0, 0.15 * time_limit), method="PDLP"
+                )
+            starts = [np.argsort(-lp_y, kind="stable")] if lp_y is not None else []
+            h_start = time.perf_counter()
+            incumbent, inc_value = _mclp_local_search(
+                cov,
+                w,
+                self.p,
+                must_r,
+                starts=starts,
+                seconds=budget / 4,
+                seed=seed,
+                bound=min(lp_bound, float(w.sum())),
+            )
+            stats["local_search_value"] = inc_value
+            left = budget - (time.perf_counter() - h_start)
+            target = min(lp_bound, float(w.sum()))
+            if left > 1.0 and inc_value < target - 1e-6 * max(1.0, abs(target)):
+                incumbent, inc_value, lns_stats = _mclp_lns(
+                    cov,
+                    w,
+                    self.p,
+                    must_r,
+                    incumbent,
+                    seconds=left,
+                    seed=seed,
+                    bound=min(lp_bound, float(w.sum())),
+                )
+                stats.update({f"lns_{k}": v for k, v in lns_stats.items()})
+            stats["heuristic_value"] = inc_value
+            stats["heuristic_seconds"] = time.perf_counter() - h_start
+            if reduced_costs is not None and lp_y is not None:
+                tol = 1e-6 * max(1.0, abs(lp_bound)) + 1e-7
+                at_zero = (lp_y < 1e-9) & (reduced_costs < 0)
+                fixed_zero = at_zero & (lp_bound + reduced_costs < inc_value - tol) & ~must_r
+                at_one = (lp_y > 1 - 1e-9) & (reduced_costs > 0)
+                fixed_one |= at_one & (lp_bound - reduced_costs < inc_value - tol)
+            stats["fixed_zero"] = int(fixed_zero.sum())
+            stats["fixed_one"] = int(fixed_one.sum() - must_r.sum())
+
+        # 3. MIP on what is left.
+        free = ~fixed_zero
+        sub_cov = cov[:, np.nonzero(free)[0]].tocsr()
+        sub_map = np.nonzero(free)[0]
+        sub_fixed_one = fixed_one[free]
+        covered_by_fixed = (
+            np.asarray(sub_cov[:, np.nonzero(sub_fixed_one)[0]].sum(axis=1)).ravel() > 0
+        )
+        constant = float(w[covered_by_fixed].sum())
+        live = (~covered_by_fixed) & (np.diff(sub_cov.indptr) > 0)
+        rows_matrix = sub_cov[live]
+        rows = [
+            rows_matrix.indices[rows_matrix.indptr[i] : rows_matrix.indptr[i + 1]]
+            for i in range(rows_matrix.shape[0])
+        ]
+        stats["mip_sites"] = int(free.sum())
+        stats["mip_demand"] = len(rows)
+        full_index = site_map[sub_map]  # MIP var -> original site index
+
+        def add_rules(solver: Any, y: Sequence[Any]) -> None:
+            proxy = _SubsetRules(self, full_index)
+            proxy.add(solver, y)
+
+        hint = incumbent[sub_map] if incumbent is not None else None
+        remaining = max(1.0, deadline - time.perf_counter())
+        state, y_val, _mip_obj, mip_bound = _solve_mip(
+            n_y=len(sub_map),
+            fixed_one=sub_fixed_one,
+            rows=rows,
+            row_weights=w[live],
+            add_rules=add_rules,
+            time_limit=remaining,
+            hint=hint,
+            integral=integral,
+        )
+        stats["mip_status"] = state
+        if y_val is None and incumbent is None:
+            if state == "infeasible":
+                raise InfeasibleRulesError(self.diagnose() or [RuleProblem("rules", "infeasible")])
+            elapsed = time.perf_counter() - start
+            self.result = SelectionResult(
+                self.model_name, "no_solution", [], math.nan, math.nan, math.nan, elapsed, {}, stats
+            )
+            return self.result
+        candidates: list[np.ndarray] = []
+        if y_val is not None:
+            chosen_full = np.zeros(self.n_sites, dtype=bool)
+            chosen_full[full_index[y_val]] = True
+            candidates.append(chosen_full)
+        if incumbent is not None:
+            chosen_inc = np.zeros(self.n_sites, dtype=bool)
+            chosen_inc[site_map[incumbent]] = True
+            candidates.append(chosen_inc)
+        values = [float(self.weights[self._cover_of(c)].sum()) for c in candidates]
+        best = int(np.argmax(values))
+        chosen = candidates[best]
+        objective = values[best]
+        bound = mip_bound + constant if not math.isnan(mip_bound) else math.inf
+        if incumbent is not None:
+            bound = max(bound, inc_value)
+        bound = min(bound, lp_bound)
+        if state == "optimal":
+            bound = min(bound, max(objective, _mip_obj + constant))
+        bound = max(bound, objective)
+        gap = (bound - objective) / max(abs(objective), _EPS)
+        proven = gap <= 1e-9 or (integral and bound - objective < 1 - 1e-6)
+        status = "optimal" if proven else "feasible"
+        if proven:
+            bound, gap = objective, 0.0
+        reasons = self._reasons(chosen)
+        elapsed = time.perf_counter() - start
+        self.result = SelectionResult(
+            model=self.model_name,
+            status=status,
+            chosen=[self.site_ids[j] for j in np.nonzero(chosen)[0]],
+            objective=objective,
+            bound=float(bound),
+            gap=float(gap),
+            solve_seconds=elapsed,
+            reasons=reasons,
+            stats=stats,
+        )
+        return self.result
+
+    def _cover_of(self, chosen: np.ndarray) -> np.ndarray:
+        idx = np.nonzero(chosen)[0]
+        return np.asarray(self.coverage[:, idx].sum(axis=1)).ravel() > 0
+
+    def _undominated(
+        self, cov: sparse.csr_matrix, site_map: np.ndarray, must: np.ndarray
+    ) -> np.ndarray:
+        """Mask of reduced sites to keep after removing dominated ones (where rules allow)."""
+        n = cov.shape[1]
+        keep = np.ones(n, dtype=bool)
+        if self.rules.min_spacing_m or n <= self.p:
+            return keep
+        groups = np.zeros(n, dtype=object)
+        groups[:] = ""
+        if self.rules.district_quotas and self.site_districts is not None:
+            groups = groups + self.site_districts[site_map]
+        if (self.rules.min_urban or self.rules.min_rural) and self.site_area_classes is not None:
+            groups = groups + "|" + self.site_area_classes[site_map]
+        csc = cov.tocsc().astype(np.int32)
+        size = np.asarray(csc.sum(axis=0)).ravel()
+        weight_of = np.asarray(csc.T @ np.ones(cov.shape[0])).ravel()
+        for group in np.unique(groups):
+            members = np.nonzero(groups == group)[0]
+            if len(members) <= self.p:
+                continue
+            sub = csc[:, members]
+            inter = (sub.T @ sub).toarray()
+            s = size[members]
+            contained = inter == s[:, None]  # contained[a, b]: cover(a) ⊆ cover(b)
+            np.fill_diagonal(contained, False)
+            equal = contained & contained.T
+            order = np.arange(len(members))
+            dominated = (contained & ~equal).any(axis=1) | (
+                equal & (order[None, :] < order[:, None])
+            ).any(axis=1)
+            dominated |= s == 0
+            dominated &= ~must[site_map[members]]
+            n_keep = int((~dominated).sum())
+            if n_keep < self.p:  # keep enough sites in the group to fill any count
+                restore = np.argsort(-weight_of[members] * dominated, kind="stable")
+                for r in restore[: self.p - n_keep]:
+                    dominated[r] = False
+            keep[members[dominated]] = False
+        return keep
+
+    def _reasons(self, chosen: np.ndarray) -> dict[str, str]:
+        """Why each unchosen candidate was left out."""
+        must_not = self._must_not_mask()
+        cov = self.coverage.tocsc()
+        w = self.weights
+        count = np.asarray(cov[:, np.nonzero(chosen)[0]].sum(axis=1)).ravel()
+        uncovered = w * (count == 0)
+        chosen_idx = np.nonzero(chosen)[0]
+        # Weight covered only by chosen site s: sole[:, k] for k-th chosen site.
+        sole_rows = count == 1
+        sole_matrix = cov[:, chosen_idx].multiply(sole_rows[:, None]).multiply(w[:, None]).tocsc()
+        loss = np.asarray(sole_matrix.sum(axis=0)).ravel()  # per chosen site
+        gain = np.asarray(cov.T @ uncovered).ravel()  # per site
+        correction = (sole_matrix.T @ cov).toarray()  # (k, n_sites)
+        reach = np.asarray(cov.T @ w).ravel()
+        overlap_to = (cov[:, chosen_idx].multiply(w[:, None]).T @ cov).toarray()  # (k, n_sites)
+        reasons: dict[str, str] = {}
+        same_district = self.rules.district_quotas and self.site_districts is not None
+        for j in range(self.n_sites):
+            if chosen[j]:
+                continue
+            sid = self.site_ids[j]
+            if must_not[j]:
+                reasons[sid] = "excluded by the planner (must-not)"
+                continue
+            if reach[j] <= 0:
+                reasons[sid] = "reaches no one within the threshold"
+                continue
+            if len(chosen_idx) == 0:
+                reasons[sid] = "no site was chosen"
+                continue
+            if gain[j] <= 0:
+                k = int(np.argmax(overlap_to[:, j]))
+                if overlap_to[k, j] >= reach[j] - 1e-6:
+                    reasons[sid] = (
+                        f"covers the same {_fmt(reach[j])} people as {self._label(chosen_idx[k])}"
+                    )
+                else:
+                    shares = np.argsort(-overlap_to[:, j])[:3]
+                    names = ", ".join(
+                        self._label(chosen_idx[s]) for s in shares if overlap_to[s, j] > 0
+                    )
+                    reasons[sid] = (
+                        f"all {_fmt(reach[j])} people it reaches are already reached by {names}"
+                    )
+                continue
+            delta = gain[j] - loss + correction[:, j]
+            if same_district:
+                eligible = self.site_districts[chosen_idx] == self.site_districts[j]  # type: ignore[index]
+                if (
+                    str(self.site_districts[j]) not in self.rules.district_quotas  # type: ignore[index]
+                    or not eligible.any()
+                ):
+                    eligible = np.ones(len(chosen_idx), dtype=bool)
+            else:
+                eligible = np.ones(len(chosen_idx), dtype=bool)
+            delta_e = np.where(eligible, delta, -np.inf)
+            k = int(np.argmax(delta_e))
+            blocker = self._blocking_rule(j, chosen)
+            if delta_e[k] <= 1e-9:
+                reasons[sid] = (
+                    f"would add {_fmt(gain[j])} people not yet reached, but the best exchange "
+                    f"(for {self._label(chosen_idx[k])}) loses {_fmt(gain[j] - delta_e[k])} — "
+                    f"net {_fmt(delta_e[k])}"
+                )
+            elif blocker:
+                reasons[sid] = f"would add {_fmt(gain[j])} people, but {blocker}"
+            else:
+                reasons[sid] = (
+                    f"would add {_fmt(gain[j])} people (exchange for "
+                    f"{self._label(chosen_idx[k])}: net +{_fmt(delta_e[k])}); "
+                    "not chosen under the rules or within the time limit"
+                )
+        return reasons
+
+
+class _SubsetRules:
+    """Apply a model's rules to a MIP whose variables are a subset of the sites."""
+
+    def __init__(self, model: _LocationModel, full_index: np.ndarray) -> None:
+        self.model = model
+        self.full_index = full_index
+
+    def add(self, solver: Any, y: Sequence[Any]) -> None:
+        model, rules = self.model, self.model.rules
+        pos = {int(j): k for k, j in enumerate(self.full_index)}
+        solver.Add(sum(y) == model.p)
+        for sid in rules.must:
+            k = pos.get(model._index[sid])
+            if k is None:
+                raise RuntimeError(f"must-site {sid} was removed in preprocessing")
+            solver.Add(y[k] == 1)
+        if model.site_districts is not None:
+            districts = model.site_districts[self.full_index]
+            for district in rules.district_quotas:
+                lo, hi = rules.quota_range(district)
+                members = np.nonzero(districts == district)[0]
+                expr = sum(y[int(k)] for k in members)
+                if lo == hi:
+                    solver.Add(expr == lo)
+                else:
+                    solver.Add(expr >= lo)
+                    solver.Add(expr <= hi)
+        if model.site_area_classes is not None:
+            classes = model.site_area_classes[self.full_index]
+            for cls, minimum in (("urban", rules.min_urban), ("rural", rules.min_rural)):
+                if minimum:
+                    members = np.nonzero(classes == cls)[0]
+                    solver.Add(sum(y[int(k)] for k in members) >= minimum)
+        if rules.min_spacing_m:
+            for a, b in model._conflict_pairs():
+                ka, kb = pos.get(a), pos.get(b)
+                if ka is not None and kb is not None:
+                    solver.Add(y[ka] + y[kb] <= 1)
+
+
+def _merge_identical_rows(
+    cov: sparse.csr_matrix, w: np.ndarray
+) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Merge demand points covered by exactly the same sites (weights summed)."""
+    if cov.shape[0] == 0:
+        return cov, w
+    cov = cov.tocsr()
+    cov.sort_indices()
+    keys = [cov.indices[cov.indptr[i] : cov.indptr[i + 1]].tobytes() for i in range(cov.shape[0])]
+    first: dict[bytes, int] = {}
+    group = np.empty(cov.shape[0], dtype=int)
+    for i, key in enumerate(keys):
+        group[i] = first.setdefault(key, len(first))
+    if len(first) == cov.shape[0]:
+        return cov, w
+    reps = np.zeros(len(first), dtype=int)
+    reps[group[::-1]] = np.arange(cov.shape[0])[::-1]
+    merged_w = np.bincount(group, weights=w, minlength=len(first))
+    return cov[reps].tocsr(), merged_w
+
+
+def _mclp_lp(
+    cov: sparse.csr_matrix,
+    w: np.ndarray,
+    p: int,
+    must: np.ndarray,
+    *,
+    time_limit: float,
+    method: str = "GLOP",
+) -> tuple[float, np.ndarray | None, np.ndarray | None]:
+    """LP relaxation: bound, site values and reduced costs (``inf``/None on timeout).
+
+    ``method="GLOP"`` (simplex) gives exact values; ``"PDLP"`` (first-order) is faster on large
+    instances but only approximately optimal, so only its site values should be used.
+    """
+    from ortools.linear_solver import pywraplp
+
+    solver = pywraplp.Solver.CreateSolver(method)
+    n_demand, n_sites = cov.shape
+    y = [solver.NumVar(1.0 if must[j] else 0.0, 1.0, f"y{j}") for j in range(n_sites)]
+    objective = solver.Objective()
+    for i in range(n_demand):
+        x = solver.NumVar(0.0, 1.0, f"x{i}")
+        ct = solver.Constraint(-solver.infinity(), 0.0)
+        ct.SetCoefficient(x, 1.0)
+        for j in cov.indices[cov.indptr[i] : cov.indptr[i + 1]]:
+            ct.SetCoefficient(y[int(j)], -1.0)
+        objective.SetCoefficient(x, float(w[i]))
+    objective.SetMaximization()
+    total = solver.Constraint(float(p), float(p))
+    for var in y:
+        total.SetCoefficient(var, 1.0)
+    solver.SetTimeLimit(max(1, int(time_limit * 1000)))
+    status = solver.Solve()
+    if method == "PDLP" and status == pywraplp.Solver.FEASIBLE:
+        return math.inf, np.array([v.solution_value() for v in y]), None
+    if status != pywraplp.Solver.OPTIMAL:
+        return math.inf, None, None
+    values = np.array([v.solution_value() for v in y])
+    reduced = np.array([v.reduced_cost() for v in y])
+    return objective.Value(), values, reduced
+
+
+def _mclp_local_search(
+    cov: sparse.csr_matrix,
+    w: np.ndarray,
+    p: int,
+    must: np.ndarray,
+    *,
+    starts: Sequence[np.ndarray] = (),
+    seconds: float = 2.0,
+    seed: int = 0,
+    bound: float = math.inf,
+) -> tuple[np.ndarray, float]:
+    """Greedy + best-improvement swaps + perturbation (iterated local search).
+
+    ``starts`` are site orderings (e.g. by LP value) to seed from besides plain greedy. Stops
+    early once the value reaches ``bound`` (e.g. the LP bound). Returns the best site mask and
+    its covered weight.
+    """
+    csc = cov.tocsc()
+    csr = cov.tocsr()
+    rng = np.random.default_rng(seed)
+    deadline = time.perf_counter() + seconds
+
+    def counts_of(mask: np.ndarray) -> np.ndarray:
+        return np.asarray(csc[:, np.nonzero(mask)[0]].sum(axis=1)).ravel()
+
+    def fill(mask: np.ndarray) -> np.ndarray:
+        count = counts_of(mask)
+        while mask.sum() < p:
+            gain = np.asarray(csr.T @ (w * (count == 0))).ravel()
+            gain[mask] = -1.0
+            j = int(np.argmax(gain))
+            mask[j] = True
+            count[csc.indices[csc.indptr[j] : csc.indptr[j + 1]]] += 1
+        return mask
+
+    def improve(mask: np.ndarray) -> tuple[np.ndarray, float]:
+        count = counts_of(mask)
+        while True:
+            chosen_idx = np.nonzero(mask & ~must)[0]
+            if len(chosen_idx) == 0:
+                break
+            gain = np.asarray(csr.T @ (w * (count == 0))).ravel()
+            sole = csc[:, chosen_idx].multiply((w * (count == 1))[:, None]).tocsc()
+            loss = np.asarray(sole.sum(axis=0)).ravel()
+            corr = (sole.T @ csc).toarray()
+            delta = gain[None, :] - loss[:, None] + corr
+            delta[:, mask] = -np.inf
+            k, j = np.unravel_index(int(np.argmax(delta)), delta.shape)
+            if delta[k, j] <= 1e-9:
+                break
+            s = chosen_idx[k]
+            mask[s], mask[j] = False, True
+            count[csc.indices[csc.indptr[s] : csc.indptr[s + 1]]] -= 1
+            count[csc.indices[csc.indptr[j] : csc.indptr[j + 1]]] += 1
+        return mask, float(w[count > 0].sum())
+
+    best_mask: np.ndarray | None = None
+    best_value = -math.inf
+    seeds: list[np.ndarray] = [fill(must.copy())]
+    for order in starts:
+        mask = must.copy()
+        for j in order:
+            if mask.sum() >= p:
+                break
+            mask[j] = True
+        seeds.append(mask)
+    for mask in seeds:
+        mask, value = improve(mask)
+        if value > best_value:
+            best_mask, best_value = mask.copy(), value
+    assert best_mask is not None
+    current, current_value = best_mask.copy(), best_value
+    kick = max(1, p // 10)
+    target = bound - 1e-6 * max(1.0, abs(bound)) if math.isfinite(bound) else math.inf
+    while time.perf_counter() < deadline and best_value < target:
+        trial = current.copy()
+        removable = np.nonzero(trial & ~must)[0]
+        if len(removable) == 0:
+            break
+        drop = rng.choice(removable, size=min(kick, len(removable)), replace=False)
+        trial[drop] = False
+        trial = fill(trial)
+        trial, value = improve(trial)
+        if value >= current_value:
+            current, current_value = trial, value
+        if value > best_value:
+            best_mask, best_value = trial.copy(), value
+    return best_mask, best_value
+
+
+def _mclp_lns(
+    cov: sparse.csr_matrix,
+    w: np.ndarray,
+    p: int,
+    must: np.ndarray,
+    mask: np.ndarray,
+    *,
+    seconds: float,
+    seed: int = 0,
+    bound: float = math.inf,
+    k_start: int = 5,
+    k_max: int = 12,
+    max_free: int = 400,
+    sub_seconds: float = 5.0,
+) -> tuple[np.ndarray, float, dict[str, int]]:
+    """MIP-based large neighbourhood search around a solution.
+
+    Repeatedly frees ``k`` chosen sites that lie close together (hops in the graph "shares a
+    demand point"), and lets SCIP re-choose ``k`` sites optimally among the nearby candidates,
+    the other chosen sites staying fixed. ``k`` grows while the neighbourhoods solve to
+    optimality without improvement and shrinks when they time out.
+    """
+    from scipy.sparse import csgraph
+
+    deadline = time.perf_counter() + seconds
+    rng = np.random.default_rng(seed)
+    csc = cov.tocsc()
+    csr = cov.tocsr()
+    adjacency = (csc.T.astype(np.int32) @ csc.astype(np.int32)).tocsr()
+    adjacency.data[:] = 1
+    integral = bool(np.all(np.abs(w - np.round(w)) < _EPS))
+    mask = mask.copy()
+
+    def value_of(m: np.ndarray) -> tuple[float, np.ndarray]:
+        count = np.asarray(csc[:, np.nonzero(m)[0]].sum(axis=1)).ravel()
+        return float(w[count > 0].sum()), count
+
+    value, _ = value_of(mask)
+    k = max(2, min(k_start, p))
+    stats = {"iterations": 0, "improvements": 0}
+    stall = 0
+    tol = 1e-6 * max(1.0, abs(bound)) if math.isfinite(bound) else 1e-9
+    while time.perf_counter() < deadline - 0.2 and value < bound - tol:
+        movable = np.nonzero(mask & ~must)[0]
+        if len(movable) == 0:
+            break
+        centre = int(rng.choice(movable))
+        hops = csgraph.shortest_path(adjacency, unweighted=True, indices=centre, directed=False)
+        jitter = rng.random(len(hops))
+        order = movable[np.lexsort((jitter[movable], hops[movable]))]
+        freed = order[: min(k, len(order))]
+        reach = hops[freed].max() + 1
+        near = np.nonzero((hops <= reach) & (~mask | np.isin(np.arange(len(mask)), freed)))[0]
+        if len(near) > max_free:
+            keep = near[np.lexsort((jitter[near], hops[near]))][:max_free]
+            near = np.union1d(keep, freed)
+        fixed = mask.copy()
+        fixed[freed] = False
+        count_fixed = np.asarray(csc[:, np.nonzero(fixed)[0]].sum(axis=1)).ravel()
+        sub = csr[:, near].tocsr()
+        live = (count_fixed == 0) & (np.diff(sub.indptr) > 0)
+        sub = sub[live].tocsr()
+        rows = [sub.indices[sub.indptr[i] : sub.indptr[i + 1]] for i in range(sub.shape[0])]
+        n_free = len(freed)
+
+        def add_rules(solver: Any, y: Sequence[Any], n_free: int = n_free) -> None:
+            solver.Add(sum(y) == n_free)
+
+        remaining = deadline - time.perf_counter()
+        if remaining < 0.5:
+            break
+        state, y_val, _, _ = _solve_mip(
+            n_y=len(near),
+            fixed_one=np.zeros(len(near), dtype=bool),
+            rows=rows,
+            row_weights=w[live],
+            add_rules=add_rules,
+            time_limit=min(sub_seconds, remaining),
+            hint=np.isin(near, freed),
+            integral=integral,
+        )
+        stats["iterations"] += 1
+        improved = False
+        if y_val is not None:
+            trial = fixed.copy()
+            trial[near[y_val]] = True
+            trial_value, _ = value_of(trial)
+            if trial_value > value + 1e-9:
+                mask, value, improved = trial, trial_value, True
+                stats["improvements"] += 1
+            elif trial_value >= value - 1e-9:
+                mask = trial  # plateau move: same value, different sites
+        if improved:
+            stall = 0
+        elif state == "optimal":
+            stall += 1
+            if stall >= 2 * max(1, p // k):
+                k, stall = min(k + 1, p, k_max), 0
+        else:
+            k = max(2, k - 1)
+    stats["final_k"] = k
+    return mask, value, stats
+
+
+# ---------------------------------------------------------------------------------------------
+# p-median
+# ---------------------------------------------------------------------------------------------
+
+
+class PMedian(_LocationModel):
+    """p-median: minimise the weighted cost (travel time) from demand to its nearest chosen site.
+
+    Formulation: assignment variables ``z[i, j] ≤ y[j]``, each demand point assigned once; a
+    demand point is only ever assigned among its ``n_sites - p + 1`` nearest allowed sites (one of
+    them is always open), which keeps the model exact and smaller. Build with
+    :meth:`from_cost_matrix` or :meth:`from_geodataframe`, then call :meth:`solve`.
+    """
+
+    model_name = "p-median"
+
+    def __init__(
+        self,
+        cost_matrix: np.ndarray,
+        weights: np.ndarray,
+        p_facilities: int,
+        *,
+        site_ids: Sequence[str] | None = None,
+        site_names: Sequence[str] | None = None,
+        site_districts: Sequence[str] | None = None,
+        site_area_classes: Sequence[str] | None = None,
+        site_distance_m: np.ndarray | None = None,
+        rules: SelectionRules | None = None,
+        name: str = "p-median",
+    ) -> None:
+        cost = np.asarray(cost_matrix, dtype=float)
+        if cost.ndim != 2:
+            raise ValueError("cost_matrix must be 2-D (n_demand, n_sites)")
+        if not np.all(np.isfinite(cost)):
+            raise ValueError("p-median needs a finite cost for every demand point and site")
+        super().__init__(
+            weights=weights,
+            p_facilities=p_facilities,
+            site_ids=site_ids if site_ids is not None else [str(j) for j in range(cost.shape[1])],
+            site_names=site_names,
+            site_districts=site_districts,
+            site_area_classes=site_area_classes,
+            site_distance_m=site_distance_m,
+            rules=rules,
+            name=name,
+        )
+        if len(self.weights) != cost.shape[0]:
+            raise ValueError(f"{len(self.weights)} weights for {cost.shape[0]} demand points")
+        self.cost = cost
+        self.result: SelectionResult | None = None
+
+    @classmethod
+    def from_cost_matrix(
+        cls,
+        cost_matrix: np.ndarray,
+        weights: np.ndarray,
+        *,
+        p_facilities: int,
+        site_ids: Sequence[str] | None = None,
+        site_names: Sequence[str] | None = None,
+        site_districts: Sequence[str] | None = None,
+        site_area_classes: Sequence[str] | None = None,
+        site_distance_m: np.ndarray | None = None,
+        rules: SelectionRules | None = None,
+        name: str = "p-median",
+    ) -> PMedian:
+        """Build from a ``(n_demand, n_sites)`` cost matrix (see :class:`MaximalCovering`)."""
+        return cls(
+            cost_matrix,
+            weights,
+            p_facilities,
+            site_ids=site_ids,
+            site_names=site_names,
+            site_districts=site_districts,
+            site_area_classes=site_area_classes,
+            site_distance_m=site_distance_m,
+            rules=rules,
+            name=name,
+        )
+
+    @classmethod
+    def from_geodataframe(
+        cls,
+        gdf_demand: Any,
+        gdf_fac: Any,
+        demand_col: str,
+        *,
+        p_facilities: int,
+        cost: str = "travel_time",
+        travel_model: Any = None,
+        facility_id_col: str = "site_id",
+        facility_name_col: str | None = "name",
+        district_col: str | None = "district",
+        area_class_col: str | None = "area_class",
+        weight_factors: Mapping[str, float] | None = None,
+        rural_factor: float = 1.0,
+        demand_area_class_col: str = "area_class",
+        rules: SelectionRules | None = None,
+        name: str = "p-median",
+    ) -> PMedian:
+        """Build from GeoDataFrames (see :meth:`MaximalCovering.from_geodataframe`)."""
+        weights, cost_matrix, attrs = _gdf_inputs(
+            gdf_demand,
+            gdf_fac,
+            demand_col,
+            cost=cost,
+            travel_model=travel_model,
+            facility_id_col=facility_id_col,
+            facility_name_col=facility_name_col,
+            district_col=district_col,
+            area_class_col=area_class_col,
+            weight_factors=weight_factors,
+            rural_factor=rural_factor,
+            demand_area_class_col=demand_area_class_col,
+        )
+        return cls.from_cost_matrix(
+            cost_matrix, weights, p_facilities=p_facilities, rules=rules, name=name, **attrs
+        )
+
+    def total_cost(self, chosen: Collection[str]) -> float:
+        """Sum of weight × cost to the nearest of ``chosen``."""
+        idx = self._idx(list(chosen), "chosen")
+        return float((self.weights * self.cost[:, idx].min(axis=1)).sum())
+
+    def solve(self, *, time_limit: float = 60.0, seed: int = 0) -> SelectionResult:
+        """Choose the sites (see :meth:`MaximalCovering.solve` for the result and errors)."""
+        from ortools.linear_solver import pywraplp
+
+        start = time.perf_counter()
+        self._raise_if_infeasible_precheck()
+        allowed = ~self._must_not_mask()
+        stats: dict[str, Any] = {"sites": self.n_sites, "demand_points": int(self.cost.shape[0])}
+        rows = self.weights > 0
+        cost = self.cost[rows]
+        w = self.weights[rows]
+        # merge identical demand rows
+        _, inverse = np.unique(cost, axis=0, return_inverse=True)
+        inverse = inverse.ravel()
+        n_groups = int(inverse.max()) + 1 if len(inverse) else 0
+        reps = np.zeros(n_groups, dtype=int)
+        reps[inverse[::-1]] = np.arange(len(inverse))[::-1]
+        cost = cost[reps]
+        w = np.bincount(inverse, weights=w, minlength=n_groups)
+        stats["demand_after_merge"] = n_groups
+        allowed_idx = np.nonzero(allowed)[0]
+        n_nearest = len(allowed_idx) - self.p + 1
+        if self.rules.must:
+            n_nearest = len(allowed_idx)  # a must-site may be nearer than the cut; keep exact
+
+        hint = None
+        if not self.rules.has_structure_rules:
+            hint = _pmedian_heuristic(cost, w, self.p, allowed, self._must_mask())
+
+        solver = pywraplp.Solver.CreateSolver("SCIP")
+        y = [solver.BoolVar(f"y{j}") for j in range(self.n_sites)]
+        objective = solver.Objective()
+        n_assign = 0
+        for i in range(len(w)):
+            order = allowed_idx[np.argsort(cost[i, allowed_idx], kind="stable")[:n_nearest]]
+            one = solver.Constraint(1.0, 1.0)
+            for j in order:
+                z = solver.NumVar(0.0, 1.0, "")
+                one.SetCoefficient(z, 1.0)
+                link = solver.Constraint(-solver.infinity(), 0.0)
+                link.SetCoefficient(z, 1.0)
+                link.SetCoefficient(y[int(j)], -1.0)
+                objective.SetCoefficient(z, float(w[i] * cost[i, j]))
+                n_assign += 1
+        objective.SetMinimization()
+        self._add_rules(solver, y)
+        if hint is not None:
+            solver.SetHint(y, [float(v) for v in hint])
+        stats["assignment_vars"] = n_assign
+        params = pywraplp.MPSolverParameters()
+        params.SetDoubleParam(pywraplp.MPSolverParameters.RELATIVE_MIP_GAP, 1e-9)
+        remaining = max(1.0, time_limit - (time.perf_counter() - start))
+        solver.SetTimeLimit(int(remaining * 1000))
+        status = solver.Solve(params)
+        if status == pywraplp.Solver.INFEASIBLE:
+            raise InfeasibleRulesError(self.diagnose() or [RuleProblem("rules", "infeasible")])
+        if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+            elapsed = time.perf_counter() - start
+            self.result = SelectionResult(
+                self.model_name, "no_solution", [], math.nan, math.nan, math.nan, elapsed, {}, stats
+            )
+            return self.result
+        chosen = np.array([v.solution_value() > 0.5 for v in y])
+        objective_value = float((self.weights * self.cost[:, chosen].min(axis=1)).sum())
+        bound = min(objective.BestBound(), objective_value)
+        gap = (objective_value - bound) / max(abs(objective_value), _EPS)
+        optimal = status == pywraplp.Solver.OPTIMAL or gap <= 1e-9
+        if optimal:
+            bound, gap = objective_value, 0.0
+        elapsed = time.perf_counter() - start
+        self.result = SelectionResult(
+            model=self.model_name,
+            status="optimal" if optimal else "feasible",
+            chosen=[self.site_ids[j] for j in np.nonzero(chosen)[0]],
+            objective=objective_value,
+            bound=float(bound),
+            gap=float(gap),
+            solve_seconds=elapsed,
+            reasons=self._reasons(chosen),
+            stats=stats,
+        )
+        return self.result
+
+    def _reasons(self, chosen: np.ndarray) -> dict[str, str]:
+        must_not = self._must_not_mask()
+        chosen_idx = np.nonzero(chosen)[0]
+        w, cost = self.weights, self.cost
+        total_w = max(float(w.sum()), _EPS)
+        sub = cost[:, chosen_idx]
+        order = np.argsort(sub, axis=1)
+        d1 = np.take_along_axis(sub, order[:, :1], axis=1).ravel()
+        a1 = order[:, 0]
+        d2 = (
+            np.take_along_axis(sub, order[:, 1:2], axis=1).ravel()
+            if len(chosen_idx) > 1
+            else np.full(len(d1), np.inf)
+        )
+        reasons: dict[str, str] = {}
+        for j in range(self.n_sites):
+            if chosen[j]:
+                continue
+            sid = self.site_ids[j]
+            if must_not[j]:
+                reasons[sid] = "excluded by the planner (must-not)"
+                continue
+            with_j = np.minimum(d1, cost[:, j])
+            saving = float((w * (d1 - with_j)).sum())
+            helped = float(w[cost[:, j] < d1].sum())
+            if saving <= 0:
+                reasons[sid] = "no one would reach it faster than an already chosen site"
+                continue
+            best_delta, best_k = math.inf, -1
+            for k in range(len(chosen_idx)):
+                own = a1 == k
+                new = np.where(own, np.minimum(d2, cost[:, j]), with_j)
+                delta = float((w * (new - d1)).sum())
+                if delta < best_delta:
+                    best_delta, best_k = delta, k
+            blocker = self._blocking_rule(j, chosen)
+            per_person = best_delta / total_w
+            if best_delta >= -1e-9:
+                reasons[sid] = (
+                    f"would be nearer for {_fmt(helped)} people, but the best exchange "
+                    f"(for {self._label(chosen_idx[best_k])}) makes the average trip "
+                    f"{per_person:+.2f} longer"
+                )
+            elif blocker:
+                reasons[sid] = f"would be nearer for {_fmt(helped)} people, but {blocker}"
+            else:
+                reasons[sid] = (
+                    f"would be nearer for {_fmt(helped)} people (exchange for "
+                    f"{self._label(chosen_idx[best_k])}: average trip {per_person:+.2f}); "
+                    "not chosen under the rules or within the time limit"
+                )
+        return reasons
+
+
+def _pmedian_heuristic(
+    cost: np.ndarray, w: np.ndarray, p: int, allowed: np.ndarray, must: np.ndarray
+) -> np.ndarray:
+    """Greedy add + first-improvement interchange (Teitz & Bart) for a warm start."""
+    mask = must.copy()
+    big = np.inf
+    current = cost[:, mask].min(axis=1) if mask.any() else np.full(cost.shape[0], big)
+    while mask.sum() < p:
+        totals = (w[:, None] * np.minimum(current[:, None], cost)).sum(axis=0)
+        totals[mask | ~allowed] = np.inf
+        j = int(np.argmin(totals))
+        mask[j] = True
+        current = np.minimum(current, cost[:, j])
+
+    def total(m: np.ndarray) -> float:
+        return float((w * cost[:, m].min(axis=1)).sum())
+
+    value = total(mask)
+    improved = True
+    while improved:
+        improved = False
+        for s in np.nonzero(mask & ~must)[0].tolist():
+            for j in np.nonzero(~mask & allowed)[0].tolist():
+                trial = mask.copy()
+                trial[s], trial[j] = False, True
+                v = total(trial)
+                if v < value - 1e-9:
+                    mask, value, improved = trial, v, True
+                    break
+            if improved:
+                break
+    return mask
+
+
+# ---------------------------------------------------------------------------------------------
+# GeoDataFrame inputs
+# ---------------------------------------------------------------------------------------------
+
+
+def _gdf_inputs(
+    gdf_demand: Any,
+    gdf_fac: Any,
+    demand_col: str,
+    *,
+    cost: str,
+    travel_model: Any,
+    facility_id_col: str,
+    facility_name_col: str | None,
+    district_col: str | None,
+    area_class_col: str | None,
+    weight_factors: Mapping[str, float] | None,
+    rural_factor: float,
+    demand_area_class_col: str,
+) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+    """Weights, ``(n_demand, n_sites)`` cost matrix and site attributes from GeoDataFrames."""
+    if gdf_demand.crs is not None and gdf_fac.crs is not None and gdf_demand.crs != gdf_fac.crs:
+        raise ValueError("demand and sites must share one CRS")
+    weights = gdf_demand[demand_col].to_numpy(dtype=float).copy()
+    for col, factor in (weight_factors or {}).items():
+        weights += factor * np.nan_to_num(gdf_demand[col].to_numpy(dtype=float))
+    if rural_factor != 1.0 and demand_area_class_col in gdf_demand.columns:
+        rural = gdf_demand[demand_area_class_col].astype(str).to_numpy() == "rural"
+        weights = np.where(rural, weights * rural_factor, weights)
+    demand_xy = _xy(gdf_demand)
+    site_xy = _xy(gdf_fac)
+    if cost == "euclidean":
+        diff = demand_xy[:, None, :] - site_xy[None, :, :]
+        cost_matrix = np.sqrt((diff**2).sum(axis=2))
+    elif cost == "travel_time":
+        from planner.traveltime import travel_time_matrix
+
+        cost_matrix = travel_time_matrix(site_xy, demand_xy, model=travel_model).minutes.T
+    else:
+        raise ValueError(f"cost must be 'travel_time' or 'euclidean', not {cost!r}")
+    site_diff = site_xy[:, None, :] - site_xy[None, :, :]
+    attrs: dict[str, Any] = {
+        "site_ids": gdf_fac[facility_id_col].astype(str).tolist()
+        if facility_id_col in gdf_fac.columns
+        else [str(i) for i in range(len(gdf_fac))],
+        "site_distance_m": np.sqrt((site_diff**2).sum(axis=2)),
+    }
+    if facility_name_col and facility_name_col in gdf_fac.columns:
+        attrs["site_names"] = gdf_fac[facility_name_col].astype(str).tolist()
+    if district_col and district_col in gdf_fac.columns:
+        attrs["site_districts"] = gdf_fac[district_col].astype(str).tolist()
+    if area_class_col and area_class_col in gdf_fac.columns:
+        attrs["site_area_classes"] = gdf_fac[area_class_col].astype(str).tolist()
+    return weights, cost_matrix, attrs
+
+
+def _xy(gdf: Any) -> np.ndarray:
+    geom = gdf.geometry
+    if not (geom.geom_type == "Point").all():
+        geom = geom.centroid
+    return np.column_stack([geom.x.to_numpy(dtype=float), geom.y.to_numpy(dtype=float)])

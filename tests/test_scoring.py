@@ -1,0 +1,204 @@
+"""Scoring: criteria from a synthetic pack, normalisation, breakdown, comparison, sensitivity."""
+
+from __future__ import annotations
+
+from datetime import date
+from types import SimpleNamespace
+
+import geopandas as gpd
+import numpy as np
+import pytest
+from shapely.geometry import Point
+
+from planner.scoring import (
+    CRITERIA,
+    DEFAULT_WEIGHTS,
+    compare_sites,
+    compute_criteria,
+    explain_site,
+    score_sites,
+    weight_sensitivity,
+)
+
+CRS = "EPSG:25832"
+
+
+@pytest.fixture()
+def toy_pack() -> SimpleNamespace:
+    cells = gpd.GeoDataFrame(
+        {
+            "cell_id": ["c1", "c2", "c3", "c4"],
+            "population": [1000, 400, 300, 100],
+            "pop_65plus": [100.0, 120.0, 90.0, 0.0],
+            "pop_under18": [200.0, 50.0, 60.0, 10.0],
+            "area_class": ["urban", "rural", "rural", "rural"],
+            "x": [0.0, 3000.0, 6000.0, 20000.0],
+            "y": [0.0, 0.0, 0.0, 0.0],
+        },
+        geometry=[Point(0, 0), Point(3000, 0), Point(6000, 0), Point(20000, 0)],
+        crs=CRS,
+    )
+    stops = gpd.GeoDataFrame(
+        {"stop_id": ["t1", "t2", "t3"], "is_rail": [True, False, False]},
+        geometry=[Point(100, 0), Point(200, 0), Point(5900, 0)],
+        crs=CRS,
+    )
+    sites = gpd.GeoDataFrame(
+        {
+            "site_id": ["a", "b", "c"],
+            "name": ["Alpha", "Beta", "Gamma"],
+            "district": ["K", "P", "P"],
+            "area_class": ["urban", "rural", "rural"],
+            "kind": ["centre", "centre", "school"],
+            "power": ["yes", "unknown", "no"],
+            "space_m2": [np.nan, 200.0, 100.0],
+            "visibility": ["high", "low", "unknown"],
+            "available_from": ["2024-01-01", "", "2024-06-01"],
+            "available_to": ["2024-12-31", "", "2024-06-30"],
+        },
+        geometry=[Point(0, 0), Point(3000, 0), Point(6000, 0)],
+        crs=CRS,
+    )
+    return SimpleNamespace(cells=cells, transit_stops=stops, sites=sites)
+
+
+# car minutes site × cell: a reaches c1, c2; b reaches c1, c2, c3; c reaches c3
+MINUTES = np.array([[2.0, 10.0, 20.0, 40.0], [10.0, 2.0, 12.0, 30.0], [20.0, 16.0, 2.0, 25.0]])
+
+
+@pytest.fixture()
+def criteria(toy_pack: SimpleNamespace):  # type: ignore[no-untyped-def]
+    return compute_criteria(
+        toy_pack,
+        minutes=MINUTES,
+        threshold_min=15.0,
+        reference_site_ids=["a"],
+        season=(date(2024, 5, 1), date(2024, 9, 30)),
+    )
+
+
+def test_raw_criteria(criteria) -> None:  # type: ignore[no-untyped-def]
+    raw = criteria.raw
+    assert raw.loc["a", "pop_car"] == 1400
+    assert raw.loc["b", "pop_car"] == 1700
+    assert raw.loc["c", "pop_car"] == 300
+    assert raw.loc["b", "pop65_car"] == pytest.approx(310.0)
+    assert raw.loc["a", "pop_u18_car"] == pytest.approx(250.0)
+    assert raw.loc["b", "rural_share"] == pytest.approx(700 / 1700)
+    assert raw.loc["a", "rural_share"] == pytest.approx(400 / 1400)
+    assert raw.loc["a", "pop_walk"] == 1000  # only its own cell within 1 km
+    assert raw.loc["a", "gap_km"] == 0.0
+    assert raw.loc["c", "gap_km"] == pytest.approx(6.0)
+    assert raw.loc["a", "transit_stops"] == 2 and raw.loc["c", "transit_stops"] == 1
+    assert raw.loc["a", "rail"] == 1.0 and raw.loc["c", "rail"] == 0.0
+
+
+def test_facts_and_unknowns(criteria) -> None:  # type: ignore[no-untyped-def]
+    d, n, u = criteria.display, criteria.normalised, criteria.unknown
+    assert d.loc["b", "power"] == "unknown" and u.loc["b", "power"]
+    assert n.loc["b", "power"] == 0.5 and n.loc["a", "power"] == 1.0 and n.loc["c", "power"] == 0.0
+    assert d.loc["a", "space"] == "unknown" and n.loc["a", "space"] == 0.5
+    assert n.loc["b", "space"] == 1.0 and n.loc["c", "space"] == 0.0
+    assert d.loc["c", "visibility"] == "unknown"
+    assert d.loc["b", "availability"] == "unknown"
+    assert n.loc["a", "availability"] == 1.0  # spans the season
+    assert n.loc["c", "availability"] == 0.0  # June only
+    assert not u.loc["a", "pop_car"]
+
+
+def test_minmax_normalisation_is_transparent(criteria) -> None:  # type: ignore[no-untyped-def]
+    n = criteria.normalised
+    assert n.loc["b", "pop_car"] == 1.0 and n.loc["c", "pop_car"] == 0.0
+    assert n.loc["a", "pop_car"] == pytest.approx((1400 - 300) / (1700 - 300))
+    assert ((n >= 0) & (n <= 1)).all().all()
+
+
+def test_score_is_weighted_mean_and_breaks_down(criteria) -> None:  # type: ignore[no-untyped-def]
+    ranking = score_sites(criteria, {"pop_car": 1.0})
+    assert ranking["site_id"].tolist() == ["b", "a", "c"]
+    assert ranking["score"].tolist() == pytest.approx([100.0, 100 * 1100 / 1400, 0.0])
+    full = score_sites(criteria, DEFAULT_WEIGHTS)
+    pts = full[[f"pts_{k}" for k in CRITERIA]].sum(axis=1)
+    assert pts.to_numpy() == pytest.approx(full["score"].to_numpy())
+    # rural weight only: c reaches only rural people
+    assert score_sites(criteria, {"rural_share": 1})["site_id"].tolist() == ["c", "b", "a"]
+
+
+def test_weight_change_reranks_without_recomputing(criteria) -> None:  # type: ignore[no-untyped-def]
+    before = score_sites(criteria, {"pop_car": 1.0})["site_id"].tolist()
+    after = score_sites(criteria, {"gap_km": 1.0})["site_id"].tolist()
+    assert before[0] == "b" and after[0] == "c"
+
+
+def test_invalid_weights(criteria) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(KeyError, match="nonsense"):
+        score_sites(criteria, {"nonsense": 1.0})
+    with pytest.raises(ValueError):
+        score_sites(criteria, {"pop_car": 0.0})
+    with pytest.raises(ValueError):
+        score_sites(criteria, {"pop_car": -1.0})
+
+
+def test_explain_site(criteria) -> None:  # type: ignore[no-untyped-def]
+    explanation = explain_site(criteria, {"pop_car": 4.0, "power": 1.0}, "a")
+    assert explanation.rank == 2
+    assert explanation.parts["points"].sum() == pytest.approx(explanation.score)
+    assert explanation.text[0].startswith("Alpha is ranked 2nd of 3")
+    assert any(line.startswith("Behind Beta") for line in explanation.text)
+    assert any(line.startswith("Ahead of Gamma") for line in explanation.text)
+    b = explain_site(criteria, {"pop_car": 4.0, "power": 1.0}, "b")
+    assert any("Unknown facts" in line and "Mains power" in line for line in b.text)
+    with pytest.raises(KeyError, match="zzz"):
+        explain_site(criteria, DEFAULT_WEIGHTS, "zzz")
+
+
+def test_compare_sites(criteria) -> None:  # type: ignore[no-untyped-def]
+    cmp = compare_sites(criteria, ["a", "c"], weights={"pop_car": 1.0})
+    ex = cmp.exclusive.set_index("site_id")
+    assert ex.loc["a", "only_this_car"] == 1400  # c reaches only c3
+    assert ex.loc["c", "only_this_car"] == 300
+    assert ex.loc["c", "only_this_car_rural"] == 300
+    assert cmp.overlap.loc["a", "c"] == 0
+    assert cmp.criteria.loc["Rank", "a"] == 2
+    three = compare_sites(criteria, ["a", "b", "c"])
+    ex3 = three.exclusive.set_index("site_id")
+    assert ex3.loc["b", "only_this_car"] == 0  # everything b reaches, a or c reach too
+    assert three.overlap.loc["a", "b"] == 1400
+    with pytest.raises(ValueError):
+        compare_sites(criteria, ["a"])
+    with pytest.raises(ValueError):
+        compare_sites(criteria, ["a", "a"])
+
+
+def test_weight_sensitivity(criteria) -> None:  # type: ignore[no-untyped-def]
+    report = weight_sensitivity(criteria, {"pop_car": 1.0}, top_n=1, n_random=20)
+    # a single criterion: scaling its weight never changes the order
+    assert report.stable_top == ["b"] and report.base_top == ["b"]
+    assert (report.sites["best_rank"] == report.sites["worst_rank"]).all()
+    close = weight_sensitivity(
+        criteria, {"pop_car": 1.0, "gap_km": 0.9}, top_n=1, change=0.2, n_random=50
+    )
+    row = close.sites.set_index("site_id")
+    # pop_car vs gap_km nearly balanced: the leader changes under ±20 %
+    assert row["best_rank"].min() == 1
+    assert row.loc[close.base_top[0], "share_top_n"] < 1.0 or len(close.stable_top) == 1
+    assert close.scenarios == 1 + 4 + 50
+
+
+def test_rank_normalisation(toy_pack: SimpleNamespace) -> None:
+    ranked = compute_criteria(toy_pack, minutes=MINUTES, method="rank")
+    assert ranked.normalised["pop_car"].tolist() == [0.5, 1.0, 0.0]
+    assert ranked.display.loc["a", "gap_km"] == "no stop yet"
+    with pytest.raises(ValueError):
+        compute_criteria(toy_pack, minutes=MINUTES, method="zscore")
+
+
+def test_region_pack_criteria(pack) -> None:  # type: ignore[no-untyped-def]
+    criteria = compute_criteria(pack)
+    total = float(pack.cells["population"].sum())
+    assert len(criteria.raw) == len(pack.sites)
+    assert (criteria.raw["pop_car"] <= total).all()
+    assert (criteria.raw["pop65_car"] <= criteria.raw["pop_car"]).all()
+    assert criteria.raw["pop_car"].max() > 100_000  # Kiel
+    ranking = score_sites(criteria, DEFAULT_WEIGHTS)
+    assert ranking["rank"].min() == 1 and len(ranking) == len(pack.sites)

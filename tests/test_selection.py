@@ -1,0 +1,334 @@
+"""Location models: optimum checked by brute force, rules hold, infeasible rule sets are named."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from planner.selection import (
+    InfeasibleRulesError,
+    MaximalCovering,
+    PMedian,
+    SelectionRules,
+)
+
+
+def _instance(seed: int, n_demand: int = 40, n_sites: int = 10) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    demand_xy = rng.uniform(0, 10_000, size=(n_demand, 2))
+    site_xy = rng.uniform(0, 10_000, size=(n_sites, 2))
+    cost = np.sqrt(((demand_xy[:, None, :] - site_xy[None, :, :]) ** 2).sum(axis=2))
+    site_dist = np.sqrt(((site_xy[:, None, :] - site_xy[None, :, :]) ** 2).sum(axis=2))
+    weights = rng.integers(1, 500, size=n_demand).astype(float)
+    return {"cost": cost, "weights": weights, "site_dist": site_dist}
+
+
+def _covered(cost: np.ndarray, w: np.ndarray, radius: float, combo: tuple[int, ...]) -> float:
+    return float(w[(cost[:, list(combo)] <= radius).any(axis=1)].sum())
+
+
+def _brute_mclp(cost, w, radius, p, ok=lambda combo: True) -> float:  # type: ignore[no-untyped-def]
+    return max(
+        _covered(cost, w, radius, combo)
+        for combo in itertools.combinations(range(cost.shape[1]), p)
+        if ok(combo)
+    )
+
+
+DISTRICTS = np.array(["A", "A", "A", "A", "B", "B", "B", "C", "C", "C"])
+CLASSES = np.array(
+    ["urban", "rural", "rural", "urban", "rural", "rural", "urban", "rural", "rural", "rural"]
+)
+
+
+def test_mclp_hand_example() -> None:
+    # Three demand points; site 0 covers {0,1}, site 1 covers {1,2}, site 2 covers {2}.
+    cost = np.array([[1.0, 9.0, 9.0], [1.0, 1.0, 9.0], [9.0, 1.0, 1.0]])
+    weights = np.array([10.0, 5.0, 7.0])
+    model = MaximalCovering.from_cost_matrix(
+        cost, weights, service_radius=2.0, p_facilities=1, site_ids=["a", "b", "c"]
+    )
+    result = model.solve(time_limit=10)
+    assert result.chosen == ["a"]
+    assert result.objective == 15.0
+    assert result.is_optimal and result.gap == 0.0
+    # "c" covers demand 2 (7 people), "b" covers 1 and 2 (12): b would add 7.
+    assert "would add 7 people" in result.reasons["b"]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("p", [2, 3, 4])
+def test_mclp_matches_brute_force(seed: int, p: int) -> None:
+    inst = _instance(seed)
+    radius = 3_000.0
+    model = MaximalCovering.from_cost_matrix(
+        inst["cost"], inst["weights"], service_radius=radius, p_facilities=p
+    )
+    result = model.solve(time_limit=20)
+    best = _brute_mclp(inst["cost"], inst["weights"], radius, p)
+    assert result.objective == pytest.approx(best)
+    assert result.status == "optimal"
+    assert len(result.chosen) == p
+    # the reported objective is recomputed from the chosen sites
+    assert model.covered_weight(result.chosen) == pytest.approx(result.objective)
+    assert set(result.reasons) == set(model.site_ids) - set(result.chosen)
+
+
+def test_mclp_without_lp_fixing_agrees() -> None:
+    inst = _instance(7, n_demand=60, n_sites=12)
+    a = MaximalCovering.from_cost_matrix(
+        inst["cost"], inst["weights"], service_radius=2_500.0, p_facilities=3
+    ).solve(time_limit=20)
+    b = MaximalCovering.from_cost_matrix(
+        inst["cost"], inst["weights"], service_radius=2_500.0, p_facilities=3
+    ).solve(time_limit=20, use_lp_fixing=False)
+    assert a.objective == pytest.approx(b.objective)
+
+
+def test_duplicate_sites_reason_names_twin() -> None:
+    cost = np.array([[1.0, 1.0, 9.0], [1.0, 1.0, 9.0], [9.0, 9.0, 1.0]])
+    weights = np.array([2000.0, 2200.0, 100.0])
+    model = MaximalCovering.from_cost_matrix(
+        cost,
+        weights,
+        service_radius=2.0,
+        p_facilities=2,
+        site_ids=["x", "twin", "far"],
+        site_names=["Markt", "Rathaus", "Hof"],
+    )
+    result = model.solve(time_limit=10)
+    assert result.objective == 4300.0
+    unchosen = ({"x", "twin"} - set(result.chosen)).pop()
+    assert "covers the same 4,200 people as" in result.reasons[unchosen]
+
+
+def test_mclp_rules_hold_and_match_brute_force() -> None:
+    inst = _instance(11)
+    radius, p = 3_000.0, 4
+    rules = SelectionRules(
+        district_quotas={"A": 2, "B": (1, 2)},
+        min_urban=1,
+        min_rural=2,
+        must=["s2"],
+        must_not=["s4"],
+        min_spacing_m=1_500.0,
+    )
+    ids = [f"s{j}" for j in range(10)]
+    model = MaximalCovering.from_cost_matrix(
+        inst["cost"],
+        inst["weights"],
+        service_radius=radius,
+        p_facilities=p,
+        site_ids=ids,
+        site_districts=DISTRICTS,
+        site_area_classes=CLASSES,
+        site_distance_m=inst["site_dist"],
+        rules=rules,
+    )
+    result = model.solve(time_limit=20)
+    chosen = [ids.index(s) for s in result.chosen]
+
+    def ok(combo: tuple[int, ...]) -> bool:
+        d = DISTRICTS[list(combo)]
+        c = CLASSES[list(combo)]
+        spaced = all(
+            inst["site_dist"][a, b] >= 1_500.0 for a, b in itertools.combinations(combo, 2)
+        )
+        return bool(
+            (d == "A").sum() == 2
+            and 1 <= (d == "B").sum() <= 2
+            and (c == "urban").sum() >= 1
+            and (c == "rural").sum() >= 2
+            and 2 in combo
+            and 4 not in combo
+            and spaced
+        )
+
+    assert ok(tuple(chosen))
+    assert result.objective == pytest.approx(
+        _brute_mclp(inst["cost"], inst["weights"], radius, p, ok)
+    )
+    assert result.reasons["s4"].startswith("excluded by the planner")
+
+
+def test_quota_larger_than_district_is_named() -> None:
+    inst = _instance(3)
+    model = MaximalCovering.from_cost_matrix(
+        inst["cost"],
+        inst["weights"],
+        service_radius=3_000.0,
+        p_facilities=6,
+        site_districts=DISTRICTS,
+        rules=SelectionRules(district_quotas={"A": 2, "B": 4}),
+    )
+    with pytest.raises(InfeasibleRulesError) as info:
+        model.solve(time_limit=5)
+    assert "district quota B" in info.value.rules
+    assert "B" in str(info.value) and "only 3" in str(info.value)
+
+
+def test_subtle_infeasibility_diagnosed_by_relaxing() -> None:
+    # Every pre-check passes, but spacing forbids choosing 2 sites in district A (all close).
+    n = 6
+    site_dist = np.full((n, n), 10_000.0)
+    site_dist[np.ix_([0, 1, 2], [0, 1, 2])] = 100.0
+    np.fill_diagonal(site_dist, 0.0)
+    cost = np.eye(n)
+    model = MaximalCovering.from_cost_matrix(
+        cost,
+        np.ones(n),
+        service_radius=0.5,
+        p_facilities=3,
+        site_districts=["A", "A", "A", "B", "B", "B"],
+        site_distance_m=site_dist,
+        rules=SelectionRules(district_quotas={"A": 2}, min_spacing_m=500.0),
+    )
+    assert model.check_rules() == []
+    with pytest.raises(InfeasibleRulesError) as info:
+        model.solve(time_limit=5)
+    assert set(info.value.rules) == {"district quota A", "minimum spacing"}
+
+
+def test_must_and_must_not_conflicts_named() -> None:
+    inst = _instance(5)
+    base = dict(service_radius=3_000.0, p_facilities=2)
+    both = MaximalCovering.from_cost_matrix(
+        inst["cost"], inst["weights"], rules=SelectionRules(must=["1"], must_not=["1"]), **base
+    )
+    assert [p.rule for p in both.check_rules()] == ["must/must-not"]
+    too_many = MaximalCovering.from_cost_matrix(
+        inst["cost"], inst["weights"], rules=SelectionRules(must=["1", "2", "3"]), **base
+    )
+    with pytest.raises(InfeasibleRulesError, match="3 sites must be chosen"):
+        too_many.solve(time_limit=5)
+    unknown = MaximalCovering.from_cost_matrix(
+        inst["cost"], inst["weights"], rules=SelectionRules(must=["nope"]), **base
+    )
+    with pytest.raises(InfeasibleRulesError, match="nope"):
+        unknown.solve(time_limit=5)
+
+
+def test_dominated_sites_respect_district_groups() -> None:
+    # Site 1 covers a subset of site 0 but lies in another district with a quota of 1.
+    cost = np.array([[1.0, 1.0, 9.0], [1.0, 9.0, 9.0], [9.0, 9.0, 1.0]])
+    model = MaximalCovering.from_cost_matrix(
+        cost,
+        np.array([5.0, 5.0, 1.0]),
+        service_radius=2.0,
+        p_facilities=2,
+        site_ids=["big", "small", "other"],
+        site_districts=["A", "B", "A"],
+        rules=SelectionRules(district_quotas={"B": 1}),
+    )
+    result = model.solve(time_limit=5)
+    assert sorted(result.chosen) == ["big", "small"]
+    assert result.objective == 10.0
+
+
+def _brute_pmedian(cost: np.ndarray, w: np.ndarray, p: int, ok=lambda c: True) -> float:  # type: ignore[no-untyped-def]
+    return min(
+        float((w * cost[:, list(c)].min(axis=1)).sum())
+        for c in itertools.combinations(range(cost.shape[1]), p)
+        if ok(c)
+    )
+
+
+@pytest.mark.parametrize("seed", [1, 4])
+@pytest.mark.parametrize("p", [1, 2, 3])
+def test_pmedian_matches_brute_force(seed: int, p: int) -> None:
+    inst = _instance(seed, n_demand=30, n_sites=8)
+    model = PMedian.from_cost_matrix(inst["cost"], inst["weights"], p_facilities=p)
+    result = model.solve(time_limit=20)
+    assert result.objective == pytest.approx(_brute_pmedian(inst["cost"], inst["weights"], p))
+    assert result.status == "optimal"
+    assert model.total_cost(result.chosen) == pytest.approx(result.objective)
+    assert all(result.reasons[s] for s in model.site_ids if s not in result.chosen)
+
+
+def test_pmedian_rules_hold() -> None:
+    inst = _instance(9)
+    ids = [f"s{j}" for j in range(10)]
+    rules = SelectionRules(district_quotas={"C": 2}, must=["s0"], must_not=["s1"], min_rural=2)
+    model = PMedian.from_cost_matrix(
+        inst["cost"],
+        inst["weights"],
+        p_facilities=3,
+        site_ids=ids,
+        site_districts=DISTRICTS,
+        site_area_classes=CLASSES,
+        rules=rules,
+    )
+    result = model.solve(time_limit=20)
+
+    def ok(c: tuple[int, ...]) -> bool:
+        return bool(
+            (DISTRICTS[list(c)] == "C").sum() == 2
+            and 0 in c
+            and 1 not in c
+            and (CLASSES[list(c)] == "rural").sum() >= 2
+        )
+
+    chosen = tuple(ids.index(s) for s in result.chosen)
+    assert ok(chosen)
+    assert result.objective == pytest.approx(_brute_pmedian(inst["cost"], inst["weights"], 3, ok))
+
+
+def test_from_geodataframe_euclidean() -> None:
+    gpd = pytest.importorskip("geopandas")
+    from shapely.geometry import Point
+
+    demand = gpd.GeoDataFrame(
+        {"population": [100, 200, 50], "area_class": ["urban", "rural", "rural"]},
+        geometry=[Point(0, 0), Point(1_000, 0), Point(5_000, 0)],
+        crs="EPSG:25832",
+    )
+    sites = gpd.GeoDataFrame(
+        {"site_id": ["a", "b"], "name": ["A", "B"], "district": ["K", "K"]},
+        geometry=[Point(500, 0), Point(5_000, 100)],
+        crs="EPSG:25832",
+    )
+    model = MaximalCovering.from_geodataframe(
+        demand, sites, "population", service_radius=600.0, p_facilities=1, cost="euclidean"
+    )
+    assert model.solve(time_limit=5).chosen == ["a"]
+    weighted = MaximalCovering.from_geodataframe(
+        demand,
+        sites,
+        "population",
+        service_radius=600.0,
+        p_facilities=1,
+        cost="euclidean",
+        rural_factor=10.0,
+    )
+    # rural weighting: b reaches 50 rural people (500 weighted) vs a's 100 + 2,000
+    assert weighted.solve(time_limit=5).objective == 2100.0
+    pm = PMedian.from_geodataframe(demand, sites, "population", p_facilities=1, cost="euclidean")
+    assert pm.solve(time_limit=5).chosen == ["a"]
+
+
+def test_region_pack_with_2023_quotas(pack) -> None:  # type: ignore[no-untyped-def]
+    from planner.coverage import compute_coverage, site_cell_minutes
+
+    sites = pack.sites
+    minutes = site_cell_minutes(sites, pack.cells)
+    populated = pack.cells["population"].to_numpy(float) > 0
+    quotas = {"Kiel": 4, "Plön": 4, "Rendsburg-Eckernförde": 4}
+    model = MaximalCovering.from_cost_matrix(
+        minutes[:, populated].T,
+        pack.cells.loc[populated, "population"].to_numpy(float),
+        service_radius=15.0,
+        p_facilities=12,
+        site_ids=sites["site_id"].tolist(),
+        site_districts=sites["district"].tolist(),
+        site_area_classes=sites["area_class"].tolist(),
+        rules=SelectionRules(district_quotas=quotas, min_rural=6),
+    )
+    result = model.solve(time_limit=60)
+    assert result.status in {"optimal", "feasible"}
+    chosen = sites.set_index("site_id").loc[result.chosen]
+    assert chosen["district"].value_counts().to_dict() == quotas
+    assert (chosen["area_class"] == "rural").sum() >= 6
+    report = compute_coverage(pack, result.chosen, threshold_min=15.0, minutes=minutes)
+    assert report.summary.covered == pytest.approx(result.objective)
