@@ -851,7 +851,7 @@ class MaximalCovering(_LocationModel):
                 # large: a first-order LP solution (PDLP) only guides the heuristics; it is
                 # not exact enough to serve as a bound or for fixing.
                 _, lp_y, _ = _mclp_lp(
-                    cov, w, self.p, must_r, time_limit=max(1.0, 0.15 * time_limit), method="PDLP"
+                    cov, w, self.p, must_r, time_limit=max(1.0, 0.3 * time_limit), method="PDLP"
                 )
             starts = [np.argsort(-lp_y, kind="stable")] if lp_y is not None else []
             h_start = time.perf_counter()
@@ -882,6 +882,10 @@ class MaximalCovering(_LocationModel):
                 stats.update({f"lns_{k}": v for k, v in lns_stats.items()})
             stats["heuristic_value"] = inc_value
             stats["heuristic_seconds"] = time.perf_counter() - h_start
+            if inc_value < lp_bound - 1e-6 * max(1.0, abs(lp_bound)):
+                lagrangian = _mclp_lagrangian(cov, w, self.p, must_r, lower=inc_value)
+                stats["lagrangian_bound"] = lagrangian
+                lp_bound = min(lp_bound, lagrangian)
             if reduced_costs is not None and lp_y is not None:
                 tol = 1e-6 * max(1.0, abs(lp_bound)) + 1e-7
                 at_zero = (lp_y < 1e-9) & (reduced_costs < 0)
@@ -1197,6 +1201,57 @@ def _mclp_lp(
     values = np.array([v.solution_value() for v in y])
     reduced = np.array([v.reduced_cost() for v in y])
     return objective.Value(), values, reduced
+
+
+def _mclp_lagrangian(
+    cov: sparse.csr_matrix,
+    w: np.ndarray,
+    p: int,
+    must: np.ndarray,
+    *,
+    lower: float,
+    iterations: int = 2000,
+    seconds: float = 5.0,
+) -> float:
+    """Upper bound by Lagrangian relaxation of the coverage constraints (subgradient method).
+
+    For any multipliers ``λ ≥ 0``: ``L(λ) = Σᵢ max(0, wᵢ − λᵢ) + Σ over the must sites and the
+    best other sites of Σ_{i covered by j} λᵢ`` bounds the optimum from above, so every iterate
+    is a valid bound; the best one is returned. ``lower`` (a known solution value) sets the
+    Polyak step length.
+    """
+    csc = cov.tocsc()
+    lam = np.zeros_like(w, dtype=float)
+    best_lam = lam.copy()
+    best = math.inf
+    theta = 1.0
+    free_slots = p - int(must.sum())
+    stall = 0
+    deadline = time.perf_counter() + seconds
+    for _ in range(iterations):
+        value_of_site = np.asarray(csc.T @ lam).ravel()
+        x = w > lam
+        y = must.copy()
+        if free_slots > 0:
+            others = np.where(must, -np.inf, value_of_site)
+            top = np.argpartition(-others, free_slots - 1)[:free_slots]
+            y[top] = True
+        bound = float(np.maximum(0.0, w - lam).sum() + value_of_site[y].sum())
+        if bound < best - 1e-9:
+            best, best_lam, stall = bound, lam.copy(), 0
+        else:
+            stall += 1
+            if stall >= 10:  # halve the step and go back to the best multipliers
+                theta, stall, lam = theta / 2, 0, best_lam.copy()
+                continue
+        covered = np.asarray(csc[:, np.nonzero(y)[0]].sum(axis=1)).ravel()
+        grad = x.astype(float) - covered  # L decreases along +grad
+        norm = float(grad @ grad)
+        if norm == 0 or theta < 1e-5 or time.perf_counter() > deadline:
+            break
+        step = theta * max(bound - lower, 1e-6 * max(1.0, abs(bound))) / norm
+        lam = np.clip(lam + step * grad, 0.0, w)
+    return best
 
 
 def _mclp_local_search(
