@@ -87,9 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     for f in files:
         inst = read_toptw(f)
         t0 = time.perf_counter()
-        res = inst.model(n_vehicles=args.vehicles).solve(
-            time_limit=args.time_limit, seed=args.seed
-        )
+        res = inst.model(n_vehicles=args.vehicles).solve(time_limit=args.time_limit, seed=args.seed)
         dt = time.perf_counter() - t0
         bk = best_known.get(inst.name)
         gap = None if bk is None or bk[0] == 0 else round(100.0 * (bk[0] - res.score) / bk[0], 3)

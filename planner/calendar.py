@@ -158,9 +158,7 @@ def sh_public_holidays(years: Iterable[int], *, language: str = "en_US") -> dict
     dict
         Date → holiday name (as given by the ``holidays`` package).
     """
-    cal = _holidays.country_holidays(
-        "DE", subdiv="SH", years=sorted(set(years)), language=language
-    )
+    cal = _holidays.country_holidays("DE", subdiv="SH", years=sorted(set(years)), language=language)
     return {d: str(name) for d, name in sorted(cal.items())}
 
 

@@ -42,8 +42,21 @@ __all__ = [
 ]
 
 SCHEDULE_EXPORT_COLUMNS = [
-    "stop", "unit", "site_id", "name", "municipality", "district", "area_class", "start", "end",
-    "open_days", "tow_minutes", "tow_km", "score", "population_new", "locked",
+    "stop",
+    "unit",
+    "site_id",
+    "name",
+    "municipality",
+    "district",
+    "area_class",
+    "start",
+    "end",
+    "open_days",
+    "tow_minutes",
+    "tow_km",
+    "score",
+    "population_new",
+    "locked",
 ]
 PLAN_CRS = "EPSG:25832"
 #: Export formats: key → (file-name suffix after the stem, MIME type).
@@ -106,8 +119,11 @@ def _sites_sheet(plan: SeasonPlan, lang: str) -> pd.DataFrame:
     df["reason_not_planned"] = [reasons.get(s, "") for s in df["site_id"]]
     for c in df.columns:
         if df[c].dtype == object:
-            df[c] = df[c].map(lambda v: v if v is None or isinstance(v, str | int | float | bool
-                                                                       | dt.date) else str(v))
+            df[c] = df[c].map(
+                lambda v: (
+                    v if v is None or isinstance(v, str | int | float | bool | dt.date) else str(v)
+                )
+            )
     return df
 
 
@@ -115,8 +131,10 @@ def excel_bytes(plan: SeasonPlan, *, lang: str = DEFAULT_LANGUAGE) -> bytes:
     """An .xlsx workbook with the sheets ``schedule``, ``sites`` and ``totals``."""
     sched = schedule_table(plan)
     totals = pd.DataFrame(
-        [{"total": k, "value": str(v) if isinstance(v, dict) else v}
-         for k, v in plan.totals.items()]
+        [
+            {"total": k, "value": str(v) if isinstance(v, dict) else v}
+            for k, v in plan.totals.items()
+        ]
     )
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as xw:
@@ -161,13 +179,24 @@ def ics_bytes(
         ev.add("dtend", end + dt.timedelta(days=1))
         ev.add("summary", t("export.summary", lang, name=r["name"], stop=int(r["stop"])))
         ev.add("location", f"{r['name']}, {r['municipality']}")
-        ev.add("description", t(
-            "export.description", lang, stop=int(r["stop"]), unit=int(r["unit"]),
-            name=r["name"], municipality=r["municipality"], district=r["district"],
-            area=t(f"area.{r['area_class']}", lang), open_days=int(r["open_days"]),
-            start=start.isoformat(), end=end.isoformat(), tow_minutes=float(r["tow_minutes"]),
-            tow_km=float(r["tow_km"]),
-        ))
+        ev.add(
+            "description",
+            t(
+                "export.description",
+                lang,
+                stop=int(r["stop"]),
+                unit=int(r["unit"]),
+                name=r["name"],
+                municipality=r["municipality"],
+                district=r["district"],
+                area=t(f"area.{r['area_class']}", lang),
+                open_days=int(r["open_days"]),
+                start=start.isoformat(),
+                end=end.isoformat(),
+                tow_minutes=float(r["tow_minutes"]),
+                tow_km=float(r["tow_km"]),
+            ),
+        )
         ev.add("transp", "TRANSPARENT")
         cal.add_component(ev)
     return bytes(cal.to_ical())
@@ -181,10 +210,13 @@ def _geo(plan: SeasonPlan, crs: str | None) -> tuple[object, object]:
     xs = plan.schedule["x"].astype(float).tolist()
     ys = plan.schedule["y"].astype(float).tolist()
     if any(pd.isna(v) for v in xs + ys):
-        raise ValueError("the plan's stops have no coordinates (x/y or geometry in the sites "
-                         "table); cannot write a geographic export")
-    stops = gpd.GeoDataFrame(sched, geometry=[Point(x, y) for x, y in zip(xs, ys, strict=True)],
-                             crs=PLAN_CRS)
+        raise ValueError(
+            "the plan's stops have no coordinates (x/y or geometry in the sites "
+            "table); cannot write a geographic export"
+        )
+    stops = gpd.GeoDataFrame(
+        sched, geometry=[Point(x, y) for x, y in zip(xs, ys, strict=True)], crs=PLAN_CRS
+    )
     sites = plan.sites.reset_index(drop=True)
     home_i = sites.index[sites["site_id"] == plan.config.home_site_id][0]
     hx, hy = _xy(sites)
@@ -192,9 +224,14 @@ def _geo(plan: SeasonPlan, crs: str | None) -> tuple[object, object]:
     lines = []
     for u, grp in plan.schedule.groupby("unit"):
         pts = [home, *zip(grp["x"].astype(float), grp["y"].astype(float), strict=True), home]
-        lines.append({"unit": int(str(u)), "stops": len(grp),
-                      "tow_minutes": round(float(grp["tow_minutes"].sum()), 1),
-                      "geometry": LineString(pts)})
+        lines.append(
+            {
+                "unit": int(str(u)),
+                "stops": len(grp),
+                "tow_minutes": round(float(grp["tow_minutes"].sum()), 1),
+                "geometry": LineString(pts),
+            }
+        )
     route = gpd.GeoDataFrame(lines, geometry="geometry", crs=PLAN_CRS)
     if crs:
         stops, route = stops.to_crs(crs), route.to_crs(crs)
@@ -288,8 +325,7 @@ def to_ics(
     return p
 
 
-def to_geojson(plan: SeasonPlan, path: str | Path, *, route_path: str | Path | None = None
-               ) -> Path:
+def to_geojson(plan: SeasonPlan, path: str | Path, *, route_path: str | Path | None = None) -> Path:
     """Write the stops as GeoJSON to ``path`` and the route to ``route_path`` (default:
     ``<stem>_route.geojson`` next to ``path``); both from :func:`geojson_bytes`."""
     p = Path(path)

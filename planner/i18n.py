@@ -488,8 +488,15 @@ CATALOGUE.update(
         **{
             f"weekday.{n}": {"de": de, "en": en}
             for n, (de, en) in enumerate(
-                [("Mo", "Mon"), ("Di", "Tue"), ("Mi", "Wed"), ("Do", "Thu"), ("Fr", "Fri"),
-                 ("Sa", "Sat"), ("So", "Sun")]
+                [
+                    ("Mo", "Mon"),
+                    ("Di", "Tue"),
+                    ("Mi", "Wed"),
+                    ("Do", "Thu"),
+                    ("Fr", "Fri"),
+                    ("Sa", "Sat"),
+                    ("So", "Sun"),
+                ]
             )
         },
         # calendar
@@ -552,8 +559,8 @@ CATALOGUE.update(
             "en": "is before season.start = {start}",
         },
         "config.weekday_list": {
-            "de": "erwartet eine Liste wie [\"Mon\", \"Tue\"]",
-            "en": "expected a list such as [\"Mon\", \"Tue\"]",
+            "de": 'erwartet eine Liste wie ["Mon", "Tue"]',
+            "en": 'expected a list such as ["Mon", "Tue"]',
         },
         "config.not_a_weekday": {
             "de": "ist kein Wochentag (Mon..Sun oder 0..6)",
@@ -589,8 +596,8 @@ CATALOGUE.update(
             "en": "unknown weight; use {allowed}",
         },
         "config.booking": {
-            "de": "erwartet eine Tabelle mit site = \"<Standort-ID>\" und start = JJJJ-MM-TT",
-            "en": "expected a table with site = \"<site id>\" and start = YYYY-MM-DD",
+            "de": 'erwartet eine Tabelle mit site = "<Standort-ID>" und start = JJJJ-MM-TT',
+            "en": 'expected a table with site = "<site id>" and start = YYYY-MM-DD',
         },
         "config.file_not_found": {"de": "Datei nicht gefunden", "en": "file not found"},
         "config.bad_toml": {
@@ -599,12 +606,10 @@ CATALOGUE.update(
         },
         "config.unknown_district": {
             "de": (
-                "ist weder ein Kreisname noch eine Kreis-AGS der "
-                "Standorttabelle (bekannt: {known})"
+                "ist weder ein Kreisname noch eine Kreis-AGS der Standorttabelle (bekannt: {known})"
             ),
             "en": (
-                "is neither a district name nor a district_ags of the sites "
-                "table (known: {known})"
+                "is neither a district name nor a district_ags of the sites table (known: {known})"
             ),
         },
         "config.unknown_site": {
@@ -763,8 +768,7 @@ CATALOGUE.update(
                 "das Fenster {start} – {end}"
             ),
             "en": (
-                "availability: no {days}-day stay fits its window {start} – {end} on "
-                "operating days"
+                "availability: no {days}-day stay fits its window {start} – {end} on operating days"
             ),
         },
         "season.window.start": {"de": "Saisonbeginn", "en": "season start"},

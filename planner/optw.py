@@ -374,8 +374,17 @@ class OrienteeringTW:
         log: list[str] = []
         m = self.n_vehicles
         if self.n == 1:
-            return OPTWResult([[] for _ in range(m)], [[] for _ in range(m)], 0.0, 0.0,
-                              [0.0] * m, "empty", 0.0, 0, log)
+            return OPTWResult(
+                [[] for _ in range(m)],
+                [[] for _ in range(m)],
+                0.0,
+                0.0,
+                [0.0] * m,
+                "empty",
+                0.0,
+                0,
+                log,
+            )
         best = self._routing_run(
             strategy=routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION,
             seconds=routing_share * time_limit,
@@ -553,8 +562,9 @@ class OrienteeringTW:
         _sc, negtr = self._key(routes)
         score = float(sum(self.scores[i] for r in routes for i in r))
         status = "optimal" if proven else ("feasible" if any(routes) else "empty")
-        return OPTWResult(routes, starts, score, -negtr / self.scale, ends, status, seconds,
-                          runs, log)
+        return OPTWResult(
+            routes, starts, score, -negtr / self.scale, ends, status, seconds, runs, log
+        )
 
 
 # ---------------------------------------------------------------------- own search

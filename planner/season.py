@@ -76,8 +76,14 @@ REQUIRED_SITE_COLUMNS = ("site_id", "name", "municipality", "district", "area_cl
 #: Why a candidate is not in the plan (column ``reason`` of :attr:`SeasonPlan.unplanned`); the
 #: text is the catalogue entry ``season.reason.<code>`` filled with ``reason_params``.
 REASON_CODES = (
-    "excluded", "availability", "too_far", "no_quota", "covered", "quota_full",
-    "quota_full_fit", "low_score",
+    "excluded",
+    "availability",
+    "too_far",
+    "no_quota",
+    "covered",
+    "quota_full",
+    "quota_full_fit",
+    "low_score",
 )
 
 _NO_VALUE: Any = object()
@@ -214,18 +220,40 @@ class SeasonConfig:
             ("stay_days", self.stay_days, self.stay_days >= 1, whole(1)),
             ("relocation_days", self.relocation_days, self.relocation_days >= 0, whole(0)),
             ("units", self.units, self.units >= 1, whole(1)),
-            ("min_rural_share", self.min_rural_share, 0 <= self.min_rural_share <= 1,
-             Message("config.number_between", {"low": 0, "high": 1})),
-            ("municipality_gap_days", self.municipality_gap_days,
-             self.municipality_gap_days >= 0, whole(0)),
-            ("time_limit", self.time_limit, self.time_limit > 0,
-             Message("config.number_above", {"low": 0})),
-            ("end", self.end, self.end >= self.start,
-             Message("config.before_start", {"start": self.start.isoformat()})),
+            (
+                "min_rural_share",
+                self.min_rural_share,
+                0 <= self.min_rural_share <= 1,
+                Message("config.number_between", {"low": 0, "high": 1}),
+            ),
+            (
+                "municipality_gap_days",
+                self.municipality_gap_days,
+                self.municipality_gap_days >= 0,
+                whole(0),
+            ),
+            (
+                "time_limit",
+                self.time_limit,
+                self.time_limit > 0,
+                Message("config.number_above", {"low": 0}),
+            ),
+            (
+                "end",
+                self.end,
+                self.end >= self.start,
+                Message("config.before_start", {"start": self.start.isoformat()}),
+            ),
         ]
         if self.max_tow_minutes is not None:
-            checks.append(("max_tow_minutes", self.max_tow_minutes, self.max_tow_minutes > 0,
-                           Message("config.number_above", {"low": 0})))
+            checks.append(
+                (
+                    "max_tow_minutes",
+                    self.max_tow_minutes,
+                    self.max_tow_minutes > 0,
+                    Message("config.number_above", {"low": 0}),
+                )
+            )
         if self.stops_total is not None:
             checks.append(("stops_total", self.stops_total, self.stops_total >= 0, whole(0)))
         for key, q in self.district_quotas.items():
@@ -489,8 +517,7 @@ def coverage_from_matrix(
         )
     cells = list(cell_ids)
     return {
-        s: [cells[j] for j in np.flatnonzero(mat[i] <= threshold)]
-        for i, s in enumerate(site_ids)
+        s: [cells[j] for j in np.flatnonzero(mat[i] <= threshold)] for i, s in enumerate(site_ids)
     }
 
 
@@ -542,17 +569,20 @@ def _validate_sites(sites: pd.DataFrame, config: SeasonConfig) -> pd.DataFrame:
                     f"{v!r} must be a whole number >= 1"
                 )
     ids = set(df["site_id"])
-    for name, vals in (("season.must_include", config.must_include),
-                       ("season.exclude", config.exclude),
-                       ("bookings", [b.site_id for b in config.bookings]),
-                       ("season.home", [config.home_site_id])):
+    for name, vals in (
+        ("season.must_include", config.must_include),
+        ("season.exclude", config.exclude),
+        ("bookings", [b.site_id for b in config.bookings]),
+        ("season.home", [config.home_site_id]),
+    ):
         for v in vals:
             if v not in ids:
                 raise ConfigError(name, Message("config.unknown_site"), value=v)
     both = set(config.must_include) & set(config.exclude)
     if both:
-        raise ConfigError("season.must_include", Message("config.must_and_exclude"),
-                          value=sorted(both))
+        raise ConfigError(
+            "season.must_include", Message("config.must_and_exclude"), value=sorted(both)
+        )
     return df.reset_index(drop=True)
 
 
@@ -590,8 +620,9 @@ def _district_keys(
     sites: pd.DataFrame, quotas: Mapping[str, int]
 ) -> tuple[list[str], dict[str, int]]:
     names = sites["district"].astype(str).tolist()
-    ags = (sites["district_ags"].astype(str).tolist() if "district_ags" in sites
-           else [""] * len(names))
+    ags = (
+        sites["district_ags"].astype(str).tolist() if "district_ags" in sites else [""] * len(names)
+    )
     keys = []
     for n, a in zip(names, ags, strict=True):
         keys.append(n if n in quotas else (a if a in quotas else ""))
@@ -599,8 +630,10 @@ def _district_keys(
     for k in quotas:
         if k not in known:
             raise ConfigError(
-                "quotas", Message("config.unknown_district",
-                                  {"known": ", ".join(sorted(set(names)))}), value=k)
+                "quotas",
+                Message("config.unknown_district", {"known": ", ".join(sorted(set(names)))}),
+                value=k,
+            )
     return keys, dict(quotas)
 
 
@@ -616,12 +649,15 @@ def _prepare(
     n = len(df)
     mins = np.asarray(minutes, dtype=float)
     if mins.shape != (n, n):
-        raise ValueError(f"travel-time matrix has shape {mins.shape}, expected ({n}, {n}) "
-                         "(sites × sites, in the order of the sites table)")
+        raise ValueError(
+            f"travel-time matrix has shape {mins.shape}, expected ({n}, {n}) "
+            "(sites × sites, in the order of the sites table)"
+        )
     if not np.all(np.isfinite(mins)) or (mins < 0).any():
         i, j = np.argwhere(~np.isfinite(mins) | (mins < 0))[0]
-        raise ValueError(f"travel-time matrix: minutes[{i}, {j}] = {mins[i, j]!r} is not a "
-                         "finite number >= 0")
+        raise ValueError(
+            f"travel-time matrix: minutes[{i}, {j}] = {mins[i, j]!r} is not a finite number >= 0"
+        )
     kmm = np.asarray(km, dtype=float) if km is not None else np.full((n, n), np.nan)
     if kmm.shape != (n, n):
         raise ValueError(f"distance matrix has shape {kmm.shape}, expected ({n}, {n})")
@@ -661,23 +697,38 @@ def _prepare(
     # bookings override stay and start
     for i, b in booking_of.items():
         if b.start not in ops:
-            raise _Infeasible(f"booking[{b.site_id}]", Message("season.diag.booking_closed", {
-                "site": b.site_id, "date": b.start.isoformat(),
-                "reason": cal.closed_message(b.start) or ""}))
+            raise _Infeasible(
+                f"booking[{b.site_id}]",
+                Message(
+                    "season.diag.booking_closed",
+                    {
+                        "site": b.site_id,
+                        "date": b.start.isoformat(),
+                        "reason": cal.closed_message(b.start) or "",
+                    },
+                ),
+            )
         k = ops.index(b.start)
         if b.end is not None:
             if b.end < b.start:
-                raise ConfigError("bookings", Message("config.range_reversed"),
-                                  value=f"{b.site_id}: {b.start}..{b.end}")
+                raise ConfigError(
+                    "bookings",
+                    Message("config.range_reversed"),
+                    value=f"{b.site_id}: {b.start}..{b.end}",
+                )
             last = [j for j, d in enumerate(ops) if d <= b.end][-1]
             stay[i] = last - k + 1
         L = stay[i]
         if k + L - 1 >= len(ops) or seg[k] != seg[k + L - 1]:
-            raise _Infeasible(f"booking[{b.site_id}]", Message("season.diag.booking_span", {
-                "site": b.site_id, "date": b.start.isoformat(), "days": L}))
+            raise _Infeasible(
+                f"booking[{b.site_id}]",
+                Message(
+                    "season.diag.booking_span",
+                    {"site": b.site_id, "date": b.start.isoformat(), "days": L},
+                ),
+            )
         starts[i] = [k]
-    cand = [i for i in range(n) if (i != home or i in booking_of)
-            and ids[i] not in config.exclude]
+    cand = [i for i in range(n) if (i != home or i in booking_of) and ids[i] not in config.exclude]
     score = df[config.score_column].astype(float).to_numpy()
     value = config.weight_score * score
     # coverage
@@ -702,8 +753,26 @@ def _prepare(
     for i in range(n):
         inc = [mins[j, i] for j in [*cand, home] if j != i and allowed[j, i]]
         tow_lb[i] = min(inc) if inc else math.inf
-    return _Problem(config, df, mins, kmm, cal, home, ops, op_cal, stay, starts, booking_of,
-                    cand, value, cover, cell_pop, quotas, keys, tow_lb)
+    return _Problem(
+        config,
+        df,
+        mins,
+        kmm,
+        cal,
+        home,
+        ops,
+        op_cal,
+        stay,
+        starts,
+        booking_of,
+        cand,
+        value,
+        cover,
+        cell_pop,
+        quotas,
+        keys,
+        tow_lb,
+    )
 
 
 def _allowed_arcs(mins: np.ndarray, max_tow: float | None) -> np.ndarray:
@@ -766,15 +835,17 @@ class _Master:
             else:
                 # districts without a quota get no stops unless stops_total says so
                 lit = rule("district_quota[other districts]")
-                m.add(sum(self.x[i] for i in self.x if not p.district_key[i]) == 0
-                      ).only_enforce_if(lit)
+                m.add(sum(self.x[i] for i in self.x if not p.district_key[i]) == 0).only_enforce_if(
+                    lit
+                )
         if n_total is not None:
             lit = rule("stops_total")
             m.add(total == int(n_total)).only_enforce_if(lit)
         # capacity: the stays fit into the operating days of all units
         lit = rule("season_length")
-        m.add(sum(p.stay[i] * self.x[i] for i in self.x) <= cfg.units * len(p.ops)
-              ).only_enforce_if(lit)
+        m.add(sum(p.stay[i] * self.x[i] for i in self.x) <= cfg.units * len(p.ops)).only_enforce_if(
+            lit
+        )
         # municipality: stays plus gaps fit into the season
         if cfg.municipality_gap_days > 0:
             by_mun: dict[str, list[int]] = defaultdict(list)
@@ -828,8 +899,9 @@ class _Master:
         self.m.add(sum(self.x[i] for i in sites) <= len(sites) - 1)
         self.cuts += 1
 
-    def solve(self, seconds: float, hint: Collection[int] | None = None
-              ) -> tuple[str, list[int], float, float, list[str]]:
+    def solve(
+        self, seconds: float, hint: Collection[int] | None = None
+    ) -> tuple[str, list[int], float, float, list[str]]:
         m = self.m
         m.clear_assumptions()
         active = [lit for name, lit in self.rule_lits.items() if name not in self.relaxed]
@@ -865,8 +937,9 @@ class _Schedule:
     tow: float
 
 
-def _schedule(p: _Problem, chosen: Sequence[int], seconds: float, *,
-              relaxed: Collection[str] = ()) -> tuple[_Schedule | None, list[int], str]:
+def _schedule(
+    p: _Problem, chosen: Sequence[int], seconds: float, *, relaxed: Collection[str] = ()
+) -> tuple[_Schedule | None, list[int], str]:
     """Order and dates for the chosen sites; returns (schedule, conflict sites, status)."""
     cfg = p.config
     home = p.home
@@ -889,8 +962,9 @@ def _schedule(p: _Problem, chosen: Sequence[int], seconds: float, *,
         a[i] = m.new_int_var_from_domain(cp_model.Domain.from_values(dom), f"a{i}")
         L = p.stay[i]
         cal_start = p.op_cal
-        cal_end = [p.op_cal[k + L - 1] if k + L - 1 < len(p.ops) else ncal for k in
-                   range(len(p.ops))]
+        cal_end = [
+            p.op_cal[k + L - 1] if k + L - 1 < len(p.ops) else ncal for k in range(len(p.ops))
+        ]
         cs[i] = m.new_int_var(0, ncal, f"cs{i}")
         ce[i] = m.new_int_var(0, ncal, f"ce{i}")
         m.add_element(a[i], cal_start, cs[i])
@@ -926,7 +1000,7 @@ def _schedule(p: _Problem, chosen: Sequence[int], seconds: float, *,
     if gap_days > 0:
         mun = p.sites["municipality"].astype(str).tolist()
         for x, i in enumerate(nodes):
-            for j in nodes[x + 1:]:
+            for j in nodes[x + 1 :]:
                 if mun[i] != mun[j]:
                     continue
                 b = m.new_bool_var("")
@@ -934,8 +1008,9 @@ def _schedule(p: _Problem, chosen: Sequence[int], seconds: float, *,
                 m.add(cs[i] >= ce[j] + gap_days).only_enforce_if(b.negated())
     # Towing first; among equally short tours, the earliest dates (ties broken stably).
     tie = len(nodes) * (ncal + 1) + 1
-    m.minimize(sum(round(10 * mins[f, t]) * tie * v for (f, t), v in lit.items())
-               + sum(cs.values()))
+    m.minimize(
+        sum(round(10 * mins[f, t]) * tie * v for (f, t), v in lit.items()) + sum(cs.values())
+    )
     m.add_assumptions(list(present.values()))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.1, seconds)
@@ -953,8 +1028,11 @@ def _schedule(p: _Problem, chosen: Sequence[int], seconds: float, *,
         order.sort(key=lambda r: solver.value(cs[r[0]]))
         starts = {i: int(solver.value(a[i])) for i in nodes}
         tow = sum(mins[f, t] for (f, t), v in lit.items() if solver.value(v))
-        return (_Schedule(order, starts, float(tow)), [],
-                "optimal" if st == cp_model.OPTIMAL else "feasible")
+        return (
+            _Schedule(order, starts, float(tow)),
+            [],
+            "optimal" if st == cp_model.OPTIMAL else "feasible",
+        )
     if st == cp_model.INFEASIBLE:
         core = solver.sufficient_assumptions_for_infeasibility()
         idx = {v.index: i for i, v in present.items()}
@@ -1015,19 +1093,30 @@ def plan_season(
     core, log = res
     diags: list[RuleDiagnosis] = []
     if diagnose:
-        diags = _diagnose(sites, minutes, km, config, coverage, cell_population, core,
-                          deadline=t0 + 2 * config.time_limit)
+        diags = _diagnose(
+            sites,
+            minutes,
+            km,
+            config,
+            coverage,
+            cell_population,
+            core,
+            deadline=t0 + 2 * config.time_limit,
+        )
     if not diags:
-        diags = [RuleDiagnosis(r, Message("season.diag.in_conflict", {"rule": r}))
-                 for r in core if r != "time_limit"] or [
-            RuleDiagnosis("time_limit", Message("season.diag.time_limit"))]
+        diags = [
+            RuleDiagnosis(r, Message("season.diag.in_conflict", {"rule": r}))
+            for r in core
+            if r != "time_limit"
+        ] or [RuleDiagnosis("time_limit", Message("season.diag.time_limit"))]
     plan = _infeasible_plan(config, p.sites, diags, t0)
     plan.log.extend(log)
     return plan
 
 
-def _infeasible_plan(config: SeasonConfig, sites: pd.DataFrame, diags: list[RuleDiagnosis],
-                     t0: float) -> SeasonPlan:
+def _infeasible_plan(
+    config: SeasonConfig, sites: pd.DataFrame, diags: list[RuleDiagnosis], t0: float
+) -> SeasonPlan:
     return SeasonPlan(
         status="infeasible",
         schedule=pd.DataFrame(columns=_SCHEDULE_COLUMNS),
@@ -1041,13 +1130,29 @@ def _infeasible_plan(config: SeasonConfig, sites: pd.DataFrame, diags: list[Rule
 
 _UNPLANNED_COLUMNS = ["site_id", "name", "district", "reason", "reason_params"]
 _SCHEDULE_COLUMNS = [
-    "stop", "unit", "site_id", "name", "municipality", "district", "area_class", "start", "end",
-    "open_days", "tow_minutes", "tow_km", "score", "population_new", "locked", "x", "y",
+    "stop",
+    "unit",
+    "site_id",
+    "name",
+    "municipality",
+    "district",
+    "area_class",
+    "start",
+    "end",
+    "open_days",
+    "tow_minutes",
+    "tow_km",
+    "score",
+    "population_new",
+    "locked",
+    "x",
+    "y",
 ]
 
 
-def _solve(p: _Problem, *, deadline: float, relaxed: Collection[str] = ()
-           ) -> SeasonPlan | tuple[list[str], list[str]]:
+def _solve(
+    p: _Problem, *, deadline: float, relaxed: Collection[str] = ()
+) -> SeasonPlan | tuple[list[str], list[str]]:
     master = _Master(p, relaxed=relaxed)
     log: list[str] = []
     hint: list[int] | None = None
@@ -1056,8 +1161,10 @@ def _solve(p: _Problem, *, deadline: float, relaxed: Collection[str] = ()
         if remaining <= 0.2:
             return ["time_limit"], log
         st, chosen, obj, bound, core = master.solve(remaining * 0.6, hint)
-        log.append(f"master: {st}, {len(chosen)} sites, objective {obj:.2f}, bound {bound:.2f}, "
-                   f"cuts {master.cuts}")
+        log.append(
+            f"master: {st}, {len(chosen)} sites, objective {obj:.2f}, bound {bound:.2f}, "
+            f"cuts {master.cuts}"
+        )
         if st == "infeasible":
             return (core or ["unknown"]), log
         if st == "unknown":
@@ -1066,8 +1173,7 @@ def _solve(p: _Problem, *, deadline: float, relaxed: Collection[str] = ()
         sched, conflict, sst = _schedule(p, chosen, max(0.2, remaining * 0.8), relaxed=relaxed)
         log.append(f"schedule: {sst}" + (f", conflict {len(conflict)} sites" if conflict else ""))
         if sched is not None:
-            return _build_plan(p, chosen, sched, bound, master_status=st,
-                               sched_status=sst, log=log)
+            return _build_plan(p, chosen, sched, bound, master_status=st, sched_status=sst, log=log)
         if sst == "unknown":
             return ["time_limit"], log
         master.add_cut(conflict)
@@ -1091,15 +1197,25 @@ def _xy(sites: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     geom = sites.get("geometry")
     if geom is not None:
         try:
-            return (np.array([g.x for g in geom], dtype=float),
-                    np.array([g.y for g in geom], dtype=float))
+            return (
+                np.array([g.x for g in geom], dtype=float),
+                np.array([g.y for g in geom], dtype=float),
+            )
         except AttributeError:
             pass
     return np.full(n, np.nan), np.full(n, np.nan)
 
 
-def _build_plan(p: _Problem, chosen: list[int], sched: _Schedule, bound: float, *,
-                master_status: str, sched_status: str, log: list[str]) -> SeasonPlan:
+def _build_plan(
+    p: _Problem,
+    chosen: list[int],
+    sched: _Schedule,
+    bound: float,
+    *,
+    master_status: str,
+    sched_status: str,
+    log: list[str],
+) -> SeasonPlan:
     cfg = p.config
     df = p.sites
     xs, ys = _xy(df)
@@ -1113,15 +1229,27 @@ def _build_plan(p: _Problem, chosen: list[int], sched: _Schedule, bound: float, 
     for k, (a, u, i) in enumerate(flat, start=1):
         L = p.stay[i]
         f = prev[u]
-        rows.append({
-            "stop": k, "unit": u + 1, "site_id": df["site_id"].iloc[i], "name": df["name"].iloc[i],
-            "municipality": df["municipality"].iloc[i], "district": df["district"].iloc[i],
-            "area_class": df["area_class"].iloc[i], "start": p.ops[a], "end": p.ops[a + L - 1],
-            "open_days": L, "tow_minutes": float(p.minutes[f, i]), "tow_km": float(p.km[f, i]),
-            "score": float(df[cfg.score_column].iloc[i]), "population_new": pop_new.get(i, 0.0),
-            "locked": bool(i in p.booking_of and p.booking_of[i].locked),
-            "x": float(xs[i]), "y": float(ys[i]),
-        })
+        rows.append(
+            {
+                "stop": k,
+                "unit": u + 1,
+                "site_id": df["site_id"].iloc[i],
+                "name": df["name"].iloc[i],
+                "municipality": df["municipality"].iloc[i],
+                "district": df["district"].iloc[i],
+                "area_class": df["area_class"].iloc[i],
+                "start": p.ops[a],
+                "end": p.ops[a + L - 1],
+                "open_days": L,
+                "tow_minutes": float(p.minutes[f, i]),
+                "tow_km": float(p.km[f, i]),
+                "score": float(df[cfg.score_column].iloc[i]),
+                "population_new": pop_new.get(i, 0.0),
+                "locked": bool(i in p.booking_of and p.booking_of[i].locked),
+                "x": float(xs[i]),
+                "y": float(ys[i]),
+            }
+        )
         tow_total += float(p.minutes[f, i])
         km_total += float(p.km[f, i])
         prev[u] = i
@@ -1131,8 +1259,11 @@ def _build_plan(p: _Problem, chosen: list[int], sched: _Schedule, bound: float, 
             km_total += float(p.km[last, p.home])
     schedule = pd.DataFrame(rows, columns=_SCHEDULE_COLUMNS)
     covered = float(sum(pop_new.values()))
-    value = (float(sum(p.value[i] for i in chosen)) + cfg.weight_coverage * covered
-             - cfg.weight_tow * tow_total)
+    value = (
+        float(sum(p.value[i] for i in chosen))
+        + cfg.weight_coverage * covered
+        - cfg.weight_tow * tow_total
+    )
     n = len(schedule)
     rural = int((schedule["area_class"] == "rural").sum())
     gap = max(0.0, (bound - value) / abs(bound)) if bound and math.isfinite(bound) else 0.0
@@ -1187,11 +1318,14 @@ def _unplanned(p: _Problem, chosen: list[int], sched: _Schedule) -> pd.DataFrame
         elif not p.starts[i]:
             lo, hi = df["available_from"].iloc[i], df["available_to"].iloc[i]
             reason = "availability"
-            params = {"days": p.stay[i],
-                      "start": str(lo) if lo else Message("season.window.start"),
-                      "end": str(hi) if hi else Message("season.window.end")}
+            params = {
+                "days": p.stay[i],
+                "start": str(lo) if lo else Message("season.window.start"),
+                "end": str(hi) if hi else Message("season.window.end"),
+            }
         elif not math.isfinite(p.tow_lb[i]) or not (
-                allowed[p.home, i] or any(allowed[j, i] for j in chosen)):
+            allowed[p.home, i] or any(allowed[j, i] for j in chosen)
+        ):
             reason = "too_far"
             params = {"minutes": float(cfg.max_tow_minutes or 0.0)}
         elif p.quota_of and not p.district_key[i] and cfg.stops_total is None:
@@ -1211,17 +1345,27 @@ def _unplanned(p: _Problem, chosen: list[int], sched: _Schedule) -> pd.DataFrame
             if best_overlap[1] >= 0 and best_overlap[0] >= 0.5 * pop_mine:
                 j = best_overlap[1]
                 reason = "covered"
-                params = {"name": str(df["name"].iloc[j]), "site": str(ids[j]),
-                          "shared": best_overlap[0], "total": pop_mine}
+                params = {
+                    "name": str(df["name"].iloc[j]),
+                    "site": str(ids[j]),
+                    "shared": best_overlap[0],
+                    "total": pop_mine,
+                }
             elif key in p.quota_of and len(by_key.get(key, [])) >= p.quota_of[key]:
                 worst = min((p.value[j] for j in by_key[key]), default=math.inf)
                 reason = "quota_full" if p.value[i] <= worst else "quota_full_fit"
                 params = {"district": key, "quota": int(p.quota_of[key])}
             else:
                 reason = "low_score"
-        rows.append({"site_id": ids[i], "name": df["name"].iloc[i],
-                     "district": df["district"].iloc[i], "reason": reason,
-                     "reason_params": Message("", params).to_dict()["params"]})
+        rows.append(
+            {
+                "site_id": ids[i],
+                "name": df["name"].iloc[i],
+                "district": df["district"].iloc[i],
+                "reason": reason,
+                "reason_params": Message("", params).to_dict()["params"],
+            }
+        )
     return pd.DataFrame(rows, columns=_UNPLANNED_COLUMNS)
 
 
@@ -1235,56 +1379,118 @@ def _relaxations(
     for k, q in config.district_quotas.items():
         for lower in range(int(q) - 1, max(-1, int(q) - 4), -1):
             quotas = {**config.district_quotas, k: lower}
-            out.append((f"district_quota[{k}]",
-                        Message("season.relax.district_quota",
-                                {"district": k, "old": int(q), "new": lower}),
-                        rep(config, district_quotas=quotas), set()))
+            out.append(
+                (
+                    f"district_quota[{k}]",
+                    Message(
+                        "season.relax.district_quota", {"district": k, "old": int(q), "new": lower}
+                    ),
+                    rep(config, district_quotas=quotas),
+                    set(),
+                )
+            )
     if config.stops_total is not None:
-        out.append(("stops_total", Message("season.relax.stops_total",
-                                            {"n": config.stops_total}),
-                    rep(config, stops_total=None), set()))
+        out.append(
+            (
+                "stops_total",
+                Message("season.relax.stops_total", {"n": config.stops_total}),
+                rep(config, stops_total=None),
+                set(),
+            )
+        )
     if config.min_rural_share > 0:
-        out.append(("min_rural_share", Message("season.relax.min_rural_share",
-                                                {"share": config.min_rural_share}),
-                    rep(config, min_rural_share=0.0), set()))
+        out.append(
+            (
+                "min_rural_share",
+                Message("season.relax.min_rural_share", {"share": config.min_rural_share}),
+                rep(config, min_rural_share=0.0),
+                set(),
+            )
+        )
     if config.municipality_gap_days > 0:
-        out.append(("municipality_gap", Message("season.relax.municipality_gap",
-                                                 {"days": config.municipality_gap_days}),
-                    rep(config, municipality_gap_days=0), set()))
+        out.append(
+            (
+                "municipality_gap",
+                Message("season.relax.municipality_gap", {"days": config.municipality_gap_days}),
+                rep(config, municipality_gap_days=0),
+                set(),
+            )
+        )
     if config.max_tow_minutes is not None:
-        out.append(("max_tow", Message("season.relax.max_tow",
-                                       {"minutes": config.max_tow_minutes}),
-                    rep(config, max_tow_minutes=None), set()))
+        out.append(
+            (
+                "max_tow",
+                Message("season.relax.max_tow", {"minutes": config.max_tow_minutes}),
+                rep(config, max_tow_minutes=None),
+                set(),
+            )
+        )
     for b in config.bookings:
-        out.append((f"booking[{b.site_id}]",
-                    Message("season.relax.booking", {"site": b.site_id,
-                                                     "date": b.start.isoformat()}),
-                    rep(config, bookings=tuple(x for x in config.bookings if x != b)), set()))
+        out.append(
+            (
+                f"booking[{b.site_id}]",
+                Message("season.relax.booking", {"site": b.site_id, "date": b.start.isoformat()}),
+                rep(config, bookings=tuple(x for x in config.bookings if x != b)),
+                set(),
+            )
+        )
     for s in config.must_include:
-        out.append((f"must_include[{s}]", Message("season.relax.must_include", {"site": s}),
-                    rep(config, must_include=tuple(x for x in config.must_include if x != s)),
-                    set()))
+        out.append(
+            (
+                f"must_include[{s}]",
+                Message("season.relax.must_include", {"site": s}),
+                rep(config, must_include=tuple(x for x in config.must_include if x != s)),
+                set(),
+            )
+        )
     if config.blackout_dates:
-        out.append(("blackout_dates", Message("season.relax.blackout_dates"),
-                    rep(config, blackout_dates={}), set()))
+        out.append(
+            (
+                "blackout_dates",
+                Message("season.relax.blackout_dates"),
+                rep(config, blackout_dates={}),
+                set(),
+            )
+        )
     if config.relocation_days > 0:
-        out.append(("relocation_days", Message("season.relax.relocation_days"),
-                    rep(config, relocation_days=0), set()))
+        out.append(
+            (
+                "relocation_days",
+                Message("season.relax.relocation_days"),
+                rep(config, relocation_days=0),
+                set(),
+            )
+        )
     longer = config.end + dt.timedelta(weeks=4)
-    out.append(("season_length", Message("season.relax.season_length",
-                                         {"end": longer.isoformat()}),
-                rep(config, end=longer), set()))
+    out.append(
+        (
+            "season_length",
+            Message("season.relax.season_length", {"end": longer.isoformat()}),
+            rep(config, end=longer),
+            set(),
+        )
+    )
     # rules named in the core first
     core_set = set(core)
-    out.sort(key=lambda r: (r[0] not in core_set and r[0].split("[")[0] not in
-                            {c.split("[")[0] for c in core_set}))
+    out.sort(
+        key=lambda r: (
+            r[0] not in core_set and r[0].split("[")[0] not in {c.split("[")[0] for c in core_set}
+        )
+    )
     return out
 
 
-def _diagnose(sites: pd.DataFrame, minutes: np.ndarray, km: np.ndarray | None,
-              config: SeasonConfig, coverage: Mapping[str, Collection[Hashable]] | None,
-              cell_population: Mapping[Hashable, float] | None, core: Sequence[str], *,
-              deadline: float) -> list[RuleDiagnosis]:
+def _diagnose(
+    sites: pd.DataFrame,
+    minutes: np.ndarray,
+    km: np.ndarray | None,
+    config: SeasonConfig,
+    coverage: Mapping[str, Collection[Hashable]] | None,
+    cell_population: Mapping[Hashable, float] | None,
+    core: Sequence[str],
+    *,
+    deadline: float,
+) -> list[RuleDiagnosis]:
     cands = _relaxations(config, core)
     results: list[RuleDiagnosis] = []
     done: set[str] = set()
@@ -1296,42 +1502,66 @@ def _diagnose(sites: pd.DataFrame, minutes: np.ndarray, km: np.ndarray | None,
             break
         per = max(0.3, remaining / (len(cands) - k))
         try:
-            p2 = _prepare(sites, minutes, km, dataclasses.replace(cfg2, time_limit=per),
-                          coverage, cell_population)
+            p2 = _prepare(
+                sites,
+                minutes,
+                km,
+                dataclasses.replace(cfg2, time_limit=per),
+                coverage,
+                cell_population,
+            )
             res = _solve(p2, deadline=time.perf_counter() + per, relaxed=relaxed)
         except _Infeasible:
             continue
         if isinstance(res, SeasonPlan):
             tot = res.totals
             done.add(rule)
-            results.append(RuleDiagnosis(
-                rule=rule,
-                message=Message("season.diag.relaxable", {
-                    "relaxation": desc, "stops": int(tot["stops"]),
-                    "value": float(tot["value"]), "detail": _relaxed_detail(rule, res)}),
-                relaxation=desc, relaxed_feasible=True, relaxed_value=float(tot["value"]),
-                relaxed_stops=int(tot["stops"])))
+            results.append(
+                RuleDiagnosis(
+                    rule=rule,
+                    message=Message(
+                        "season.diag.relaxable",
+                        {
+                            "relaxation": desc,
+                            "stops": int(tot["stops"]),
+                            "value": float(tot["value"]),
+                            "detail": _relaxed_detail(rule, res),
+                        },
+                    ),
+                    relaxation=desc,
+                    relaxed_feasible=True,
+                    relaxed_value=float(tot["value"]),
+                    relaxed_stops=int(tot["stops"]),
+                )
+            )
     if not results:
         named = ", ".join(core)
-        results.append(RuleDiagnosis(
-            rule=" + ".join(core) if core else "combination",
-            message=(Message("season.diag.none", {"rules": named}) if core
-                     else Message("season.diag.none_combination")),
-            relaxed_feasible=False))
+        results.append(
+            RuleDiagnosis(
+                rule=" + ".join(core) if core else "combination",
+                message=(
+                    Message("season.diag.none", {"rules": named})
+                    if core
+                    else Message("season.diag.none_combination")
+                ),
+                relaxed_feasible=False,
+            )
+        )
     return results
 
 
 def _relaxed_detail(rule: str, plan: SeasonPlan) -> Message:
     tot = plan.totals
     if rule.startswith("district_quota["):
-        k = rule[len("district_quota["):-1]
+        k = rule[len("district_quota[") : -1]
         got = int(plan.schedule["district"].eq(k).sum())
         return Message("season.detail.district_quota", {"got": got, "district": k})
     if rule == "min_rural_share":
         return Message("season.detail.min_rural_share", {"share": float(tot["rural_share"])})
     if rule == "max_tow":
-        return Message("season.detail.max_tow",
-                       {"minutes": float(plan.schedule["tow_minutes"].max())})
+        return Message(
+            "season.detail.max_tow", {"minutes": float(plan.schedule["tow_minutes"].max())}
+        )
     return Message("season.detail.none")
 
 
@@ -1356,8 +1586,14 @@ def lock_stops(plan: SeasonPlan, stops: Sequence[int]) -> tuple[Booking, ...]:
         if s not in sch.index:
             raise ValueError(f"lock_stops: stop {s!r} is not in the plan (stops 1..{len(sch)})")
         r = sch.loc[s]
-        out.append(Booking(site_id=str(r["site_id"]), start=parse_date(r["start"]),
-                           end=parse_date(r["end"]), locked=True))
+        out.append(
+            Booking(
+                site_id=str(r["site_id"]),
+                start=parse_date(r["start"]),
+                end=parse_date(r["end"]),
+                locked=True,
+            )
+        )
     return tuple(out)
 
 
@@ -1393,14 +1629,17 @@ def replan(
     locks = lock_stops(plan, lock)
     locked_ids = {b.site_id for b in locks}
     bookings = tuple(b for b in cfg.bookings if b.site_id not in locked_ids) + locks
-    cfg = dataclasses.replace(cfg, bookings=bookings,
-                              exclude=tuple(s for s in cfg.exclude if s not in locked_ids))
-    return plan_season(plan.sites, minutes, config=cfg, km=km, coverage=coverage,
-                       cell_population=cell_population)
+    cfg = dataclasses.replace(
+        cfg, bookings=bookings, exclude=tuple(s for s in cfg.exclude if s not in locked_ids)
+    )
+    return plan_season(
+        plan.sites, minutes, config=cfg, km=km, coverage=coverage, cell_population=cell_population
+    )
 
 
-def compare_plans(a: SeasonPlan, b: SeasonPlan, *, labels: tuple[str, str] = ("A", "B")
-                  ) -> PlanComparison:
+def compare_plans(
+    a: SeasonPlan, b: SeasonPlan, *, labels: tuple[str, str] = ("A", "B")
+) -> PlanComparison:
     """Compare two plans side by side.
 
     Parameters
@@ -1415,8 +1654,20 @@ def compare_plans(a: SeasonPlan, b: SeasonPlan, *, labels: tuple[str, str] = ("A
     PlanComparison
     """
     la, lb = labels
-    keys = ["status", "stops", "value", "bound", "gap", "rural_share", "population_covered",
-            "km_towed", "tow_minutes", "score_sum", "first_day", "last_day"]
+    keys = [
+        "status",
+        "stops",
+        "value",
+        "bound",
+        "gap",
+        "rural_share",
+        "population_covered",
+        "km_towed",
+        "tow_minutes",
+        "score_sum",
+        "first_day",
+        "last_day",
+    ]
     rows = []
     for k in keys:
         va = a.status if k == "status" else a.totals.get(k)
@@ -1425,13 +1676,13 @@ def compare_plans(a: SeasonPlan, b: SeasonPlan, *, labels: tuple[str, str] = ("A
         if isinstance(va, int | float) and isinstance(vb, int | float) and not isinstance(va, bool):
             diff = vb - va
         rows.append({"total": k, la: va, lb: vb, "difference": diff})
-    districts = sorted(set(a.totals.get("stops_per_district", {}))
-                       | set(b.totals.get("stops_per_district", {})))
+    districts = sorted(
+        set(a.totals.get("stops_per_district", {})) | set(b.totals.get("stops_per_district", {}))
+    )
     for d in districts:
         va = a.totals.get("stops_per_district", {}).get(d, 0)
         vb = b.totals.get("stops_per_district", {}).get(d, 0)
-        rows.append({"total": f"stops_per_district[{d}]", la: va, lb: vb,
-                     "difference": vb - va})
+        rows.append({"total": f"stops_per_district[{d}]", la: va, lb: vb, "difference": vb - va})
     totals = pd.DataFrame(rows).set_index("total")
     sa = a.schedule.set_index("site_id")
     sb = b.schedule.set_index("site_id")
@@ -1446,14 +1697,17 @@ def compare_plans(a: SeasonPlan, b: SeasonPlan, *, labels: tuple[str, str] = ("A
             change = "same_dates" if same else "moved"
         else:
             change = "only_a" if ra is not None else "only_b"
-        srows.append({
-            "site_id": s, "name": name,
-            f"stop {la}": None if ra is None else int(ra["stop"]),
-            f"start {la}": None if ra is None else ra["start"],
-            f"end {la}": None if ra is None else ra["end"],
-            f"stop {lb}": None if rb is None else int(rb["stop"]),
-            f"start {lb}": None if rb is None else rb["start"],
-            f"end {lb}": None if rb is None else rb["end"],
-            "change": change,
-        })
+        srows.append(
+            {
+                "site_id": s,
+                "name": name,
+                f"stop {la}": None if ra is None else int(ra["stop"]),
+                f"start {la}": None if ra is None else ra["start"],
+                f"end {la}": None if ra is None else ra["end"],
+                f"stop {lb}": None if rb is None else int(rb["stop"]),
+                f"start {lb}": None if rb is None else rb["start"],
+                f"end {lb}": None if rb is None else rb["end"],
+                "change": change,
+            }
+        )
     return PlanComparison(totals=totals, stops=pd.DataFrame(srows), labels=(la, lb))

@@ -106,9 +106,22 @@ class SeasonFile:
 
 
 _SEASON_KEYS = {
-    "start", "end", "home", "home_site_id", "operating_weekdays", "public_holidays",
-    "blackout_dates", "stay_days", "relocation_days", "max_tow_minutes", "stops_total",
-    "min_rural_share", "municipality_gap_days", "units", "must_include", "exclude",
+    "start",
+    "end",
+    "home",
+    "home_site_id",
+    "operating_weekdays",
+    "public_holidays",
+    "blackout_dates",
+    "stay_days",
+    "relocation_days",
+    "max_tow_minutes",
+    "stops_total",
+    "min_rural_share",
+    "municipality_gap_days",
+    "units",
+    "must_include",
+    "exclude",
     "time_limit",
 }
 _TOP_KEYS = {"season", "quotas", "weights", "criteria", "bookings", "data"}
@@ -118,8 +131,9 @@ def _err(key: str, value: object, problem: str, **params: object) -> ConfigError
     return ConfigError(key, Message(f"config.{problem}", params), value=value)
 
 
-def _get_int(tbl: Mapping[str, Any], key: str, default: int | None, *, prefix: str, lo: int = 0
-             ) -> int | None:
+def _get_int(
+    tbl: Mapping[str, Any], key: str, default: int | None, *, prefix: str, lo: int = 0
+) -> int | None:
     if key not in tbl:
         return default
     v = tbl[key]
@@ -130,13 +144,24 @@ def _get_int(tbl: Mapping[str, Any], key: str, default: int | None, *, prefix: s
     return v
 
 
-def _get_float(tbl: Mapping[str, Any], key: str, default: float | None, *, prefix: str,
-               lo: float = 0.0, hi: float | None = None) -> float | None:
+def _get_float(
+    tbl: Mapping[str, Any],
+    key: str,
+    default: float | None,
+    *,
+    prefix: str,
+    lo: float = 0.0,
+    hi: float | None = None,
+) -> float | None:
     if key not in tbl:
         return default
     v = tbl[key]
-    if isinstance(v, bool) or not isinstance(v, int | float) or v < lo or (
-            hi is not None and v > hi):
+    if (
+        isinstance(v, bool)
+        or not isinstance(v, int | float)
+        or v < lo
+        or (hi is not None and v > hi)
+    ):
         if hi is not None:
             raise _err(f"{prefix}{key}", v, "number_between", low=lo, high=hi)
         raise _err(f"{prefix}{key}", v, "number_min", low=lo)
@@ -197,8 +222,11 @@ def _blackouts(items: object) -> dict[dt.date, str]:
             try:
                 d0, d1 = parse_blackout_entry(item)
             except BlackoutError as exc:
-                problem = "range_reversed" if exc.problem.key == "calendar.bad_range" else (
-                    "blackout_entry")
+                problem = (
+                    "range_reversed"
+                    if exc.problem.key == "calendar.bad_range"
+                    else ("blackout_entry")
+                )
                 raise _err(key, item, problem) from None
         while d0 <= d1:
             blackouts[d0] = reason
@@ -261,16 +289,18 @@ def parse_season_config(raw: Mapping[str, Any], *, path: Path | None = None) -> 
         raise _err("weights", weights, "table")
     for k in weights:
         if k not in DEFAULT_OBJECTIVE:
-            raise _err(f"weights.{k}", weights[k], "unknown_weight",
-                       allowed=", ".join(DEFAULT_OBJECTIVE))
+            raise _err(
+                f"weights.{k}", weights[k], "unknown_weight", allowed=", ".join(DEFAULT_OBJECTIVE)
+            )
     criteria_raw = raw.get("criteria", {})
     if not isinstance(criteria_raw, dict):
         raise _err("criteria", criteria_raw, "table")
     criteria: dict[str, float] = {}
     for k in criteria_raw:
         if k not in CRITERIA:
-            raise _err(f"criteria.{k}", criteria_raw[k], "unknown_weight",
-                       allowed=", ".join(CRITERIA))
+            raise _err(
+                f"criteria.{k}", criteria_raw[k], "unknown_weight", allowed=", ".join(CRITERIA)
+            )
         criteria[str(k)] = _get_float(criteria_raw, k, 0.0, prefix="criteria.") or 0.0
     bookings = []
     for n_b, b in enumerate(raw.get("bookings", [])):
@@ -290,7 +320,8 @@ def parse_season_config(raw: Mapping[str, Any], *, path: Path | None = None) -> 
         end=end,
         home_site_id=home,
         operating_weekdays=_weekdays(season["operating_weekdays"])
-        if "operating_weekdays" in season else (0, 1, 2, 3, 4),
+        if "operating_weekdays" in season
+        else (0, 1, 2, 3, 4),
         blackout_dates=blackouts,
         public_holidays=bool(season.get("public_holidays", True)),
         stay_days=_get_int(season, "stay_days", 5, prefix=p, lo=1) or 5,
@@ -304,12 +335,13 @@ def parse_season_config(raw: Mapping[str, Any], *, path: Path | None = None) -> 
         must_include=_str_list(season, "must_include"),
         exclude=_str_list(season, "exclude"),
         bookings=tuple(bookings),
-        weight_score=_get_float(weights, "score", DEFAULT_OBJECTIVE["score"], prefix=w,
-                                lo=-1e18) or 0.0,
-        weight_coverage=_get_float(weights, "coverage", DEFAULT_OBJECTIVE["coverage"],
-                                   prefix=w, lo=-1e18) or 0.0,
-        weight_tow=_get_float(weights, "tow", DEFAULT_OBJECTIVE["tow"], prefix=w,
-                              lo=-1e18) or 0.0,
+        weight_score=_get_float(weights, "score", DEFAULT_OBJECTIVE["score"], prefix=w, lo=-1e18)
+        or 0.0,
+        weight_coverage=_get_float(
+            weights, "coverage", DEFAULT_OBJECTIVE["coverage"], prefix=w, lo=-1e18
+        )
+        or 0.0,
+        weight_tow=_get_float(weights, "tow", DEFAULT_OBJECTIVE["tow"], prefix=w, lo=-1e18) or 0.0,
         score_column=str(data.get("score_column", "score")),
         time_limit=_get_float(season, "time_limit", 30.0, prefix=p, lo=1e-3) or 30.0,
     )
@@ -452,8 +484,9 @@ def load_sites(season_file: SeasonFile) -> pd.DataFrame:
     if not sp.is_absolute() and season_file.path is not None:
         sp = season_file.path.parent / sp
     if sp.suffix.lower() == ".csv":
-        return pd.read_csv(sp, dtype={"site_id": str, "district_ags": str, "ags": str},
-                           keep_default_na=False)
+        return pd.read_csv(
+            sp, dtype={"site_id": str, "district_ags": str, "ags": str}, keep_default_na=False
+        )
     import geopandas as gpd
 
     return gpd.read_file(sp).to_crs("EPSG:25832")
@@ -519,11 +552,22 @@ def _cmd_season_plan(args: argparse.Namespace) -> int:
         return 2
     print(plan.explain(lang))
     if plan.feasible:
-        cols = ["stop", "name", "municipality", "district", "start", "end", "tow_minutes",
-                "score", "population_new"]
+        cols = [
+            "stop",
+            "name",
+            "municipality",
+            "district",
+            "start",
+            "end",
+            "tow_minutes",
+            "score",
+            "population_new",
+        ]
         print(plan.schedule[cols].round(1).to_string(index=False))
-        summary = {k: (v if isinstance(v, int | float | str | dict) or v is None else str(v))
-                   for k, v in plan.totals.items()}
+        summary = {
+            k: (v if isinstance(v, int | float | str | dict) or v is None else str(v))
+            for k, v in plan.totals.items()
+        }
         summary["seconds_total"] = round(time.perf_counter() - t0, 1)
         print(json.dumps(summary, default=str, ensure_ascii=False))
         print(f"exports: {args.out}")
@@ -543,8 +587,13 @@ def register_season_cli(subparsers: Any) -> None:
     cmds = season.add_subparsers(dest="command", required=True)
     plan = cmds.add_parser("plan", help="plan a season from a TOML config and write exports")
     plan.add_argument("--config", required=True, help="season config (.toml)")
-    plan.add_argument("--out", required=True, help="folder for CSV, Excel, iCalendar, GeoJSON, "
-                      "GeoPackage")
-    plan.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE,
-                      help="language of messages and exported texts (default: de)")
+    plan.add_argument(
+        "--out", required=True, help="folder for CSV, Excel, iCalendar, GeoJSON, GeoPackage"
+    )
+    plan.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=DEFAULT_LANGUAGE,
+        help="language of messages and exported texts (default: de)",
+    )
     plan.set_defaults(func=_cmd_season_plan)

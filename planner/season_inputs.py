@@ -181,9 +181,10 @@ def season_inputs(
         )
     if criteria.site_ids != ids:
         raise ValueError("criteria were computed for other sites than the sites table")
-    has_scores = score_column in table.columns and pd.to_numeric(
-        table[score_column], errors="coerce"
-    ).notna().all()
+    has_scores = (
+        score_column in table.columns
+        and pd.to_numeric(table[score_column], errors="coerce").notna().all()
+    )
     if not has_scores:
         table[score_column] = site_scores(criteria, weights).reindex(ids).to_numpy(float)
     xy = table[["x", "y"]].to_numpy(float)

@@ -442,7 +442,11 @@ def _check_fact(site_id: str, column: str, value: object) -> tuple[object, RowEr
         word = text.lower() or "unknown"
         if word not in allowed:
             return None, RowError(
-                None, column, text, "import.bad_choice", {"allowed": ", ".join(allowed)},
+                None,
+                column,
+                text,
+                "import.bad_choice",
+                {"allowed": ", ".join(allowed)},
                 site=site_id,
             )
         return word, None

@@ -152,19 +152,40 @@ def _small_plan(**changes: object):  # type: ignore[no-untyped-def]
 
     from planner.season import SeasonConfig, plan_season
 
-    rows = [dict(site_id="home", name="Rathaus", municipality="Kiel", district="Kiel",
-                 area_class="urban", score=0.0, x=575_000.0, y=6_020_000.0)]
+    rows = [
+        dict(
+            site_id="home",
+            name="Rathaus",
+            municipality="Kiel",
+            district="Kiel",
+            area_class="urban",
+            score=0.0,
+            x=575_000.0,
+            y=6_020_000.0,
+        )
+    ]
     for k in range(4):
-        rows.append(dict(site_id=f"s{k}", name=f"Platz {k}", municipality=f"M{k}",
-                         district="Plön" if k % 2 else "Kiel",
-                         area_class="rural" if k % 2 else "urban", score=float(10 - k),
-                         x=575_000.0 + 3_000 * k, y=6_020_000.0 - 2_000 * k))
+        rows.append(
+            dict(
+                site_id=f"s{k}",
+                name=f"Platz {k}",
+                municipality=f"M{k}",
+                district="Plön" if k % 2 else "Kiel",
+                area_class="rural" if k % 2 else "urban",
+                score=float(10 - k),
+                x=575_000.0 + 3_000 * k,
+                y=6_020_000.0 - 2_000 * k,
+            )
+        )
     sites = pd.DataFrame(rows)
     xy = sites[["x", "y"]].to_numpy()
     km = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1)) / 1000
     args: dict[str, object] = dict(
-        start=dt.date(2023, 9, 25), end=dt.date(2023, 11, 24), home_site_id="home",
-        district_quotas={"Kiel": 1, "Plön": 1}, time_limit=5.0,
+        start=dt.date(2023, 9, 25),
+        end=dt.date(2023, 11, 24),
+        home_site_id="home",
+        district_quotas={"Kiel": 1, "Plön": 1},
+        time_limit=5.0,
         blackout_dates={dt.date(2023, 10, 10): "Wartung"},
     )
     args.update(changes)
@@ -231,8 +252,9 @@ def test_scenario_sites_apply_added_sites_and_edits(pack) -> None:  # type: igno
     from planner.scenarios import scenario_sites
     from planner.sites import site_from_coordinates
 
-    added = site_from_coordinates(name="Hafen", lon=10.2262, lat=54.4052,
-                                  municipalities=pack.municipalities).sites
+    added = site_from_coordinates(
+        name="Hafen", lon=10.2262, lat=54.4052, municipalities=pack.municipalities
+    ).sites
     first = str(pack.sites["site_id"].iloc[0])
     payload = {
         "user_sites": frame_to_json(added),

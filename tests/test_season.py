@@ -208,8 +208,11 @@ def test_availability_window_respected(region) -> None:
     assert reason == "availability"
     text = plan.unplanned_table("en").set_index("site_id").loc["Plö0", "reason"]
     assert text.startswith("availability: no 5-day stay fits its window")
-    assert plan.unplanned_table("de").set_index("site_id").loc["Plö0", "reason"].startswith(
-        "Verfügbarkeit"
+    assert (
+        plan.unplanned_table("de")
+        .set_index("site_id")
+        .loc["Plö0", "reason"]
+        .startswith("Verfügbarkeit")
     )
 
 
@@ -509,9 +512,7 @@ def test_form_values_and_config_file_give_the_same_messages(tmp_path) -> None:
     sites, _, _ = make_sites()
     form = {"start": D(2023, 7, 3), "end": D(2023, 10, 27), "home": "home"}
     with pytest.raises(ConfigError) as from_form:
-        season_config_from_values(
-            {**form, "blackout_dates": "2023-08-01, 31.12.2023"}, sites=sites
-        )
+        season_config_from_values({**form, "blackout_dates": "2023-08-01, 31.12.2023"}, sites=sites)
     f = tmp_path / "s.toml"
     f.write_text(
         "[season]\nstart = 2023-07-03\nend = 2023-10-27\nhome = 'home'\n"

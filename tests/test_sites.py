@@ -191,9 +191,10 @@ def test_site_edits_are_checked_like_uploads(pack: RegionPack) -> None:
     row_b = sites.set_index("site_id").loc[b]
     assert row_b["power"] == pack.sites.set_index("site_id").loc[b, "power"]  # kept
     assert row_b["available_to"] == "2025-09-30"  # the valid edit of the same site applies
-    assert math.isnan(row_b["space_m2"]) or row_b["space_m2"] == pack.sites.set_index(
-        "site_id"
-    ).loc[b, "space_m2"]
+    assert (
+        math.isnan(row_b["space_m2"])
+        or row_b["space_m2"] == pack.sites.set_index("site_id").loc[b, "space_m2"]
+    )
     messages = [e.message("de") for e in errors]
     assert messages == [
         f"Standort „{b}“: Feld „power“: „maybe“ ist nicht erlaubt (erlaubt: unknown, yes, no).",
