@@ -18,7 +18,7 @@ import streamlit as st
 from planner import scoring
 from planner.cache import content_hash
 from planner.export import export_bytes
-from planner.maps import MapCoverage, compute_coverage
+from planner.maps import MapCoverage, map_coverage
 from planner.pack import RegionPack, load_pack
 from planner.season import SeasonPlan
 from planner.season_inputs import SeasonInputs, criterion_weights, season_inputs
@@ -80,7 +80,7 @@ def map_html(key: str, _build: Any) -> str:
 @st.cache_data(show_spinner=False, max_entries=32)
 def coverage(key: str, threshold_min: float, _stops: gpd.GeoDataFrame) -> MapCoverage:
     """Minutes to the nearest stop and the urban/rural figures for a set of stops."""
-    return compute_coverage(pack(), _stops, threshold_min=threshold_min, model=travel_model())
+    return map_coverage(pack(), _stops, threshold_min=threshold_min, model=travel_model())
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

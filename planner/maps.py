@@ -122,7 +122,7 @@ def _xy(frame: gpd.GeoDataFrame) -> np.ndarray:
     return np.column_stack([metric.geometry.x, metric.geometry.y]).astype(float)
 
 
-def compute_coverage(
+def map_coverage(
     pack: RegionPack,
     stops: gpd.GeoDataFrame | None,
     *,
@@ -656,7 +656,7 @@ def coverage_map(
     sites
         Candidate sites to show as markers (default: none). Columns as ``pack.sites``.
     coverage
-        Pre-computed :func:`compute_coverage` result for ``stops`` (computed when ``None``).
+        Pre-computed :func:`map_coverage` result for ``stops`` (computed when ``None``).
     scores
         Score breakdown per site: a table indexed by ``site_id`` whose columns (human-readable
         labels) are the parts shown in the popups.
@@ -691,7 +691,7 @@ def coverage_map(
     model = model or default_model()
     has_stops = stops is not None and len(stops) > 0
     if coverage is None:
-        coverage = compute_coverage(pack, stops, threshold_min=threshold_min, model=model)
+        coverage = map_coverage(pack, stops, threshold_min=threshold_min, model=model)
     threshold_min = coverage.threshold_min
     fmap = _new_map(basemap=basemap, lang=lang)
 

@@ -88,7 +88,7 @@ def test_map_html_rejects_cdn_links(pack: RegionPack) -> None:
 
 
 def test_figures_split_urban_rural(pack: RegionPack, stops: gpd.GeoDataFrame) -> None:
-    cov = maps.compute_coverage(pack, stops, threshold_min=15)
+    cov = maps.map_coverage(pack, stops, threshold_min=15)
     fig = cov.figures.set_index("district_ags")
     region = fig.loc["region"]
     assert region["population"] == fig.drop(index="region")["population"].sum()
@@ -96,15 +96,15 @@ def test_figures_split_urban_rural(pack: RegionPack, stops: gpd.GeoDataFrame) ->
     assert 0 < region["reached"] < region["population"]
     assert region["urban_reached"] + region["rural_reached"] == region["reached"]
     # a stricter threshold never reaches more people
-    tight = maps.compute_coverage(pack, stops, threshold_min=5).figures
+    tight = maps.map_coverage(pack, stops, threshold_min=5).figures
     assert tight["reached"].iloc[-1] < region["reached"]
     # without stops nobody is reached
-    none = maps.compute_coverage(pack, None).figures
+    none = maps.map_coverage(pack, None).figures
     assert none["reached"].sum() == 0
 
 
 def test_cells_inside_threshold_are_covered(pack: RegionPack, stops: gpd.GeoDataFrame) -> None:
-    cov = maps.compute_coverage(pack, stops, threshold_min=15)
+    cov = maps.map_coverage(pack, stops, threshold_min=15)
     assert cov.cell_minutes.shape == (len(pack.cells),)
     assert np.allclose(cov.cell_minutes, cov.stop_cell_minutes.min(axis=0))
     # the cell holding the first stop is reached within a few minutes
