@@ -17,6 +17,7 @@ app: $(VENV)/.installed
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check planner app.py app_pages tests benchmarks
+	$(VENV)/bin/ruff format --check planner app.py app_pages tests benchmarks
 	$(VENV)/bin/mypy
 
 test: lint

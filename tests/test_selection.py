@@ -332,3 +332,32 @@ def test_region_pack_with_2023_quotas(pack) -> None:  # type: ignore[no-untyped-
     assert (chosen["area_class"] == "rural").sum() >= 6
     report = compute_coverage(pack, result.chosen, threshold_min=15.0, minutes=minutes)
     assert report.summary.covered == pytest.approx(result.objective)
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_mclp_tabu_and_kernel_search_reach_brute_force(seed: int) -> None:
+    from scipy import sparse
+
+    from planner.selection import _mclp_kernel, _mclp_local_search, _mclp_tabu
+
+    inst = _instance(seed, n_demand=60, n_sites=12)
+    radius, p = 2_500.0, 3
+    cov = sparse.csr_matrix((inst["cost"] <= radius).astype(float))
+    w = inst["weights"]
+    must = np.zeros(cov.shape[1], dtype=bool)
+    must[0] = True
+    start, _ = _mclp_local_search(cov, w, p, must, seconds=0.0)
+    best = _brute_mclp(inst["cost"], w, radius, p, lambda combo: 0 in combo)
+    mask, value, stats, pool, residence = _mclp_tabu(
+        cov, w, p, must, start, seconds=0.5, restart_after=20
+    )
+    assert mask.sum() == p and mask[0]
+    assert all(m.sum() == p and m[0] for m in pool)
+    assert value == pytest.approx(_covered(inst["cost"], w, radius, tuple(np.nonzero(mask)[0])))
+    assert residence.shape == (cov.shape[1],) and stats["iterations"] > 0
+    merged, merged_value, state = _mclp_kernel(
+        cov, w, p, must, start, [np.ones(cov.shape[1], dtype=bool)], seconds=10
+    )
+    assert state == "optimal" and merged[0] and merged.sum() == p
+    assert merged_value == pytest.approx(best)
+    assert value <= best + 1e-9
