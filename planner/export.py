@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from planner.i18n import DEFAULT_LANGUAGE, t
-from planner.season import SeasonPlan, _xy, unplanned_text
+from planner.season import SCHEDULE_COLUMNS, SeasonPlan, _xy, unplanned_text
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -41,23 +41,8 @@ __all__ = [
     "to_ics",
 ]
 
-SCHEDULE_EXPORT_COLUMNS = [
-    "stop",
-    "unit",
-    "site_id",
-    "name",
-    "municipality",
-    "district",
-    "area_class",
-    "start",
-    "end",
-    "open_days",
-    "tow_minutes",
-    "tow_km",
-    "score",
-    "population_new",
-    "locked",
-]
+#: The schedule columns people read (coordinates go into the geodata exports instead).
+SCHEDULE_EXPORT_COLUMNS = [c for c in SCHEDULE_COLUMNS if c not in ("x", "y")]
 PLAN_CRS = "EPSG:25832"
 #: Export formats: key → (file-name suffix after the stem, MIME type).
 EXPORT_FORMATS: dict[str, tuple[str, str]] = {

@@ -59,6 +59,7 @@ from planner.i18n import DEFAULT_LANGUAGE, Message, t
 __all__ = [
     "REASON_CODES",
     "REQUIRED_SITE_COLUMNS",
+    "SCHEDULE_COLUMNS",
     "Booking",
     "ConfigError",
     "PlanComparison",
@@ -1119,7 +1120,7 @@ def _infeasible_plan(
 ) -> SeasonPlan:
     return SeasonPlan(
         status="infeasible",
-        schedule=pd.DataFrame(columns=_SCHEDULE_COLUMNS),
+        schedule=pd.DataFrame(columns=SCHEDULE_COLUMNS),
         totals={"stops": 0, "seconds": time.perf_counter() - t0},
         unplanned=pd.DataFrame(columns=_UNPLANNED_COLUMNS),
         diagnosis=diags,
@@ -1129,7 +1130,8 @@ def _infeasible_plan(
 
 
 _UNPLANNED_COLUMNS = ["site_id", "name", "district", "reason", "reason_params"]
-_SCHEDULE_COLUMNS = [
+#: Columns of a plan's schedule (x, y: the stop in EPSG:25832).
+SCHEDULE_COLUMNS = [
     "stop",
     "unit",
     "site_id",
@@ -1257,7 +1259,7 @@ def _build_plan(
         if last != p.home:
             tow_total += float(p.minutes[last, p.home])
             km_total += float(p.km[last, p.home])
-    schedule = pd.DataFrame(rows, columns=_SCHEDULE_COLUMNS)
+    schedule = pd.DataFrame(rows, columns=SCHEDULE_COLUMNS)
     covered = float(sum(pop_new.values()))
     value = (
         float(sum(p.value[i] for i in chosen))
