@@ -179,64 +179,19 @@ def bench_map_size() -> dict[str, float]:
 
 def bench_browser() -> None:
     """``streamlit run`` until Chromium shows the map's layers (end to end)."""
-    import socket
-    import subprocess
-    import urllib.request
-
     from playwright.sync_api import sync_playwright
 
-    chromium = Path("/usr/bin/chromium")
-    if not chromium.is_file():
-        emit({"figure": "start_to_first_map_browser", "skipped": f"{chromium} missing"})
+    sys.path.insert(0, str(ROOT / "tests"))
+    from browser_support import CHROMIUM, CHROMIUM_ARGS, streamlit_app
+
+    if not CHROMIUM.is_file():
+        emit({"figure": "start_to_first_map_browser", "skipped": f"{CHROMIUM} missing"})
         return
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
     start = time.perf_counter()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--server.fileWatcherType",
-            "none",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        url = f"http://127.0.0.1:{port}"
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                    if answer.read() == b"ok":
-                        break
-            except OSError:
-                time.sleep(0.2)
+    with streamlit_app() as url:
         server_s = time.perf_counter() - start
-        args = [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-        ]
         with sync_playwright() as play:
-            browser = play.chromium.launch(executable_path=str(chromium), args=args)
+            browser = play.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1440, "height": 2400})
             page.goto(url)
             found = False
@@ -263,9 +218,6 @@ def bench_browser() -> None:
                 "first_map_s": round(total, 2),
             }
         )
-    finally:
-        proc.terminate()
-        proc.wait(timeout=15)
 
 
 def main() -> None:
