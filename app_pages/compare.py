@@ -140,8 +140,7 @@ if len(table):
         hide_index=True,
         width="stretch",
     )
-    if lang == "en":
-        st.caption(" ".join(explanation.text))
+    st.caption(" ".join(message.text(lang) for message in explanation.text))
 
 with st.expander(tr("ui.compare.sensitivity")):
     report = weight_sensitivity(criteria, criterion_weights(weights), change=0.2, top_n=10)

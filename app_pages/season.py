@@ -14,6 +14,7 @@ from app_pages import cache, state
 from app_pages.sidebar import store
 from app_pages.widgets import show_comparison, show_diagnosis, show_model_and_sources
 from planner.export import file_stem
+from planner.i18n import format_number
 from planner.scenarios import ScenarioError, plan_from_payload, plan_to_payload, scenario_sites
 from planner.season import Booking, ConfigError, compare_plans, lock_stops
 from planner.season_config import resolve_home, season_config_from_values
@@ -129,10 +130,13 @@ if not plan.feasible:
 totals = plan.totals
 m1, m2, m3, m4, m5 = st.columns(5)
 m1.metric(tr("ui.season.stops"), totals.get("stops", 0))
-m2.metric(tr("ui.season.value"), f"{totals.get('value', 0):.1f}")
-m3.metric(tr("ui.season.gap"), f"{100 * (totals.get('gap') or 0):.1f} %")
-m4.metric(tr("ui.season.rural"), f"{100 * (totals.get('rural_share') or 0):.0f} %")
-m5.metric(tr("ui.season.km"), f"{totals.get('km_towed', 0):.0f} km")
+m2.metric(tr("ui.season.value"), format_number(totals.get("value", 0), lang))
+m3.metric(tr("ui.season.gap"), format_number(100 * (totals.get("gap") or 0), lang) + " %")
+m4.metric(
+    tr("ui.season.rural"),
+    format_number(100 * (totals.get("rural_share") or 0), lang, ",.0f") + " %",
+)
+m5.metric(tr("ui.season.km"), format_number(totals.get("km_towed", 0), lang, ",.0f") + " km")
 st.caption(
     tr(
         "ui.season.status",

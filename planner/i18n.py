@@ -480,6 +480,49 @@ CATALOGUE: dict[str, dict[str, str]] = {
 
 CATALOGUE.update(
     {
+        # score explanations (planner.scoring.explain_site)
+        "explain.rank": {
+            "de": "{name} steht auf Platz {rank} von {n}, mit {score:,.1f} von 100 Punkten.",
+            "en": "{name} is ranked {ordinal} of {n} with {score:,.1f} of 100 points.",
+        },
+        "explain.part": {
+            "de": "{label} {points:,.1f} von {max_points:,.1f} (Wert {value})",
+            "en": "{label} {points:,.1f} of {max_points:,.1f} (value {value})",
+        },
+        "explain.top": {"de": "Größte Beiträge: {parts}.", "en": "Largest contributions: {parts}."},
+        "explain.missed_part": {"de": "{label} (−{missed:,.1f})", "en": "{label} (−{missed:,.1f})"},
+        "explain.missed": {
+            "de": "Die meisten Punkte fehlen bei: {parts}.",
+            "en": "Most points missed on: {parts}.",
+        },
+        "explain.unknown": {
+            "de": "Unbekannte Angaben, neutral gewertet: {labels}.",
+            "en": "Unknown facts counted as neutral: {labels}.",
+        },
+        "explain.behind": {
+            "de": "Hinter {other} (Platz {rank}, {score:,.1f}) um {diff:,.1f} Punkte, "
+            "vor allem bei {label} ({delta:+,.1f}).",
+            "en": "Behind {other} ({ordinal}, {score:,.1f}) by {diff:,.1f} points, mostly on "
+            "{label} ({delta:+,.1f}).",
+        },
+        "explain.compare_adds": {
+            "de": "{name} erreicht {reached:,.0f} Menschen in {minutes:g} min; {only:,.0f} davon "
+            "({rural:,.0f} im ländlichen Raum) erreicht keiner der anderen Standorte.",
+            "en": "{name} reaches {reached:,.0f} people within {minutes:g} min; {only:,.0f} of "
+            "them (of which {rural:,.0f} rural) are reached by none of the others.",
+        },
+        "explain.ahead": {
+            "de": "Vor {other} (Platz {rank}, {score:,.1f}) um {diff:,.1f} Punkte, vor allem bei "
+            "{label} ({delta:+,.1f}).",
+            "en": "Ahead of {other} ({ordinal}, {score:,.1f}) by {diff:,.1f} points, mostly on "
+            "{label} ({delta:+,.1f}).",
+        },
+    }
+)
+
+
+CATALOGUE.update(
+    {
         # generic
         "ui.choose": {"de": "Bitte wählen …", "en": "Choose options"},
         "ui.choose_one": {"de": "Bitte wählen …", "en": "Choose an option"},
@@ -914,16 +957,32 @@ class Message:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Message:
         """Inverse of :meth:`to_dict`."""
-        params = {
-            k: cls.from_dict(v) if isinstance(v, Mapping) and "key" in v else v
-            for k, v in dict(data.get("params") or {}).items()
-        }
+
+        def restore(value: object) -> object:
+            if isinstance(value, Mapping) and "key" in value:
+                return cls.from_dict(value)
+            if isinstance(value, list):
+                return [restore(v) for v in value]
+            return value
+
+        params = {k: restore(v) for k, v in dict(data.get("params") or {}).items()}
         return cls(str(data["key"]), params)
+
+
+@dataclass(frozen=True)
+class Value:
+    """A message parameter shown with :func:`format_value` in the message's language."""
+
+    value: object
 
 
 def _plain(value: object) -> object:
     if isinstance(value, Message):
         return value.to_dict()
+    if isinstance(value, Value):
+        return _plain(value.value)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
     if isinstance(value, dt.date):
         return value.isoformat()
     if hasattr(value, "item") and not isinstance(value, str):
@@ -951,6 +1010,10 @@ class _Number:
 def _localise(value: object, lang: str) -> object:
     if isinstance(value, Message):
         return value.text(lang)
+    if isinstance(value, Value):
+        return format_value(value.value, lang)
+    if isinstance(value, list | tuple):  # a list of parts, joined
+        return "; ".join(str(_localise(v, lang)) for v in value)
     if isinstance(value, bool):
         return value
     if isinstance(value, int | float) or (
@@ -999,6 +1062,11 @@ def format_value(value: object, lang: str = DEFAULT_LANGUAGE) -> str:
         if number != number:
             return t("ui.none", lang)
         spec = ",.0f" if abs(number) >= 10 or number.is_integer() else ",.2f"
-        return format(_Number(number, lang), spec)
+        return format_number(number, lang, spec)
     key = "fact." + str(value).replace(" ", "_")
     return t(key, lang) if key in CATALOGUE else str(value)
+
+
+def format_number(value: float, lang: str = DEFAULT_LANGUAGE, spec: str = ",.1f") -> str:
+    """``value`` formatted with ``spec`` in the language's notation ("1.032,8" in German)."""
+    return format(_Number(float(value), lang), spec)

@@ -43,6 +43,8 @@ import pandas as pd
 from scipy import sparse
 from scipy.spatial import cKDTree
 
+from planner.i18n import Message, Value
+
 __all__ = [
     "CRITERIA",
     "DEFAULT_WEIGHTS",
@@ -451,7 +453,8 @@ class SiteExplanation:
     """Why a site has its score and rank.
 
     ``parts`` has one row per criterion: criterion, label, value (as shown), normalised,
-    weight_share, points, max_points, unknown. ``text`` are sentences for planners.
+    weight_share, points, max_points, unknown. ``text`` are sentences for planners, as messages
+    to show in either language.
     """
 
     site_id: str
@@ -460,7 +463,7 @@ class SiteExplanation:
     n_sites: int
     score: float
     parts: pd.DataFrame
-    text: list[str]
+    text: list[Message]
 
 
 def explain_site(
@@ -486,53 +489,94 @@ def explain_site(
             "unknown": criteria.unknown.iloc[pos][list(CRITERIA)].to_numpy(bool),
         }
     )
-    text = [f"{name} is ranked {_ordinal(rank)} of {len(ranking)} with {score:.1f} of 100 points."]
-    top = parts[parts["weight_share"] > 0].sort_values("points", ascending=False).head(3)
-    text.append(
-        "Largest contributions: "
-        + "; ".join(
-            f"{r.label} {r.points:.1f} of {r.max_points:.1f} (value {_show(r.value)})"
-            for r in top.itertuples()
+    text = [
+        Message(
+            "explain.rank",
+            {
+                "name": name,
+                "rank": rank,
+                "ordinal": _ordinal(rank),
+                "n": len(ranking),
+                "score": score,
+            },
         )
-        + "."
-    )
-    weak = parts[(parts["weight_share"] > 0)].copy()
-    weak["missed"] = weak["max_points"] - weak["points"]
-    weak = weak.sort_values("missed", ascending=False).head(2)
+    ]
+    weighted = parts[parts["weight_share"] > 0]
+    top = weighted.sort_values("points", ascending=False).head(3)
     text.append(
-        "Most points missed on: "
-        + "; ".join(f"{r.label} (−{r.missed:.1f})" for r in weak.itertuples())
-        + "."
+        Message(
+            "explain.top",
+            {
+                "parts": [
+                    Message(
+                        "explain.part",
+                        {
+                            "label": Message(f"ui.crit.{crit}"),
+                            "points": float(points),
+                            "max_points": float(max_points),
+                            "value": Value(value),
+                        },
+                    )
+                    for crit, points, max_points, value in zip(
+                        top["criterion"],
+                        top["points"],
+                        top["max_points"],
+                        top["value"],
+                        strict=True,
+                    )
+                ]
+            },
+        )
     )
-    unknown = parts[parts["unknown"] & (parts["weight_share"] > 0)]
+    missed = (
+        weighted.assign(missed=weighted["max_points"] - weighted["points"])
+        .sort_values("missed", ascending=False)
+        .head(2)
+    )
+    text.append(
+        Message(
+            "explain.missed",
+            {
+                "parts": [
+                    Message(
+                        "explain.missed_part",
+                        {"label": Message(f"ui.crit.{crit}"), "missed": float(gap)},
+                    )
+                    for crit, gap in zip(missed["criterion"], missed["missed"], strict=True)
+                ]
+            },
+        )
+    )
+    unknown = weighted[weighted["unknown"]]
     if len(unknown):
         text.append(
-            "Unknown facts counted as neutral: " + ", ".join(unknown["label"].tolist()) + "."
+            Message(
+                "explain.unknown",
+                {"labels": [Message(f"ui.crit.{c}") for c in unknown["criterion"]]},
+            )
         )
     idx = int(np.nonzero(ranking["site_id"].to_numpy() == site_id)[0][0])
-    for other_idx, word in ((idx - 1, "behind"), (idx + 1, "ahead of")):
+    for other_idx, key in ((idx - 1, "explain.behind"), (idx + 1, "explain.ahead")):
         if 0 <= other_idx < len(ranking):
             other = ranking.iloc[other_idx]
             diffs = {k: float(row[f"pts_{k}"] - other[f"pts_{k}"]) for k in CRITERIA}
-            key = (
-                min(diffs, key=lambda k: diffs[k])
-                if word == "behind"
-                else max(diffs, key=lambda k: diffs[k])
-            )
+            pick = min if key == "explain.behind" else max
+            crit = pick(diffs, key=lambda k: diffs[k])
             text.append(
-                f"{word.capitalize()} {other.get('name', other['site_id'])} "
-                f"({_ordinal(int(other['rank']))}, {float(other['score']):.1f}) by "
-                f"{abs(score - float(other['score'])):.1f} points, mostly on "
-                f"{CRITERIA[key].label.lower()} ({diffs[key]:+.1f})."
+                Message(
+                    key,
+                    {
+                        "other": str(other.get("name", other["site_id"])),
+                        "rank": int(other["rank"]),
+                        "ordinal": _ordinal(int(other["rank"])),
+                        "score": float(other["score"]),
+                        "diff": abs(score - float(other["score"])),
+                        "label": Message(f"ui.crit.{crit}"),
+                        "delta": diffs[crit],
+                    },
+                )
             )
     return SiteExplanation(site_id, name, rank, len(ranking), score, parts, text)
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, float | np.floating):
-        number = float(value)
-        return f"{number:,.2f}" if abs(number) < 10 else f"{number:,.0f}"
-    return str(value)
 
 
 @dataclass(frozen=True)
@@ -549,14 +593,14 @@ class SiteComparison:
     overlap
         People reached by car by both sites of each pair (site × site).
     text
-        One sentence per site on what it adds that the others do not.
+        One message per site on what it adds that the others do not.
     """
 
     site_ids: list[str]
     criteria: pd.DataFrame
     exclusive: pd.DataFrame
     overlap: pd.DataFrame
-    text: list[str]
+    text: list[Message]
 
 
 def compare_sites(
@@ -603,10 +647,16 @@ def compare_sites(
             }
         )
         text.append(
-            f"{names[k]} reaches {pop[car[k]].sum():,.0f} people within "
-            f"{criteria.params['threshold_min']:g} min; {pop[only_car].sum():,.0f} of them "
-            f"(of which {(pop * criteria.cell_rural)[only_car].sum():,.0f} rural) are reached by "
-            "none of the others."
+            Message(
+                "explain.compare_adds",
+                {
+                    "name": names[k],
+                    "reached": float(pop[car[k]].sum()),
+                    "minutes": float(criteria.params["threshold_min"]),
+                    "only": float(pop[only_car].sum()),
+                    "rural": float((pop * criteria.cell_rural)[only_car].sum()),
+                },
+            )
         )
     overlap = pd.DataFrame(
         [[float(pop[car[a] & car[b]].sum()) for b in range(len(ids))] for a in range(len(ids))],

@@ -106,6 +106,11 @@ def test_plan_season_and_download_each_export(media: list[MemoryMediaFileStorage
     assert at.session_state["plan"]["status"] in ("optimal", "feasible")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Stopps"] == "12"
+    # German notation: thousands dot, decimal comma (e.g. "1.044,1")
+    value = at.session_state["plan"]["totals"]["value"]
+    expected = f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    assert metrics["Wert der Saison"] == expected
+    assert metrics["Schleppstrecke"].endswith(" km")
     # the reasons for unplanned sites are German
     reasons = next(d.value for d in at.dataframe if "Grund" in d.value.columns)["Grund"]
     assert len(reasons) > 300

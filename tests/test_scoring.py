@@ -143,11 +143,24 @@ def test_explain_site(criteria) -> None:  # type: ignore[no-untyped-def]
     explanation = explain_site(criteria, {"pop_car": 4.0, "power": 1.0}, "a")
     assert explanation.rank == 2
     assert explanation.parts["points"].sum() == pytest.approx(explanation.score)
-    assert explanation.text[0].startswith("Alpha is ranked 2nd of 3")
-    assert any(line.startswith("Behind Beta") for line in explanation.text)
-    assert any(line.startswith("Ahead of Gamma") for line in explanation.text)
+    english = [m.text("en") for m in explanation.text]
+    german = [m.text("de") for m in explanation.text]
+    assert english[0].startswith("Alpha is ranked 2nd of 3")
+    assert german[0].startswith("Alpha steht auf Platz 2 von 3")
+    assert any(line.startswith("Behind Beta") for line in english)
+    assert any(line.startswith("Hinter Beta") for line in german)
+    assert any(line.startswith("Ahead of Gamma") for line in english)
+    assert any(line.startswith("Vor Gamma") for line in german)
+    assert english[1].startswith("Largest contributions: People reached (car)")
+    assert german[1].startswith("Größte Beiträge: Einwohner erreicht (Auto)")
+    # numbers in the language's notation: the score has a decimal comma in German
+    score_de = f"{explanation.score:.1f}".replace(".", ",")
+    assert f"mit {score_de} von 100 Punkten" in german[0]
     b = explain_site(criteria, {"pop_car": 4.0, "power": 1.0}, "b")
-    assert any("Unknown facts" in line and "Mains power" in line for line in b.text)
+    b_en = [m.text("en") for m in b.text]
+    b_de = [m.text("de") for m in b.text]
+    assert any("Unknown facts" in line and "Mains power" in line for line in b_en)
+    assert any("Unbekannte Angaben" in line and "Stromanschluss" in line for line in b_de)
     with pytest.raises(KeyError, match="zzz"):
         explain_site(criteria, DEFAULT_WEIGHTS, "zzz")
 
@@ -160,6 +173,12 @@ def test_compare_sites(criteria) -> None:  # type: ignore[no-untyped-def]
     assert ex.loc["c", "only_this_car_rural"] == 300
     assert cmp.overlap.loc["a", "c"] == 0
     assert cmp.criteria.loc["Rank", "a"] == 2
+    assert (
+        cmp.text[1]
+        .text("en")
+        .endswith("300 of them (of which 300 rural) are reached by none of the others.")
+    )
+    assert "300 davon (300 im ländlichen Raum)" in cmp.text[1].text("de")
     three = compare_sites(criteria, ["a", "b", "c"])
     ex3 = three.exclusive.set_index("site_id")
     assert ex3.loc["b", "only_this_car"] == 0  # everything b reaches, a or c reach too
