@@ -165,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--radius", type=float, default=600.0, help="coverage radius in metres")
     parser.add_argument("--time-limit", type=float, default=300.0, help="seconds per run")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the heuristics")
     parser.add_argument("--with-spopt", action="store_true", help="also solve with spopt's MCLP")
     parser.add_argument(
         "--spopt-time-limit", type=float, default=None, help="CBC time limit for spopt (seconds)"
@@ -192,12 +193,13 @@ def main(argv: list[str] | None = None) -> int:
         model = MaximalCovering.from_cost_matrix(
             dist, demand, service_radius=args.radius, p_facilities=p
         )
-        result = model.solve(time_limit=args.time_limit)
+        result = model.solve(time_limit=args.time_limit, seed=args.seed)
         best = published.get(p) if args.radius == 600.0 else None
         row: dict[str, object] = {
             "instance": name,
             "p": p,
             "radius_m": args.radius,
+            "seed": args.seed,
             "objective": result.objective,
             "published_optimum": best,
             "gap_to_published_pct": (

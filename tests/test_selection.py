@@ -335,10 +335,11 @@ def test_region_pack_with_2023_quotas(pack) -> None:  # type: ignore[no-untyped-
 
 
 @pytest.mark.parametrize("seed", [4, 5])
-def test_mclp_tabu_and_kernel_search_reach_brute_force(seed: int) -> None:
+def test_mclp_search_and_kernel_merge_reach_brute_force(seed: int) -> None:
     from scipy import sparse
 
-    from planner.selection import _mclp_kernel, _mclp_local_search, _mclp_tabu
+    from planner.covering_search import SwapSearch
+    from planner.selection import _mclp_kernel, _mclp_search
 
     inst = _instance(seed, n_demand=60, n_sites=12)
     radius, p = 2_500.0, 3
@@ -346,18 +347,19 @@ def test_mclp_tabu_and_kernel_search_reach_brute_force(seed: int) -> None:
     w = inst["weights"]
     must = np.zeros(cov.shape[1], dtype=bool)
     must[0] = True
-    start, _ = _mclp_local_search(cov, w, p, must, seconds=0.0)
     best = _brute_mclp(inst["cost"], w, radius, p, lambda combo: 0 in combo)
-    mask, value, stats, pool, residence = _mclp_tabu(
-        cov, w, p, must, start, seconds=0.5, restart_after=20
+    search = SwapSearch(cov, w, p, must=must)
+    # no bound to stop at: every phase (starts, recombination, LNS) runs
+    mask, value, stats = _mclp_search(
+        search, cov, w, must, lp_y=None, seconds=2.0, seed=seed, target=float("inf")
     )
     assert mask.sum() == p and mask[0]
-    assert all(m.sum() == p and m[0] for m in pool)
+    assert value == pytest.approx(best)
     assert value == pytest.approx(_covered(inst["cost"], w, radius, tuple(np.nonzero(mask)[0])))
-    assert residence.shape == (cov.shape[1],) and stats["iterations"] > 0
+    assert stats["tabu_iterations"] > 0 and stats["start_values"][0] == pytest.approx(best)
+    start = search.greedy()
     merged, merged_value, state = _mclp_kernel(
         cov, w, p, must, start, [np.ones(cov.shape[1], dtype=bool)], seconds=10
     )
     assert state == "optimal" and merged[0] and merged.sum() == p
     assert merged_value == pytest.approx(best)
-    assert value <= best + 1e-9
