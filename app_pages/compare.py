@@ -9,7 +9,7 @@ import streamlit as st
 from app_pages import cache, state
 from app_pages.widgets import show_model_and_sources
 from planner.cache import content_hash
-from planner.i18n import format_value
+from planner.i18n import format_number, format_value
 from planner.maps import coverage_map
 from planner.scoring import (
     CRITERIA,
@@ -121,7 +121,7 @@ if len(table):
             "ui.compare.why",
             rank=explanation.rank,
             n=explanation.n_sites,
-            score=f"{explanation.score:.1f}",
+            score=format_number(explanation.score, lang),
         )
     )
     st.dataframe(

@@ -28,12 +28,13 @@ skip steps 1–4):
    Lagrangian bound (subgradient method on the coverage constraints) takes its place.
 2. An exact attempt: SCIP on the whole model for 10 % of the heuristic budget, warm-started with
    the greedy solution. Small instances end here, proven optimal.
-3. Otherwise a population heuristic (``_mclp_search``) around the numba tabu search of
-   ``planner.covering_search`` (~20,000 swap iterations per second on San Francisco): tabu runs
-   from the greedy solution, the LP's best sites and randomised greedy solutions; then optimal
-   recombination, where SCIP picks the best ``p`` sites among two pool members' sites and a short
-   tabu run continues from the child; then MIP-based large neighbourhood search (free a few
-   chosen sites that lie close together, SCIP re-chooses them among nearby candidates).
+3. Otherwise independent rounds (one per 40 s of budget, ``_mclp_search``) around the numba tabu
+   search of ``planner.covering_search`` (~20,000 swap iterations per second on San Francisco):
+   short tabu runs from the greedy solution, the LP's best sites and randomised greedy
+   solutions; then a kernel search, where SCIP picks the best ``p`` sites among those the tabu
+   runs kept longest, the kernel growing while SCIP proves each one optimal; then MIP-based
+   large neighbourhood search (free a few chosen sites that lie close together, SCIP re-chooses
+   them among nearby candidates).
 4. Reduced-cost fixing: sites whose LP reduced cost proves they cannot be part of a better
    solution than the incumbent are fixed to 0 (321 of 425 sites on the region instance).
 5. SCIP on what is left, warm-started with the incumbent; the bound it proves is valid for the
@@ -796,13 +797,16 @@ class MaximalCovering(_LocationModel):
         time_limit
             Seconds for the whole solve (the MIP gets what preprocessing leaves).
         use_lp_fixing
-            Run the LP relaxation + local search + reduced-cost fixing before the MIP.
+            Run the LP relaxation, the exact attempt, the heuristics and reduced-cost fixing
+            before the final MIP (steps 1–4 of the module docstring).
         heuristic_seconds
-            Budget of the heuristics (default: 80 % of the time limit, at most 600 s): 35 % of
-            it for the tabu search, then the kernel search and the large neighbourhood search.
-            All stop as soon as they reach the LP/Lagrangian bound; SCIP gets the remaining time.
+            Budget of steps 1–3 (default: 80 % of the time limit, at most 600 s): the LP gets at
+            most a quarter, the exact attempt a tenth, the rounds of tabu and kernel search the
+            rest. All stop as soon as they reach the LP/Lagrangian bound; SCIP gets the remaining
+            time.
         seed
-            Seed of the local search's perturbations (results are reproducible).
+            Seed of the heuristics (the same seed gives the same sequence of moves; how far the
+            search gets within the time limit still depends on the machine's speed).
 
         Returns
         -------
@@ -1752,15 +1756,23 @@ class PMedian(_LocationModel):
         status = solver.Solve(params)
         if status == pywraplp.Solver.INFEASIBLE:
             raise InfeasibleRulesError(self.diagnose() or [RuleProblem("rules", "infeasible")])
-        if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+        candidates = [] if hint is None else [hint]
+        if status in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+            candidates.append(np.array([v.solution_value() > 0.5 for v in y]))
+        if not candidates:
             elapsed = time.perf_counter() - start
             self.result = SelectionResult(
                 self.model_name, "no_solution", [], math.nan, math.nan, math.nan, elapsed, {}, stats
             )
             return self.result
-        chosen = np.array([v.solution_value() > 0.5 for v in y])
-        objective_value = float((self.weights * self.cost[:, chosen].min(axis=1)).sum())
-        bound = min(objective.BestBound(), objective_value)
+        # SCIP may stop (time limit) with a worse set than its warm start: keep the better one
+        values = [float((self.weights * self.cost[:, c].min(axis=1)).sum()) for c in candidates]
+        best = int(np.argmin(values))
+        chosen, objective_value = candidates[best], values[best]
+        solved = status in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE)
+        stats["scip_value"] = values[-1] if solved else None
+        stats["heuristic_value"] = values[0] if hint is not None else None
+        bound = min(objective.BestBound() if solved else 0.0, objective_value)
         gap = (objective_value - bound) / max(abs(objective_value), _EPS)
         optimal = status == pywraplp.Solver.OPTIMAL or gap <= 1e-9
         if optimal:

@@ -81,7 +81,10 @@ def test_compare_page_weights_change_the_ranking() -> None:
     parts = at.dataframe[1].value
     assert sorted(parts["Gewicht"]) == [0.0] * 11 + [5.0]
     why = next(m.value for m in at.markdown if m.value.startswith("Platz **"))
-    score = float(re.search(r"Bewertung \*\*([\d.]+)\*\*", why).group(1))  # type: ignore[union-attr]
+    # German notation: decimal comma
+    shown = re.search(r"Bewertung \*\*([\d.,]+)\*\*", why).group(1)  # type: ignore[union-attr]
+    assert "," in shown
+    score = float(shown.replace(".", "").replace(",", "."))
     assert abs(parts["Anteil an der Bewertung"].sum() - score) < 0.1
 
 
