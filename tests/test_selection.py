@@ -87,6 +87,47 @@ def test_mclp_without_lp_fixing_agrees() -> None:
     assert a.objective == pytest.approx(b.objective)
 
 
+@pytest.mark.parametrize("seed", [24, 30])  # instances whose LP optimum is fractional
+def test_mclp_paths_agree_on_the_optimum(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """LP + exact attempt, the heuristic rounds alone, and the Lagrangian fallback all end at the
+    brute-force optimum and report it as proven."""
+    import planner.selection as selection
+
+    inst = _instance(seed, n_demand=70, n_sites=13)
+    radius, p = 2_500.0, 3
+    best = _brute_mclp(inst["cost"], inst["weights"], radius, p)
+
+    def model() -> MaximalCovering:
+        return MaximalCovering.from_cost_matrix(
+            inst["cost"], inst["weights"], service_radius=radius, p_facilities=p
+        )
+
+    plain = model().solve(time_limit=20)
+    assert plain.stats["exact_attempt"] == "optimal"
+    assert plain.stats["lp_bound"] > best  # the LP alone does not settle it
+    # the exact attempt never finishes: the rounds of tabu and kernel search find the optimum
+    real_mip = selection._solve_mip
+    calls: list[int] = []
+
+    def no_exact(**kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 1:
+            return "no_solution", None, float("nan"), float("nan")
+        return real_mip(**kwargs)
+
+    monkeypatch.setattr(selection, "_solve_mip", no_exact)
+    searched = model().solve(time_limit=3)
+    assert "rounds" in searched.stats and searched.stats["exact_attempt"] == "no_solution"
+    monkeypatch.setattr(selection, "_solve_mip", real_mip)
+    # the LP times out: the Lagrangian bound takes its place and is a valid upper bound
+    monkeypatch.setattr(selection, "_mclp_lp", lambda *a, **k: (float("inf"), None, None))
+    fallback = model().solve(time_limit=3)
+    assert fallback.stats["lagrangian_bound"] >= best - 1e-6
+    for result in (plain, searched, fallback):
+        assert result.objective == pytest.approx(best)
+        assert result.status == "optimal"
+
+
 def test_duplicate_sites_reason_names_twin() -> None:
     cost = np.array([[1.0, 1.0, 9.0], [1.0, 1.0, 9.0], [9.0, 9.0, 1.0]])
     weights = np.array([2000.0, 2200.0, 100.0])
