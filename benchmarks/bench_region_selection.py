@@ -36,20 +36,24 @@ def main(argv: list[str] | None = None) -> int:
     matrix_s = time.perf_counter() - t0
     populated = pack.cells["population"].to_numpy(float) > 0
     cells = pack.cells[populated]
+    site_info = {
+        f"site_{key}": sites[column].astype(str).tolist()
+        for key, column in (
+            ("ids", "site_id"),
+            ("names", "name"),
+            ("districts", "district"),
+            ("area_classes", "area_class"),
+        )
+    }
+    rule_sets = (("none", None), ("quotas-2023", SelectionRules(district_quotas=QUOTAS_2023)))
     for threshold in args.threshold:
-        for label, rules in (
-            ("none", None),
-            ("quotas-2023", SelectionRules(district_quotas=QUOTAS_2023)),
-        ):
+        for label, rules in rule_sets:
             model = MaximalCovering.from_cost_matrix(
                 minutes[:, populated].T,
                 cells["population"].to_numpy(float),
                 service_radius=threshold,
                 p_facilities=args.p,
-                site_ids=sites["site_id"].astype(str).tolist(),
-                site_names=sites["name"].astype(str).tolist(),
-                site_districts=sites["district"].astype(str).tolist(),
-                site_area_classes=sites["area_class"].astype(str).tolist(),
+                **site_info,
                 rules=rules,
             )
             result = model.solve(time_limit=args.time_limit)
@@ -90,18 +94,12 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
     weights = cells["population"].to_numpy(float)
-    for label, rules in (
-        ("none", None),
-        ("quotas-2023", SelectionRules(district_quotas=QUOTAS_2023)),
-    ):
+    for label, rules in rule_sets:
         median = PMedian.from_cost_matrix(
             minutes[:, populated].T,
             weights,
             p_facilities=args.p,
-            site_ids=sites["site_id"].astype(str).tolist(),
-            site_names=sites["name"].astype(str).tolist(),
-            site_districts=sites["district"].astype(str).tolist(),
-            site_area_classes=sites["area_class"].astype(str).tolist(),
+            **site_info,
             rules=rules,
         )
         result = median.solve(time_limit=args.time_limit)

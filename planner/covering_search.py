@@ -32,9 +32,8 @@ _EPS = 1e-9
 
 
 @njit(cache=True)
-def _add(  # type: ignore[no-untyped-def]
-    j, t, s_ptr, s_idx, d_ptr, d_idx, w, sol, slot_of, in_sol, cnt, owner_sum, gain, loss, extra
-):
+def _add(j, t, arrays):  # type: ignore[no-untyped-def]
+    s_ptr, s_idx, d_ptr, d_idx, w, sol, slot_of, in_sol, cnt, owner_sum, gain, loss, extra = arrays
     sol[t] = j
     slot_of[j] = t
     in_sol[j] = True
@@ -59,9 +58,8 @@ def _add(  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def _remove(  # type: ignore[no-untyped-def]
-    s, s_ptr, s_idx, d_ptr, d_idx, w, sol, slot_of, in_sol, cnt, owner_sum, gain, loss, extra
-):
+def _remove(s, arrays):  # type: ignore[no-untyped-def]
+    s_ptr, s_idx, d_ptr, d_idx, w, _sol, slot_of, in_sol, cnt, owner_sum, gain, loss, extra = arrays
     t = slot_of[s]
     for a in range(s_ptr[s], s_ptr[s + 1]):
         i = s_idx[a]
@@ -86,10 +84,11 @@ def _remove(  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def _reset(  # type: ignore[no-untyped-def]
-    sites, s_ptr, s_idx, d_ptr, d_idx, w, sol, slot_of, in_sol, cnt, owner_sum, gain, loss, extra
-):
+def _reset(sites, arrays):  # type: ignore[no-untyped-def]
     """Rebuild all arrays for ``sites`` (slots 0..len-1); returns the covered weight."""
+    s_ptr, s_idx, _d_ptr, _d_idx, w, _sol, slot_of, in_sol, cnt, owner_sum, gain, loss, extra = (
+        arrays
+    )
     slot_of[:] = -1
     in_sol[:] = False
     cnt[:] = 0
@@ -102,23 +101,7 @@ def _reset(  # type: ignore[no-untyped-def]
             g += w[s_idx[a]]
         gain[j] = g
     for t in range(len(sites)):
-        _add(
-            sites[t],
-            t,
-            s_ptr,
-            s_idx,
-            d_ptr,
-            d_idx,
-            w,
-            sol,
-            slot_of,
-            in_sol,
-            cnt,
-            owner_sum,
-            gain,
-            loss,
-            extra,
-        )
+        _add(sites[t], t, arrays)
     value = 0.0
     for i in range(len(cnt)):
         if cnt[i] > 0:
@@ -128,12 +111,15 @@ def _reset(  # type: ignore[no-untyped-def]
 
 @njit(cache=True)
 def _tabu(  # type: ignore[no-untyped-def]
-    s_ptr, s_idx, d_ptr, d_idx, nb_ptr, nb_idx, w, must,
-    sol, slot_of, in_sol, cnt, owner_sum, gain, loss, extra,
-    tabu_until, residence, best_sol, state, n_iter, tenure, tenure_out, restart_after, kick, seed,
+    arrays, nb_ptr, nb_idx, must, tabu_until, residence, best_sol, state,
+    n_iter, tenure, tenure_out, restart_after, kick, seed,
 ):  # fmt: skip
     """Run ``n_iter`` tabu iterations; ``state`` = [iteration, value, best value, since best,
-    restarts] carries over between calls (the caller checks the clock between them)."""
+    restarts] carries over between calls (the caller checks the clock between them).
+    ``arrays`` is the search state of :meth:`SwapSearch._arrays`."""
+    _s_ptr, _s_idx, _d_ptr, _d_idx, w, sol, slot_of, in_sol, cnt, _owner_sum, gain, loss, extra = (
+        arrays
+    )
     np.random.seed(seed)
     n = len(slot_of)
     p = len(sol)
@@ -211,39 +197,8 @@ def _tabu(  # type: ignore[no-untyped-def]
         if j_in < 0:
             tabu_until[:] = 0
             continue
-        t = _remove(
-            s_out,
-            s_ptr,
-            s_idx,
-            d_ptr,
-            d_idx,
-            w,
-            sol,
-            slot_of,
-            in_sol,
-            cnt,
-            owner_sum,
-            gain,
-            loss,
-            extra,
-        )
-        _add(
-            j_in,
-            t,
-            s_ptr,
-            s_idx,
-            d_ptr,
-            d_idx,
-            w,
-            sol,
-            slot_of,
-            in_sol,
-            cnt,
-            owner_sum,
-            gain,
-            loss,
-            extra,
-        )
+        t = _remove(s_out, arrays)
+        _add(j_in, t, arrays)
         value += best_delta
         tabu_until[s_out] = it + tenure + np.random.randint(tenure + 1)
         tabu_until[j_in] = it + tenure_out
@@ -257,44 +212,14 @@ def _tabu(  # type: ignore[no-untyped-def]
             since_best += 1
             if since_best >= restart_after:
                 # back to the best set with `kick` random sites replaced greedily
-                value = _reset(
-                    best_sol,
-                    s_ptr,
-                    s_idx,
-                    d_ptr,
-                    d_idx,
-                    w,
-                    sol,
-                    slot_of,
-                    in_sol,
-                    cnt,
-                    owner_sum,
-                    gain,
-                    loss,
-                    extra,
-                )
+                value = _reset(best_sol, arrays)
                 tabu_until[:] = 0
                 for _k in range(kick):
                     t = np.random.randint(p)
                     s = sol[t]
                     if must[s]:
                         continue
-                    _remove(
-                        s,
-                        s_ptr,
-                        s_idx,
-                        d_ptr,
-                        d_idx,
-                        w,
-                        sol,
-                        slot_of,
-                        in_sol,
-                        cnt,
-                        owner_sum,
-                        gain,
-                        loss,
-                        extra,
-                    )
+                    _remove(s, arrays)
                     tabu_until[s] = it + tenure
                     j_in = -1
                     g_val = -np.inf
@@ -304,23 +229,7 @@ def _tabu(  # type: ignore[no-untyped-def]
                             j_in = k
                     if j_in < 0:
                         j_in = s
-                    _add(
-                        j_in,
-                        t,
-                        s_ptr,
-                        s_idx,
-                        d_ptr,
-                        d_idx,
-                        w,
-                        sol,
-                        slot_of,
-                        in_sol,
-                        cnt,
-                        owner_sum,
-                        gain,
-                        loss,
-                        extra,
-                    )
+                    _add(j_in, t, arrays)
                 value = 0.0
                 for i in range(len(cnt)):
                     if cnt[i] > 0:
@@ -420,7 +329,7 @@ class SwapSearch:
 
     def _load(self, sites: np.ndarray) -> float:
         self._sol[:] = 0
-        return float(_reset(sites.astype(np.int64), *self._arrays()))
+        return float(_reset(sites.astype(np.int64), self._arrays()))
 
     def greedy(
         self, *, rng: np.random.Generator | None = None, choose_among: int = 1
@@ -441,7 +350,7 @@ class SwapSearch:
                 j = int(rng.choice(top))
             else:
                 j = int(np.argmax(gain))
-            _add(j, t, *arrays)
+            _add(j, t, arrays)
         return self._in_sol.copy()
 
     def tabu(
@@ -483,19 +392,9 @@ class SwapSearch:
             round_ = 0
             while state[2] < target and time.perf_counter() < deadline:
                 _tabu(
-                    *self._s,
-                    *self._d,
+                    self._arrays(),
                     *self._nb,
-                    self.weights,
                     self.must,
-                    self._sol,
-                    self._slot_of,
-                    self._in_sol,
-                    self._cnt,
-                    self._owner_sum,
-                    self._gain,
-                    self._loss,
-                    self._extra,
                     tabu_until,
                     residence,
                     best_sol,
