@@ -111,7 +111,7 @@ def _reset(sites, arrays):  # type: ignore[no-untyped-def]
 
 @njit(cache=True)
 def _tabu(  # type: ignore[no-untyped-def]
-    arrays, nb_ptr, nb_idx, must, tabu_until, residence, best_sol, state,
+    arrays, nb_ptr, nb_idx, must, tabu_until, best_sol, state,
     n_iter, tenure, tenure_out, restart_after, kick, seed,
 ):  # fmt: skip
     """Run ``n_iter`` tabu iterations; ``state`` = [iteration, value, best value, since best,
@@ -202,8 +202,6 @@ def _tabu(  # type: ignore[no-untyped-def]
         value += best_delta
         tabu_until[s_out] = it + tenure + np.random.randint(tenure + 1)
         tabu_until[j_in] = it + tenure_out
-        for t2 in range(p):
-            residence[sol[t2]] += 1
         if value > best_value + eps:
             best_value = value
             best_sol[:] = sol
@@ -252,8 +250,6 @@ class SwapSearchResult:
     value: float
     iterations: int
     restarts: int
-    #: Per site, in how many iterations it was chosen (a measure of how attractive it is).
-    residence: np.ndarray
 
 
 class SwapSearch:
@@ -353,6 +349,30 @@ class SwapSearch:
             _add(j, t, arrays)
         return self._in_sol.copy()
 
+    def perturb(self, mask: np.ndarray, *, fraction: float, rng: np.random.Generator) -> np.ndarray:
+        """A copy of ``mask`` with ``fraction`` of its free chosen sites moved nearby.
+
+        Each dropped site is replaced by a random unchosen site that shares a demand point with
+        it (a random unchosen site where it has none), so the copy keeps the set's spread over
+        the area while most of its sites change: a start for a tabu run that ends in a different
+        local optimum, which a merge with the original can recombine with it.
+        """
+        out = np.asarray(mask, dtype=bool).copy()
+        movable = np.nonzero(out & ~self.must)[0]
+        n_drop = min(len(movable), round(fraction * len(movable)))
+        if n_drop == 0 or self.n_sites <= self.p:
+            return out
+        dropped = rng.choice(movable, n_drop, replace=False)
+        out[dropped] = False
+        nb_ptr, nb_idx = self._nb
+        for s in dropped:
+            near = nb_idx[nb_ptr[s] : nb_ptr[s + 1]]
+            near = near[~out[near]]
+            if len(near) == 0:
+                near = np.nonzero(~out)[0]
+            out[int(rng.choice(near))] = True
+        return out
+
     def tabu(
         self,
         start: np.ndarray,
@@ -383,7 +403,6 @@ class SwapSearch:
         if kick is None:
             kick = max(1, free // 10)
         tabu_until = np.zeros(self.n_sites, dtype=np.int64)
-        residence = np.zeros(self.n_sites, dtype=np.int64)
         best_sol = self._sol.copy()
         state = np.array([0.0, value, value, 0.0, 0.0])
         target = bound - 1e-6 * max(1.0, abs(bound)) if math.isfinite(bound) else math.inf
@@ -396,7 +415,6 @@ class SwapSearch:
                     *self._nb,
                     self.must,
                     tabu_until,
-                    residence,
                     best_sol,
                     state,
                     chunk,
@@ -414,5 +432,4 @@ class SwapSearch:
             value=self.value(mask),
             iterations=int(state[0]),
             restarts=int(state[4]),
-            residence=residence,
         )

@@ -28,13 +28,12 @@ skip steps 1–4):
    Lagrangian bound (subgradient method on the coverage constraints) takes its place.
 2. An exact attempt: SCIP on the whole model for 10 % of the heuristic budget, warm-started with
    the greedy solution. Small instances end here, proven optimal.
-3. Otherwise independent rounds (one per 40 s of budget, ``_mclp_search``) around the numba tabu
+3. Otherwise tabu search and solution merging (``_mclp_search``) around the numba tabu
    search of ``planner.covering_search`` (~20,000 swap iterations per second on San Francisco):
-   short tabu runs from the greedy solution, the LP's best sites and randomised greedy
-   solutions; then a kernel search, where SCIP picks the best ``p`` sites among those the tabu
-   runs kept longest, the kernel growing while SCIP proves each one optimal; then MIP-based
-   large neighbourhood search (free a few chosen sites that lie close together, SCIP re-chooses
-   them among nearby candidates).
+   tabu runs from the greedy solution and the LP's best sites give the incumbent; each cycle
+   then moves half or more of its sites nearby, lets short tabu runs settle four such copies
+   into new local optima, and SCIP picks the best ``p`` sites among the union of the incumbent
+   and those four (a few hundred sites, about a second), which is the next incumbent.
 4. Reduced-cost fixing: sites whose LP reduced cost proves they cannot be part of a better
    solution than the incumbent are fixed to 0 (321 of 425 sites on the region instance).
 5. SCIP on what is left, warm-started with the incumbent; the bound it proves is valid for the
@@ -801,9 +800,9 @@ class MaximalCovering(_LocationModel):
             before the final MIP (steps 1–4 of the module docstring).
         heuristic_seconds
             Budget of steps 1–3 (default: 80 % of the time limit, at most 600 s): the LP gets at
-            most a quarter, the exact attempt a tenth, the rounds of tabu and kernel search the
-            rest. All stop as soon as they reach the LP/Lagrangian bound; SCIP gets the remaining
-            time.
+            most a quarter, the exact attempt a tenth, the cycles of tabu search and merging
+            the rest. All stop as soon as they reach the LP/Lagrangian bound; SCIP gets the
+            remaining time.
         seed
             Seed of the heuristics (the same seed gives the same sequence of moves; how far the
             search gets within the time limit still depends on the machine's speed).
@@ -1282,149 +1281,77 @@ def _mclp_search(
     seconds: float,
     seed: int,
     target: float,
-    round_seconds: float = 40.0,
+    n_offspring: int = 4,
+    fractions: Sequence[float] = (0.5, 0.7),
 ) -> tuple[np.ndarray, float, dict[str, Any]]:
-    """Independent rounds of :func:`_mclp_round`, one per ``round_seconds``; the best wins.
+    """Tabu search and solution merging, in the manner of Blum's construct–merge–solve–adapt.
 
-    Near-optimal sets on large instances can differ in half their sites (San Francisco, p = 60:
-    the optimum and a set 0.05 % below it share 29 of 60 sites), and which family a round's
-    kernel search explores depends on its starts. Two 60 s rounds reached the optimum with
-    seeds 0 and 2 where one 120 s round (even one 300 s round) stopped 0.05 % short.
-    """
-    rounds = max(1, int(seconds // round_seconds))
-    start = time.perf_counter()
-    best_mask: np.ndarray | None = None
-    best_value = -math.inf
-    stats: dict[str, Any] = {"rounds": []}
-    for r in range(rounds):
-        end = start + seconds * (r + 1) / rounds
-        mask, value, round_stats = _mclp_round(
-            search,
-            cov,
-            w,
-            must,
-            lp_y=lp_y,
-            seconds=max(0.0, end - time.perf_counter()),
-            seed=seed * rounds + r,
-            target=target,
-        )
-        stats["rounds"].append({"value": value, **round_stats})
-        if value > best_value:
-            best_mask, best_value = mask, value
-        if value >= target - 1e-6 * max(1.0, abs(target)):
-            break
-    assert best_mask is not None
-    return best_mask, best_value, stats
+    1. Tabu runs from the greedy solution and from the LP solution's best sites; the better is
+       the incumbent.
+    2. Each cycle makes ``n_offspring`` new local optima: the incumbent with half or more of its
+       sites moved nearby (:meth:`SwapSearch.perturb`, ``fractions`` in turn), then a short tabu
+       run. SCIP then chooses the best ``p`` sites among the union of the incumbent and its
+       offspring (:func:`_mclp_kernel`, a few hundred sites, solved in about a second), which
+       becomes the incumbent. The merge recombines parts of different local optima — what the
+       swap moves alone cannot reach: on San Francisco near-optimal sets differ in half their
+       sites (p = 60: the optimum and a set 0.05 % below it share 29 of 60).
+    3. A merge SCIP cannot prove optimal in its time had too many sites: the next cycles make one
+       offspring fewer.
 
-
-def _mclp_round(
-    search: SwapSearch,
-    cov: sparse.csr_matrix,
-    w: np.ndarray,
-    must: np.ndarray,
-    *,
-    lp_y: np.ndarray | None,
-    seconds: float,
-    seed: int,
-    target: float,
-    n_starts: int = 12,
-    pool_size: int = 10,
-) -> tuple[np.ndarray, float, dict[str, Any]]:
-    """One round: multi-start tabu search, then kernel search, then large neighbourhood search.
-
-    1. ``n_starts`` short tabu searches (40 % of the time) from the greedy solution, the LP
-       solution's best sites and randomised greedy solutions give a pool of distinct local optima
-       and, per site, how many iterations it stayed chosen. The runs settle within seconds, so
-       more starts pay where longer runs do not.
-    2. Kernel search (to 90 %): SCIP chooses the ``p`` sites optimally among the pool's sites and
-       the sites the tabu runs kept longest, warm-started with the best; the kernel grows by 30 %
-       while SCIP proves each one optimal. On San Francisco this is where the last 0.1 % comes
-       from (p = 60, seed 1: 682,524 after the starts, the optimum 683,139 from a kernel of 313
-       sites).
-    3. MIP-based large neighbourhood search with the rest.
-
-    Every phase stops once the value reaches ``target`` (the LP or Lagrangian bound).
+    Stops at ``seconds`` or when the incumbent reaches ``target`` (the LP or Lagrangian bound).
     """
     start = time.perf_counter()
     deadline = start + seconds
     p = search.p
     rng = np.random.default_rng(seed)
     tol = 1e-6 * max(1.0, abs(target)) if math.isfinite(target) else 0.0
-    stats: dict[str, Any] = {}
+    # San Francisco (4,686 sites): a one-second run settles into its local optimum
+    run_seconds = float(np.clip(seconds / 60.0, 0.05, 1.0))
+    stats: dict[str, Any] = {"tabu_iterations": 0, "cycles": 0, "merge_improvements": 0}
 
-    def reached(value: float) -> bool:
-        return value >= target - tol
+    def left() -> float:
+        return deadline - time.perf_counter()
 
-    first = search.greedy()
-    pool: list[tuple[float, np.ndarray]] = [(search.value(first), first)]
-    stats["greedy_value"] = pool[0][0]
-    starts = [first]
+    def tabu(begin: np.ndarray, run_seed: int, length: float) -> tuple[np.ndarray, float]:
+        run = search.tabu(begin, seconds=max(0.0, min(length, left())), seed=run_seed, bound=target)
+        stats["tabu_iterations"] += run.iterations
+        return run.mask, run.value
+
+    starts = [search.greedy()]
     if lp_y is not None:
         by_lp = must.copy()
-        order = np.argsort(-np.where(must, np.inf, lp_y), kind="stable")
-        by_lp[order[:p]] = True
+        by_lp[np.argsort(-np.where(must, np.inf, lp_y), kind="stable")[:p]] = True
         starts.append(by_lp)
-    per_start = 0.4 * seconds / n_starts
-    iterations = 0
-    residence = np.zeros(search.n_sites, dtype=np.int64)  # iterations each site was chosen
-    for r in range(n_starts):
-        if reached(pool[0][0]) or time.perf_counter() > deadline:
+    best, best_value = starts[0], search.value(starts[0])
+    stats["greedy_value"] = best_value
+    for k, begin in enumerate(starts):
+        mask, value = tabu(begin, seed * 1_000 + k, 2 * run_seconds)
+        if value > best_value:
+            best, best_value = mask, value
+    stats["start_value"] = best_value
+    merge_cap = max(5.0, 10 * run_seconds)
+    while best_value < target - tol and left() > run_seconds:
+        stats["cycles"] += 1
+        offspring = []
+        for c in range(n_offspring):
+            begin = search.perturb(best, fraction=fractions[c % len(fractions)], rng=rng)
+            offspring.append(tabu(begin, seed * 1_000 + 10 * stats["cycles"] + c, run_seconds))
+        leader, leader_value = max([(best, best_value), *offspring], key=lambda item: item[1])
+        if left() < 0.5:
+            best, best_value = leader, leader_value
             break
-        begin = starts[r] if r < len(starts) else search.greedy(rng=rng, choose_among=5)
-        run = search.tabu(begin, seconds=per_start, seed=seed * 1_000 + r, bound=target)
-        iterations += run.iterations
-        residence += run.residence
-        _pool_insert(pool, run.value, run.mask, pool_size)
-    if len(pool) > 1:  # the greedy start itself is no kernel member
-        pool = [item for item in pool if item[1] is not first]
-    stats["start_values"] = [v for v, _ in pool]
-    stats["tabu_iterations"] = iterations
-
-    # kernel search: SCIP re-chooses among the sites the tabu runs kept longest plus the pool's
-    # sites; the kernel grows by 30 % while SCIP proves each one optimal
-    kernel_until = start + 0.9 * seconds
-    size = 2 * p
-    kernel_sizes: list[int] = []
-    while not reached(pool[0][0]):
-        left = kernel_until - time.perf_counter()
-        if left < 1.0:
-            break
-        top = np.zeros(search.n_sites, dtype=bool)
-        top[np.argsort(-residence, kind="stable")[:size]] = True
-        top &= residence > 0
-        members = [m for _, m in pool]
-        kernel_sizes.append(int(np.logical_or.reduce([top, *members]).sum()))
+        pool = [m for m, _ in offspring] + [best]
         merged, merged_value, state = _mclp_kernel(
-            cov, w, p, must, pool[0][1], [top, *members], seconds=left
+            cov, w, p, must, leader, pool, seconds=min(merge_cap, left())
         )
-        _pool_insert(pool, merged_value, merged, pool_size)
-        if state != "optimal" or top.sum() < size:
-            break
-        size = int(size * 1.3)
-    stats["kernel_sizes"] = kernel_sizes
-    stats["kernel_value"] = pool[0][0]
-    value, mask = pool[0]
-    left = deadline - time.perf_counter()
-    if left > 1.0 and not reached(value):
-        mask, value, lns_stats = _mclp_lns(
-            cov, w, p, must, mask, seconds=left, seed=seed, bound=target
-        )
-        stats.update({f"lns_{k}": v for k, v in lns_stats.items()})
-    return mask, value, stats
-
-
-def _pool_insert(
-    pool: list[tuple[float, np.ndarray]], value: float, mask: np.ndarray, size: int
-) -> None:
-    """Add a solution to a pool sorted best first, if it is new and better than the worst."""
-    if any(np.array_equal(mask, other) for _, other in pool):
-        return
-    if len(pool) >= size:
-        if value <= pool[-1][0]:
-            return
-        pool.pop()
-    pool.append((value, mask))
-    pool.sort(key=lambda item: -item[0])
+        if merged_value > leader_value + 1e-9:
+            stats["merge_improvements"] += 1
+        if merged_value >= best_value:
+            best, best_value = merged, merged_value
+        if state != "optimal" and n_offspring > 1:
+            n_offspring -= 1
+    stats["offspring_per_cycle"] = n_offspring
+    return best, best_value, stats
 
 
 def _mclp_kernel(
@@ -1472,108 +1399,6 @@ def _mclp_kernel(
         if trial_value > value + 1e-9:
             return trial, trial_value, state
     return mask, value, state
-
-
-def _mclp_lns(
-    cov: sparse.csr_matrix,
-    w: np.ndarray,
-    p: int,
-    must: np.ndarray,
-    mask: np.ndarray,
-    *,
-    seconds: float,
-    seed: int = 0,
-    bound: float = math.inf,
-    k_start: int = 5,
-    k_max: int = 12,
-    max_free: int = 400,
-    sub_seconds: float = 5.0,
-) -> tuple[np.ndarray, float, dict[str, int]]:
-    """MIP-based large neighbourhood search around a solution.
-
-    Repeatedly frees ``k`` chosen sites that lie close together (hops in the graph "shares a
-    demand point"), and lets SCIP re-choose ``k`` sites optimally among the nearby candidates,
-    the other chosen sites staying fixed. ``k`` grows while the neighbourhoods solve to
-    optimality without improvement and shrinks when they time out.
-    """
-    from scipy.sparse import csgraph
-
-    deadline = time.perf_counter() + seconds
-    rng = np.random.default_rng(seed)
-    csc = cov.tocsc()
-    csr = cov.tocsr()
-    adjacency = (csc.T.astype(np.int32) @ csc.astype(np.int32)).tocsr()
-    adjacency.data[:] = 1
-    integral = bool(np.all(np.abs(w - np.round(w)) < _EPS))
-    mask = mask.copy()
-
-    def value_of(m: np.ndarray) -> tuple[float, np.ndarray]:
-        count = np.asarray(csc[:, np.nonzero(m)[0]].sum(axis=1)).ravel()
-        return float(w[count > 0].sum()), count
-
-    value, _ = value_of(mask)
-    k = max(2, min(k_start, p))
-    stats = {"iterations": 0, "improvements": 0}
-    stall = 0
-    tol = 1e-6 * max(1.0, abs(bound)) if math.isfinite(bound) else 1e-9
-    while time.perf_counter() < deadline - 0.2 and value < bound - tol:
-        movable = np.nonzero(mask & ~must)[0]
-        if len(movable) == 0:
-            break
-        centre = int(rng.choice(movable))
-        hops = csgraph.shortest_path(adjacency, unweighted=True, indices=centre, directed=False)
-        jitter = rng.random(len(hops))
-        order = movable[np.lexsort((jitter[movable], hops[movable]))]
-        freed = order[: min(k, len(order))]
-        reach = hops[freed].max() + 1
-        near = np.nonzero((hops <= reach) & (~mask | np.isin(np.arange(len(mask)), freed)))[0]
-        if len(near) > max_free:
-            keep = near[np.lexsort((jitter[near], hops[near]))][:max_free]
-            near = np.union1d(keep, freed)
-        fixed = mask.copy()
-        fixed[freed] = False
-        count_fixed = np.asarray(csc[:, np.nonzero(fixed)[0]].sum(axis=1)).ravel()
-        sub = csr[:, near].tocsr()
-        live = (count_fixed == 0) & (np.diff(sub.indptr) > 0)
-        sub = sub[live].tocsr()
-        n_free = len(freed)
-
-        def add_rules(solver: Any, y: Sequence[Any], n_free: int = n_free) -> None:
-            solver.Add(sum(y) == n_free)
-
-        remaining = deadline - time.perf_counter()
-        if remaining < 0.5:
-            break
-        state, y_val, _, _ = _solve_mip(
-            fixed_one=np.zeros(len(near), dtype=bool),
-            coverage=sub,
-            row_weights=w[live],
-            add_rules=add_rules,
-            time_limit=min(sub_seconds, remaining),
-            hint=np.isin(near, freed),
-            integral=integral,
-        )
-        stats["iterations"] += 1
-        improved = False
-        if y_val is not None:
-            trial = fixed.copy()
-            trial[near[y_val]] = True
-            trial_value, _ = value_of(trial)
-            if trial_value > value + 1e-9:
-                mask, value, improved = trial, trial_value, True
-                stats["improvements"] += 1
-            elif trial_value >= value - 1e-9:
-                mask = trial  # plateau move: same value, different sites
-        if improved:
-            stall = 0
-        elif state == "optimal":
-            stall += 1
-            if stall >= 2 * max(1, p // k):
-                k, stall = min(k + 1, p, k_max), 0
-        else:
-            k = max(2, k - 1)
-    stats["final_k"] = k
-    return mask, value, stats
 
 
 # ---------------------------------------------------------------------------------------------

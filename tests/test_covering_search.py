@@ -91,3 +91,27 @@ def test_must_sites_stay_and_bad_input_is_named() -> None:
     bad[[0, 1, 3, 4]] = True  # four sites but not the must-sites
     with pytest.raises(ValueError, match="including the must-sites"):
         search.tabu(bad, seconds=0.1)
+
+
+@pytest.mark.parametrize("fraction", [0.5, 1.0])
+def test_perturb_moves_sites_nearby_and_keeps_p_and_must(fraction: float) -> None:
+    cov, w = _random_instance(8, n_sites=20)
+    must = np.zeros(cov.shape[1], dtype=bool)
+    must[5] = True
+    search = SwapSearch(cov, w, 6, must=must)
+    start = search.greedy()
+    dense = cov.toarray() > 0
+    shares_demand = (dense.T.astype(int) @ dense.astype(int)) > 0
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        moved = search.perturb(start, fraction=fraction, rng=rng)
+        assert moved.sum() == 6 and moved[5]
+        assert np.array_equal(start, search.perturb(start, fraction=0.0, rng=rng))
+        dropped = np.nonzero(start & ~moved)[0]
+        added = np.nonzero(moved & ~start)[0]
+        assert len(dropped) == len(added) <= round(fraction * 5)
+        # new sites lie near the old ones (a dropped site may itself come back as another's
+        # replacement, so "near" is: shares a demand point with one of the old free sites)
+        for j in added:
+            assert shares_demand[np.nonzero(start & ~must)[0], j].any()
+    assert not np.array_equal(start, moved)
