@@ -18,6 +18,7 @@ dependency: the tabu search needs hundreds of thousands of iterations.
 
 from __future__ import annotations
 
+import copy
 import math
 import time
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ __all__ = ["SwapSearch", "SwapSearchResult"]
 _EPS = 1e-9
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _add(j, t, arrays):  # type: ignore[no-untyped-def]
     s_ptr, s_idx, d_ptr, d_idx, w, sol, slot_of, in_sol, cnt, owner_sum, gain, loss, extra = arrays
     sol[t] = j
@@ -57,7 +58,7 @@ def _add(j, t, arrays):  # type: ignore[no-untyped-def]
         owner_sum[i] += j
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _remove(s, arrays):  # type: ignore[no-untyped-def]
     s_ptr, s_idx, d_ptr, d_idx, w, _sol, slot_of, in_sol, cnt, owner_sum, gain, loss, extra = arrays
     t = slot_of[s]
@@ -83,7 +84,7 @@ def _remove(s, arrays):  # type: ignore[no-untyped-def]
     return t
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _reset(sites, arrays):  # type: ignore[no-untyped-def]
     """Rebuild all arrays for ``sites`` (slots 0..len-1); returns the covered weight."""
     s_ptr, s_idx, _d_ptr, _d_idx, w, _sol, slot_of, in_sol, cnt, owner_sum, gain, loss, extra = (
@@ -109,7 +110,7 @@ def _reset(sites, arrays):  # type: ignore[no-untyped-def]
     return value
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _tabu(  # type: ignore[no-untyped-def]
     arrays, nb_ptr, nb_idx, must, tabu_until, best_sol, state,
     n_iter, tenure, tenure_out, restart_after, kick, seed,
@@ -278,7 +279,7 @@ class SwapSearch:
         csr = sparse.csr_matrix(coverage, dtype=np.float64)
         csr.data[:] = 1.0
         csc = csr.tocsc()
-        n_demand, n_sites = csr.shape
+        n_sites = csr.shape[1]
         if not 0 < p <= n_sites:
             raise ValueError(f"p must be between 1 and the number of sites ({n_sites}), got {p}")
         self.p = p
@@ -294,14 +295,27 @@ class SwapSearch:
         self._d = (csr.indptr.astype(np.int64), csr.indices.astype(np.int64))
         adjacency = (csc.T @ csc).tocsr()  # sites sharing a demand point
         self._nb = (adjacency.indptr.astype(np.int64), adjacency.indices.astype(np.int64))
-        self._sol = np.zeros(p, dtype=np.int64)
+        self._new_state()
+
+    def _new_state(self) -> None:
+        n_demand, n_sites = self._csr.shape
+        self._sol = np.zeros(self.p, dtype=np.int64)
         self._slot_of = np.full(n_sites, -1, dtype=np.int64)
         self._in_sol = np.zeros(n_sites, dtype=np.bool_)
         self._cnt = np.zeros(n_demand, dtype=np.int64)
         self._owner_sum = np.zeros(n_demand, dtype=np.int64)
         self._gain = np.zeros(n_sites)
         self._loss = np.zeros(n_sites)
-        self._extra = np.zeros((p, n_sites))
+        self._extra = np.zeros((self.p, n_sites))
+
+    def clone(self) -> SwapSearch:
+        """The same instance with its own search state, for a run in another thread.
+
+        The numba kernels release the GIL, so runs on clones use several cores.
+        """
+        other = copy.copy(self)
+        other._new_state()
+        return other
 
     def value(self, mask: np.ndarray) -> float:
         """Covered weight of a chosen-site mask, computed from scratch."""

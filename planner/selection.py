@@ -54,7 +54,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,7 +62,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from planner.covering_search import SwapSearch
+from planner import settings
+from planner.covering_search import SwapSearch, SwapSearchResult
 
 __all__ = [
     "InfeasibleRulesError",
@@ -514,6 +515,42 @@ class _LocationModel:
         if rules.min_spacing_m and "minimum spacing" not in dropped:
             for a, b in self._conflict_pairs():
                 add(y[a] + y[b] <= 1)
+
+    def _rules_hold(self, mask: np.ndarray) -> bool:
+        """Whether a chosen-site mask keeps every rule (the fast check heuristics swap with)."""
+        rules = self.rules
+        if int(mask.sum()) != self.p or not mask[self._must_mask()].all():
+            return False
+        if mask[self._must_not_mask()].any():
+            return False
+        if self.site_districts is not None:
+            for district in rules.district_quotas:
+                lo, hi = rules.quota_range(district)
+                if not lo <= int(mask[self.site_districts == district].sum()) <= hi:
+                    return False
+        if self.site_area_classes is not None:
+            for cls, minimum in (("urban", rules.min_urban), ("rural", rules.min_rural)):
+                if minimum and int(mask[self.site_area_classes == cls].sum()) < minimum:
+                    return False
+        if rules.min_spacing_m:
+            return not any(mask[a] and mask[b] for a, b in self._conflict_pairs())
+        return True
+
+    def _rule_start(self, preference: np.ndarray, time_limit: float) -> np.ndarray | None:
+        """A selection keeping all rules (CP-SAT), preferring sites with a low ``preference``."""
+        from ortools.sat.python import cp_model
+
+        model = cp_model.CpModel()
+        y = [model.new_bool_var(f"y{j}") for j in range(self.n_sites)]
+        self._add_rules(model, y)
+        scaled = np.round(1e6 * (preference - preference.min()) / max(np.ptp(preference), _EPS))
+        model.minimize(sum(int(c) * v for c, v in zip(scaled, y, strict=True)))
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = time_limit
+        solver.parameters.num_workers = 1
+        if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        return np.array([bool(solver.value(v)) for v in y])
 
     def _raise_if_infeasible_precheck(self) -> None:
         problems = self.check_rules()
@@ -1283,23 +1320,31 @@ def _mclp_search(
     target: float,
     n_offspring: int = 4,
     fractions: Sequence[float] = (0.5, 0.7),
+    stall_cycles: int = 5,
+    threads: int | None = None,
 ) -> tuple[np.ndarray, float, dict[str, Any]]:
     """Tabu search and solution merging, in the manner of Blum's construct–merge–solve–adapt.
 
-    1. Tabu runs from the greedy solution and from the LP solution's best sites; the better is
-       the incumbent.
+    1. Tabu runs from the greedy solution, the LP solution's best sites and ``n_offspring``
+       randomised greedy solutions; SCIP merges them (below) into the incumbent.
     2. Each cycle makes ``n_offspring`` new local optima: the incumbent with half or more of its
        sites moved nearby (:meth:`SwapSearch.perturb`, ``fractions`` in turn), then a short tabu
        run. SCIP then chooses the best ``p`` sites among the union of the incumbent and its
-       offspring (:func:`_mclp_kernel`, a few hundred sites, solved in about a second), which
-       becomes the incumbent. The merge recombines parts of different local optima — what the
-       swap moves alone cannot reach: on San Francisco near-optimal sets differ in half their
-       sites (p = 60: the optimum and a set 0.05 % below it share 29 of 60).
-    3. A merge SCIP cannot prove optimal in its time had too many sites: the next cycles make one
+       offspring (:func:`_mclp_kernel`, a few hundred sites, about a second), which becomes the
+       incumbent. The merge recombines parts of different local optima, which the swap moves
+       alone cannot reach: on San Francisco near-optimal sets differ in half their sites
+       (p = 60: the optimum and a set 0.05 % below it share 29 of 60).
+    3. After ``stall_cycles`` cycles without a better incumbent the next offspring come from
+       fresh randomised greedy starts instead (another family of sets to merge with).
+    4. A merge SCIP cannot prove optimal in its time had too many sites: the next cycles make one
        offspring fewer.
 
-    Stops at ``seconds`` or when the incumbent reaches ``target`` (the LP or Lagrangian bound).
+    The tabu runs of a cycle are spread over ``threads`` threads (default
+    :func:`planner.settings.search_threads`); the numba kernels release the GIL. Stops at
+    ``seconds`` or when the incumbent reaches ``target`` (the LP or Lagrangian bound).
     """
+    from concurrent.futures import ThreadPoolExecutor
+
     start = time.perf_counter()
     deadline = start + seconds
     p = search.p
@@ -1307,48 +1352,83 @@ def _mclp_search(
     tol = 1e-6 * max(1.0, abs(target)) if math.isfinite(target) else 0.0
     # San Francisco (4,686 sites): a one-second run settles into its local optimum
     run_seconds = float(np.clip(seconds / 60.0, 0.05, 1.0))
-    stats: dict[str, Any] = {"tabu_iterations": 0, "cycles": 0, "merge_improvements": 0}
+    merge_cap = max(5.0, 10 * run_seconds)
+    n_threads = settings.search_threads() if threads is None else max(1, threads)
+    searches = [search, *(search.clone() for _ in range(n_threads - 1))]
+    stats: dict[str, Any] = {
+        "threads": n_threads,
+        "tabu_iterations": 0,
+        "cycles": 0,
+        "merge_improvements": 0,
+        "diversifications": 0,
+    }
 
     def left() -> float:
         return deadline - time.perf_counter()
 
-    def tabu(begin: np.ndarray, run_seed: int, length: float) -> tuple[np.ndarray, float]:
-        run = search.tabu(begin, seconds=max(0.0, min(length, left())), seed=run_seed, bound=target)
-        stats["tabu_iterations"] += run.iterations
-        return run.mask, run.value
+    def settle(begins: list[np.ndarray], length: float) -> list[tuple[np.ndarray, float]]:
+        """Tabu runs from ``begins``, dealt out over the threads' searches."""
+        length = max(0.0, min(length, left()))
+        first_seed = int(rng.integers(1 << 30))
 
-    starts = [search.greedy()]
+        def work(k: int) -> list[tuple[int, SwapSearchResult]]:
+            return [
+                (i, searches[k].tabu(b, seconds=length, seed=first_seed + i, bound=target))
+                for i, b in enumerate(begins)
+                if i % n_threads == k
+            ]
+
+        if n_threads == 1:
+            done = work(0)
+        else:
+            with ThreadPoolExecutor(n_threads) as pool:
+                done = [item for part in pool.map(work, range(n_threads)) for item in part]
+        done.sort(key=lambda item: item[0])
+        stats["tabu_iterations"] += sum(run.iterations for _, run in done)
+        return [(run.mask, run.value) for _, run in done]
+
+    def fresh(count: int) -> list[np.ndarray]:
+        return [search.greedy(rng=rng, choose_among=5) for _ in range(count)]
+
+    def merge(
+        incumbent: tuple[np.ndarray, float], others: list[tuple[np.ndarray, float]]
+    ) -> tuple[np.ndarray, float, str]:
+        leader, leader_value = max([incumbent, *others], key=lambda item: item[1])
+        if left() < 0.5:
+            return leader, leader_value, "no time"
+        pool = [m for m, _ in others] + [incumbent[0]]
+        merged, value, state = _mclp_kernel(
+            cov, w, p, must, leader, pool, seconds=min(merge_cap, left())
+        )
+        if value > leader_value + 1e-9:
+            stats["merge_improvements"] += 1
+        return merged, value, state
+
+    begins = [search.greedy()]
+    stats["greedy_value"] = search.value(begins[0])
     if lp_y is not None:
         by_lp = must.copy()
         by_lp[np.argsort(-np.where(must, np.inf, lp_y), kind="stable")[:p]] = True
-        starts.append(by_lp)
-    best, best_value = starts[0], search.value(starts[0])
-    stats["greedy_value"] = best_value
-    for k, begin in enumerate(starts):
-        mask, value = tabu(begin, seed * 1_000 + k, 2 * run_seconds)
-        if value > best_value:
-            best, best_value = mask, value
+        begins.append(by_lp)
+    starts = settle(begins + fresh(n_offspring), 2 * run_seconds)
+    best, best_value, _ = merge(max(starts, key=lambda item: item[1]), starts)
     stats["start_value"] = best_value
-    merge_cap = max(5.0, 10 * run_seconds)
+    stall = 0
     while best_value < target - tol and left() > run_seconds:
         stats["cycles"] += 1
-        offspring = []
-        for c in range(n_offspring):
-            begin = search.perturb(best, fraction=fractions[c % len(fractions)], rng=rng)
-            offspring.append(tabu(begin, seed * 1_000 + 10 * stats["cycles"] + c, run_seconds))
-        leader, leader_value = max([(best, best_value), *offspring], key=lambda item: item[1])
-        if left() < 0.5:
-            best, best_value = leader, leader_value
-            break
-        pool = [m for m, _ in offspring] + [best]
-        merged, merged_value, state = _mclp_kernel(
-            cov, w, p, must, leader, pool, seconds=min(merge_cap, left())
-        )
-        if merged_value > leader_value + 1e-9:
-            stats["merge_improvements"] += 1
-        if merged_value >= best_value:
-            best, best_value = merged, merged_value
-        if state != "optimal" and n_offspring > 1:
+        if stall >= stall_cycles:
+            begins, stall = fresh(n_offspring), 0
+            stats["diversifications"] += 1
+        else:
+            begins = [
+                search.perturb(best, fraction=fractions[c % len(fractions)], rng=rng)
+                for c in range(n_offspring)
+            ]
+        merged, value, state = merge((best, best_value), settle(begins, run_seconds))
+        stall = 0 if value > best_value + 1e-9 else stall + 1
+        if value >= best_value:
+            best, best_value = merged, value
+        if state not in ("optimal", "no time") and n_offspring > 1:
             n_offspring -= 1
     stats["offspring_per_cycle"] = n_offspring
     return best, best_value, stats
@@ -1411,11 +1491,16 @@ class PMedian(_LocationModel):
 
     Formulation: assignment variables ``z[i, j] ≤ y[j]``, each demand point assigned once; a
     demand point is only ever assigned among its ``n_sites - p + 1`` nearest allowed sites (one of
-    them is always open), which keeps the model exact and smaller. Build with
+    them is always open), which keeps the model exact and smaller. Without quota, mix or spacing
+    rules the interchange heuristic's set and a Lagrangian lower bound come first; a proven bound
+    ends the solve, and models above :attr:`max_assignment_pairs` keep the heuristic's set with the
+    Lagrangian gap (the MIP would only be built, not solved, in the time). Build with
     :meth:`from_cost_matrix` or :meth:`from_geodataframe`, then call :meth:`solve`.
     """
 
     model_name = "p-median"
+    #: Largest MIP (demand points × sites each may be assigned to) worth handing to SCIP.
+    max_assignment_pairs: int = 300_000
 
     def __init__(
         self,
@@ -1551,8 +1636,44 @@ class PMedian(_LocationModel):
             n_nearest = len(allowed_idx)  # a must-site may be nearer than the cut; keep exact
 
         hint = None
-        if not self.rules.has_structure_rules:
-            hint = _pmedian_heuristic(cost, w, self.p, allowed, self._must_mask())
+        lagrangian = -math.inf
+        must = self._must_mask()
+        start_set = None
+        if self.rules.has_structure_rules:  # a set keeping the rules, near the demand's centre
+            start_set = self._rule_start(
+                (w[:, None] * cost).sum(axis=0), time_limit=min(10.0, 0.1 * time_limit)
+            )
+        if not self.rules.has_structure_rules or start_set is not None:
+            hint = _pmedian_heuristic(
+                cost,
+                w,
+                self.p,
+                allowed,
+                must,
+                start=start_set,
+                keeps_rules=self._rules_hold if start_set is not None else None,
+            )
+            hint_value = float((w * cost[:, hint].min(axis=1)).sum())
+            stats["heuristic_value"] = hint_value
+            # the Lagrangian ignores quota/mix/spacing rules: dropping rules can only lower the
+            # optimum, so its bound stays valid with them
+            lagrangian = _pmedian_lagrangian(
+                cost,
+                w,
+                self.p,
+                allowed,
+                must,
+                upper=hint_value,
+                seconds=min(30.0, 0.3 * time_limit),
+            )
+            stats["lagrangian_bound"] = lagrangian
+            proven = lagrangian >= hint_value - 1e-9 * max(1.0, abs(hint_value))
+            # one MIP variable per (demand, site) pair: beyond that size SCIP neither proves
+            # a better bound nor finds a better set in minutes (region: 1.2 million pairs)
+            too_big = len(w) * n_nearest > self.max_assignment_pairs
+            if proven or too_big:
+                stats["mip"] = "skipped: bound proven" if proven else "skipped: too large"
+                return self._finish(start, hint, lagrangian, proven, stats)
 
         solver = pywraplp.Solver.CreateSolver("SCIP")
         y = [solver.BoolVar(f"y{j}") for j in range(self.n_sites)]
@@ -1593,16 +1714,28 @@ class PMedian(_LocationModel):
         # SCIP may stop (time limit) with a worse set than its warm start: keep the better one
         values = [float((self.weights * self.cost[:, c].min(axis=1)).sum()) for c in candidates]
         best = int(np.argmin(values))
-        chosen, objective_value = candidates[best], values[best]
         solved = status in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE)
         stats["scip_value"] = values[-1] if solved else None
         stats["heuristic_value"] = values[0] if hint is not None else None
-        bound = min(objective.BestBound() if solved else 0.0, objective_value)
+        bound = max(objective.BestBound() if solved else 0.0, lagrangian)
+        return self._finish(
+            start, candidates[best], bound, status == pywraplp.Solver.OPTIMAL, stats
+        )
+
+    def _finish(
+        self,
+        start: float,
+        chosen: np.ndarray,
+        bound: float,
+        optimal: bool,
+        stats: dict[str, Any],
+    ) -> SelectionResult:
+        objective_value = float((self.weights * self.cost[:, chosen].min(axis=1)).sum())
+        bound = min(bound, objective_value)
         gap = (objective_value - bound) / max(abs(objective_value), _EPS)
-        optimal = status == pywraplp.Solver.OPTIMAL or gap <= 1e-9
+        optimal = optimal or gap <= 1e-9
         if optimal:
             bound, gap = objective_value, 0.0
-        elapsed = time.perf_counter() - start
         self.result = SelectionResult(
             model=self.model_name,
             status="optimal" if optimal else "feasible",
@@ -1610,7 +1743,7 @@ class PMedian(_LocationModel):
             objective=objective_value,
             bound=float(bound),
             gap=float(gap),
-            solve_seconds=elapsed,
+            solve_seconds=time.perf_counter() - start,
             reasons=self._reasons(chosen),
             stats=stats,
         )
@@ -1671,37 +1804,123 @@ class PMedian(_LocationModel):
 
 
 def _pmedian_heuristic(
-    cost: np.ndarray, w: np.ndarray, p: int, allowed: np.ndarray, must: np.ndarray
+    cost: np.ndarray,
+    w: np.ndarray,
+    p: int,
+    allowed: np.ndarray,
+    must: np.ndarray,
+    *,
+    start: np.ndarray | None = None,
+    keeps_rules: Callable[[np.ndarray], bool] | None = None,
+    max_swaps: int = 10_000,
 ) -> np.ndarray:
-    """Greedy add + first-improvement interchange (Teitz & Bart) for a warm start."""
-    mask = must.copy()
-    big = np.inf
-    current = cost[:, mask].min(axis=1) if mask.any() else np.full(cost.shape[0], big)
-    while mask.sum() < p:
-        totals = (w[:, None] * np.minimum(current[:, None], cost)).sum(axis=0)
-        totals[mask | ~allowed] = np.inf
-        j = int(np.argmin(totals))
-        mask[j] = True
-        current = np.minimum(current, cost[:, j])
+    """Greedy add, then best-improvement interchange (Teitz & Bart, Whitaker's fast evaluation).
 
-    def total(m: np.ndarray) -> float:
-        return float((w * cost[:, m].min(axis=1)).sum())
-
-    value = total(mask)
-    improved = True
-    while improved:
-        improved = False
-        for s in np.nonzero(mask & ~must)[0].tolist():
-            for j in np.nonzero(~mask & allowed)[0].tolist():
-                trial = mask.copy()
-                trial[s], trial[j] = False, True
-                v = total(trial)
-                if v < value - 1e-9:
-                    mask, value, improved = trial, v, True
-                    break
-            if improved:
+    One pass prices every swap "drop chosen ``s``, add ``j``" at once from each demand point's
+    nearest and second-nearest chosen site: ``Δ(s, j) = Σᵢ wᵢ (min(cᵢⱼ, d1ᵢ) − d1ᵢ)`` plus, for
+    the points whose nearest is ``s``, ``wᵢ (min(cᵢⱼ, d2ᵢ) − min(cᵢⱼ, d1ᵢ))`` — a few passes over
+    the cost matrix instead of one objective evaluation per swap. With ``start`` and
+    ``keeps_rules`` (a selection keeping the season's rules and the test for them) only swaps
+    that keep the rules are made.
+    """
+    if start is not None:
+        mask = start.copy()
+    else:
+        mask = must.copy()
+        current = cost[:, mask].min(axis=1) if mask.any() else np.full(cost.shape[0], np.inf)
+        while mask.sum() < p:
+            totals = (w[:, None] * np.minimum(current[:, None], cost)).sum(axis=0)
+            totals[mask | ~allowed] = np.inf
+            j = int(np.argmin(totals))
+            mask[j] = True
+            current = np.minimum(current, cost[:, j])
+    wc = w[:, None]
+    for _ in range(max_swaps):
+        chosen = np.nonzero(mask)[0]
+        if len(chosen) == 0:
+            break
+        sub = cost[:, chosen]
+        order = np.argsort(sub, axis=1)[:, :2]
+        d1 = np.take_along_axis(sub, order[:, :1], axis=1).ravel()
+        d2 = (
+            np.take_along_axis(sub, order[:, 1:2], axis=1).ravel()
+            if len(chosen) > 1
+            else np.full(len(d1), np.inf)
+        )
+        with_j = np.minimum(cost, d1[:, None])
+        gain = (wc * (with_j - d1[:, None])).sum(axis=0)
+        # per chosen slot k: what its own points lose when it goes and j comes
+        one_hot = sparse.csr_matrix(
+            (np.ones(len(d1)), (order[:, 0], np.arange(len(d1)))), shape=(len(chosen), len(d1))
+        )
+        delta = gain[None, :] + one_hot @ (wc * (np.minimum(cost, d2[:, None]) - with_j))
+        delta[:, mask | ~allowed] = np.inf
+        delta[must[chosen], :] = np.inf
+        moved = False
+        for flat in np.argsort(delta, axis=None)[: 200 if keeps_rules else 1]:
+            k, j = divmod(int(flat), delta.shape[1])
+            if delta[k, j] >= -1e-9 * max(1.0, float(np.abs(gain).max())):
                 break
+            trial = mask.copy()
+            trial[chosen[k]], trial[j] = False, True
+            if keeps_rules is None or keeps_rules(trial):
+                mask, moved = trial, True
+                break
+        if not moved:
+            break
     return mask
+
+
+def _pmedian_lagrangian(
+    cost: np.ndarray,
+    w: np.ndarray,
+    p: int,
+    allowed: np.ndarray,
+    must: np.ndarray,
+    *,
+    upper: float,
+    seconds: float,
+    iterations: int = 3_000,
+) -> float:
+    """Lower bound by Lagrangian relaxation of the assignment constraints (subgradient method).
+
+    For multipliers ``λ``: ``L(λ) = Σᵢ λᵢ + Σ over the must sites and the ``p`` best others of
+    ρⱼ``, with ``ρⱼ = Σᵢ min(0, wᵢ·cᵢⱼ − λᵢ)``, bounds the optimum from below (Cornuéjols, Fisher
+    and Nemhauser 1977); every iterate is valid and the best is returned. ``upper`` (a known
+    solution's cost) sets the Polyak step. One iteration is a pass over the cost matrix, so it
+    scales where the MIP's one variable per (demand, site) pair does not.
+    """
+    weighted = w[:, None] * cost[:, allowed]
+    must_a = must[allowed]
+    free_slots = p - int(must_a.sum())
+    # start: each demand point values its second-nearest site (a classic, tight start)
+    part = np.partition(weighted, min(1, weighted.shape[1] - 1), axis=1)
+    lam = part[:, min(1, weighted.shape[1] - 1)].copy()
+    best, best_lam, theta, stall = -math.inf, lam.copy(), 2.0, 0
+    deadline = time.perf_counter() + seconds
+    for _ in range(iterations):
+        reduced = np.minimum(0.0, weighted - lam[:, None])
+        rho = reduced.sum(axis=0)
+        y = must_a.copy()
+        if free_slots > 0:
+            others = np.where(must_a, np.inf, rho)
+            y[np.argpartition(others, free_slots - 1)[:free_slots]] = True
+        bound = float(lam.sum() + rho[y].sum())
+        if bound > best + 1e-9 * max(1.0, abs(bound)):
+            best, best_lam, stall = bound, lam.copy(), 0
+        else:
+            stall += 1
+            if stall >= 20:  # halve the step and go back to the best multipliers
+                theta, stall, lam = theta / 2, 0, best_lam.copy()
+                continue
+        grad = 1.0 - (reduced[:, y] < 0).sum(axis=1)
+        norm = float(grad @ grad)
+        if norm == 0 or theta < 1e-4 or best >= upper - 1e-9 * max(1.0, abs(upper)):
+            break
+        if time.perf_counter() > deadline:
+            break
+        lam = lam + theta * max(upper - bound, 1e-9 * max(1.0, abs(upper))) / norm * grad
+    return best
 
 
 # ---------------------------------------------------------------------------------------------

@@ -65,6 +65,15 @@ BUS_HUB_RADIUS_M = 500.0
 WALK_RADIUS_M = 1_000.0
 
 
+def search_threads() -> int:
+    """Threads for the numba tabu runs of the MCLP search (``TINY_RATHAUS_THREADS``; default:
+    the machine's cores, at most 4 — the merges between them run on one)."""
+    env = os.environ.get("TINY_RATHAUS_THREADS")
+    if env:
+        return max(1, int(env))
+    return max(1, min(4, os.cpu_count() or 1))
+
+
 def raw_dir() -> Path:
     """Folder of the raw KielRegion data."""
     env = os.environ.get("TINY_RATHAUS_RAW")

@@ -7,6 +7,7 @@ import itertools
 import numpy as np
 import pytest
 
+import planner.selection as selection_module
 from planner.selection import (
     InfeasibleRulesError,
     MaximalCovering,
@@ -289,6 +290,44 @@ def test_pmedian_matches_brute_force(seed: int, p: int) -> None:
     assert all(result.reasons[s] for s in model.site_ids if s not in result.chosen)
 
 
+@pytest.mark.parametrize("seed", [11, 12, 13])
+def test_pmedian_lagrangian_bound_is_valid_and_tight(seed: int) -> None:
+    from planner.selection import _pmedian_heuristic, _pmedian_lagrangian
+
+    inst = _instance(seed, n_demand=60, n_sites=12)
+    cost, w, p = inst["cost"], inst["weights"], 4
+    best = _brute_pmedian(cost, w, p)
+    allowed = np.ones(cost.shape[1], dtype=bool)
+    must = np.zeros(cost.shape[1], dtype=bool)
+    start = _pmedian_heuristic(cost, w, p, allowed, must)
+    upper = float((w * cost[:, start].min(axis=1)).sum())
+    bound = _pmedian_lagrangian(cost, w, p, allowed, must, upper=upper, seconds=5)
+    assert bound <= best * (1 + 1e-9)  # a lower bound
+    assert bound >= 0.99 * best  # and a tight one: within 1 % here
+    # with a must-site the bound is still below the constrained optimum
+    must[0] = True
+    constrained = _brute_pmedian(cost, w, p, lambda combo: 0 in combo)
+    assert _pmedian_lagrangian(
+        cost, w, p, allowed, must, upper=constrained, seconds=5
+    ) <= constrained * (1 + 1e-9)
+
+
+def test_pmedian_too_large_for_the_mip_keeps_heuristic_with_stated_gap(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    inst = _instance(14, n_demand=60, n_sites=12)
+    best = _brute_pmedian(inst["cost"], inst["weights"], 4)
+    model = PMedian.from_cost_matrix(inst["cost"], inst["weights"], p_facilities=4)
+    monkeypatch.setattr(model, "max_assignment_pairs", 10)
+    monkeypatch.setattr(selection_module, "_pmedian_lagrangian", lambda *a, **k: 0.9 * best)
+    result = model.solve(time_limit=10)
+    assert result.stats["mip"] == "skipped: too large"
+    assert result.status == "feasible"
+    assert result.bound == pytest.approx(0.9 * best)
+    assert result.gap == pytest.approx((result.objective - 0.9 * best) / result.objective)
+    assert result.objective >= best - 1e-6 and len(result.chosen) == 4
+
+
 def test_pmedian_rules_hold() -> None:
     inst = _instance(9)
     ids = [f"s{j}" for j in range(10)]
@@ -314,7 +353,15 @@ def test_pmedian_rules_hold() -> None:
 
     chosen = tuple(ids.index(s) for s in result.chosen)
     assert ok(chosen)
-    assert result.objective == pytest.approx(_brute_pmedian(inst["cost"], inst["weights"], 3, ok))
+    best = _brute_pmedian(inst["cost"], inst["weights"], 3, ok)
+    assert result.objective == pytest.approx(best)
+    # a model too large for the MIP: the rule-keeping interchange alone, with a valid bound
+    model.max_assignment_pairs = 10
+    big = model.solve(time_limit=20)
+    assert big.stats["mip"] in {"skipped: too large", "skipped: bound proven"}
+    assert ok(tuple(ids.index(s) for s in big.chosen))
+    assert big.bound <= best + 1e-6 <= big.objective + 1e-6
+    assert 0.0 <= big.gap < 1.0
 
 
 def test_from_geodataframe_euclidean() -> None:
