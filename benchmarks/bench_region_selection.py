@@ -14,12 +14,18 @@ import argparse
 import json
 import sys
 import time
+from typing import Any
 
 from planner.coverage import compute_coverage, site_cell_minutes
 from planner.pack import load_pack
 from planner.selection import MaximalCovering, PMedian, SelectionRules
 
 QUOTAS_2023 = {"Kiel": 4, "Plön": 4, "Rendsburg-Eckernförde": 4}
+
+
+def _rounded(stats: dict[str, Any]) -> dict[str, Any]:
+    """Solver statistics with floats rounded to two decimals, for one JSON line."""
+    return {k: (round(v, 2) if isinstance(v, float) else v) for k, v in stats.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -84,10 +90,7 @@ def main(argv: list[str] | None = None) -> int:
                             4,
                         ),
                         "chosen": result.chosen,
-                        "stats": {
-                            k: (round(v, 2) if isinstance(v, float) else v)
-                            for k, v in result.stats.items()
-                        },
+                        "stats": _rounded(result.stats),
                     },
                     ensure_ascii=False,
                 ),
@@ -117,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
                     "status": result.status,
                     "seconds": round(result.solve_seconds, 2),
                     "chosen": result.chosen,
+                    "stats": _rounded(result.stats),
                 },
                 ensure_ascii=False,
             ),

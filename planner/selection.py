@@ -30,10 +30,12 @@ skip steps 1–4):
    the greedy solution. Small instances end here, proven optimal.
 3. Otherwise tabu search and solution merging (``_mclp_search``) around the numba tabu
    search of ``planner.covering_search`` (~20,000 swap iterations per second on San Francisco):
-   tabu runs from the greedy solution and the LP's best sites give the incumbent; each cycle
-   then moves half or more of its sites nearby, lets short tabu runs settle four such copies
-   into new local optima, and SCIP picks the best ``p`` sites among the union of the incumbent
-   and those four (a few hundred sites, about a second), which is the next incumbent.
+   tabu runs from the greedy solution, the LP's best sites and randomised greedy starts, merged
+   by SCIP, give the incumbent; each cycle then moves half or more of its sites nearby, lets
+   short tabu runs settle four such copies into new local optima, and SCIP picks the best ``p``
+   sites among the union of the incumbent and those four (a few hundred sites, about a second),
+   which is the next incumbent. After five cycles without progress fresh randomised starts take
+   the copies' place.
 4. Reduced-cost fixing: sites whose LP reduced cost proves they cannot be part of a better
    solution than the incumbent are fixed to 0 (321 of 425 sites on the region instance).
 5. SCIP on what is left, warm-started with the incumbent; the bound it proves is valid for the
@@ -41,7 +43,13 @@ skip steps 1–4):
 
 With quotas, a mix or spacing rules the pipeline goes straight to step 5 (these instances are
 small). CP-SAT is used only where it is the right tool: the pure rule-feasibility checks that name
-the rule making a rule set infeasible.
+the rule making a rule set infeasible, and a first selection that keeps the rules.
+
+p-median: a fast interchange heuristic (with rules: from CP-SAT's first rule-keeping selection,
+making only swaps that keep them) and a Lagrangian lower bound come first. SCIP gets the model only
+where its one assignment variable per (demand point, site) pair fits
+(``PMedian.max_assignment_pairs``); the region instance has 1.2 million, where SCIP found neither
+a bound nor a set in 120 s.
 
 Preprocessing (exact): demand points with zero weight or no site in reach are dropped, demand
 points with identical sets of covering sites are merged (weights summed), and a site whose catchment
@@ -428,22 +436,39 @@ class _LocationModel:
             groups.append("minimum spacing")
         return groups
 
-    def _feasible_without(self, dropped: set[str], time_limit: float = 5.0) -> bool | None:
-        """CP-SAT feasibility of the rules (only the site choice) with some rule groups dropped."""
+    def _rule_selection(
+        self,
+        *,
+        dropped: Collection[str] = (),
+        preference: np.ndarray | None = None,
+        time_limit: float = 5.0,
+    ) -> tuple[bool | None, np.ndarray | None]:
+        """CP-SAT over the site choice alone: are the rules (minus ``dropped`` groups) feasible,
+        and a selection keeping them, preferring sites with a low ``preference``.
+
+        Returns ``(True, mask)``, ``(False, None)`` when infeasible, ``(None, None)`` when the
+        time ran out undecided.
+        """
         from ortools.sat.python import cp_model
 
         model = cp_model.CpModel()
         y = [model.new_bool_var(f"y{j}") for j in range(self.n_sites)]
         self._add_rules(model, y, dropped=dropped, exact_p="number of sites" not in dropped)
+        if preference is not None:
+            spread = max(float(np.ptp(preference)), _EPS)
+            scaled = np.round(1e6 * (preference - preference.min()) / spread).astype(int)
+            model.minimize(sum(int(c) * v for c, v in zip(scaled, y, strict=True)))
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = time_limit
         solver.parameters.num_workers = 1
         status = solver.solve(model)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return True
-        if status == cp_model.INFEASIBLE:
-            return False
-        return None
+            return True, np.array([bool(solver.value(v)) for v in y])
+        return (False if status == cp_model.INFEASIBLE else None), None
+
+    def _feasible_without(self, dropped: set[str], time_limit: float = 5.0) -> bool | None:
+        """Feasibility of the rules (only the site choice) with some rule groups dropped."""
+        return self._rule_selection(dropped=dropped, time_limit=time_limit)[0]
 
     def diagnose(self) -> list[RuleProblem]:
         """Name the rule group(s) whose removal makes the rule set feasible.
@@ -535,22 +560,6 @@ class _LocationModel:
         if rules.min_spacing_m:
             return not any(mask[a] and mask[b] for a, b in self._conflict_pairs())
         return True
-
-    def _rule_start(self, preference: np.ndarray, time_limit: float) -> np.ndarray | None:
-        """A selection keeping all rules (CP-SAT), preferring sites with a low ``preference``."""
-        from ortools.sat.python import cp_model
-
-        model = cp_model.CpModel()
-        y = [model.new_bool_var(f"y{j}") for j in range(self.n_sites)]
-        self._add_rules(model, y)
-        scaled = np.round(1e6 * (preference - preference.min()) / max(np.ptp(preference), _EPS))
-        model.minimize(sum(int(c) * v for c, v in zip(scaled, y, strict=True)))
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = time_limit
-        solver.parameters.num_workers = 1
-        if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return None
-        return np.array([bool(solver.value(v)) for v in y])
 
     def _raise_if_infeasible_precheck(self) -> None:
         problems = self.check_rules()
@@ -927,6 +936,7 @@ class MaximalCovering(_LocationModel):
                     incumbent, inc_value = y_val, search.value(y_val)
             if incumbent is None:
                 left = budget - (time.perf_counter() - h_start)
+                search_start = time.perf_counter() - start
                 incumbent, inc_value, search_stats = _mclp_search(
                     search,
                     cov,
@@ -938,6 +948,7 @@ class MaximalCovering(_LocationModel):
                     target=target,
                 )
                 stats.update(search_stats)
+                stats["best_found_seconds"] = search_start + search_stats["best_found_seconds"]
             stats["heuristic_value"] = inc_value
             stats["heuristic_seconds"] = time.perf_counter() - h_start
             if reduced_costs is not None and lp_y is not None:
@@ -1413,6 +1424,7 @@ def _mclp_search(
     starts = settle(begins + fresh(n_offspring), 2 * run_seconds)
     best, best_value, _ = merge(max(starts, key=lambda item: item[1]), starts)
     stats["start_value"] = best_value
+    stats["best_found_seconds"] = time.perf_counter() - start
     stall = 0
     while best_value < target - tol and left() > run_seconds:
         stats["cycles"] += 1
@@ -1426,6 +1438,8 @@ def _mclp_search(
             ]
         merged, value, state = merge((best, best_value), settle(begins, run_seconds))
         stall = 0 if value > best_value + 1e-9 else stall + 1
+        if stall == 0:  # when the search last got better (time-to-target in benchmarks)
+            stats["best_found_seconds"] = time.perf_counter() - start
         if value >= best_value:
             best, best_value = merged, value
         if state not in ("optimal", "no time") and n_offspring > 1:
@@ -1640,8 +1654,8 @@ class PMedian(_LocationModel):
         must = self._must_mask()
         start_set = None
         if self.rules.has_structure_rules:  # a set keeping the rules, near the demand's centre
-            start_set = self._rule_start(
-                (w[:, None] * cost).sum(axis=0), time_limit=min(10.0, 0.1 * time_limit)
+            _, start_set = self._rule_selection(
+                preference=(w[:, None] * cost).sum(axis=0), time_limit=min(10.0, 0.1 * time_limit)
             )
         if not self.rules.has_structure_rules or start_set is not None:
             hint = _pmedian_heuristic(

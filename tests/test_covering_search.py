@@ -115,3 +115,17 @@ def test_perturb_moves_sites_nearby_and_keeps_p_and_must(fraction: float) -> Non
         for j in added:
             assert shares_demand[np.nonzero(start & ~must)[0], j].any()
     assert not np.array_equal(start, moved)
+
+
+def test_clone_searches_independently() -> None:
+    cov, w = _random_instance(9)
+    search = SwapSearch(cov, w, 4)
+    start = search.greedy()
+    before = (search._in_sol.copy(), search._gain.copy())
+    other = search.clone()
+    run = other.tabu(other.greedy(rng=np.random.default_rng(2), choose_among=5), seconds=0.2)
+    assert run.iterations > 0
+    np.testing.assert_array_equal(search._in_sol, before[0])  # the original's state untouched
+    np.testing.assert_array_equal(search._gain, before[1])
+    assert other._extra is not search._extra and other._nb is search._nb  # shared instance data
+    assert search.value(start) == pytest.approx(other.value(start))

@@ -423,8 +423,8 @@ def test_region_pack_with_2023_quotas(pack) -> None:  # type: ignore[no-untyped-
     assert report.summary.covered == pytest.approx(result.objective)
 
 
-@pytest.mark.parametrize("seed", [4, 5])
-def test_mclp_search_and_kernel_merge_reach_brute_force(seed: int) -> None:
+@pytest.mark.parametrize(("seed", "threads"), [(4, 1), (5, 2)])
+def test_mclp_search_and_kernel_merge_reach_brute_force(seed: int, threads: int) -> None:
     from scipy import sparse
 
     from planner.covering_search import SwapSearch
@@ -440,12 +440,22 @@ def test_mclp_search_and_kernel_merge_reach_brute_force(seed: int) -> None:
     search = SwapSearch(cov, w, p, must=must)
     # no bound to stop at: the starts and the cycles of perturbation, tabu runs and merging run
     mask, value, stats = _mclp_search(
-        search, cov, w, must, lp_y=None, seconds=2.0, seed=seed, target=float("inf")
+        search,
+        cov,
+        w,
+        must,
+        lp_y=None,
+        seconds=2.0,
+        seed=seed,
+        target=float("inf"),
+        threads=threads,
     )
     assert mask.sum() == p and mask[0]
     assert value == pytest.approx(best)
     assert value == pytest.approx(_covered(inst["cost"], w, radius, tuple(np.nonzero(mask)[0])))
-    assert stats["tabu_iterations"] > 0 and stats["cycles"] >= 1
+    assert stats["tabu_iterations"] > 0 and stats["cycles"] >= 1 and stats["threads"] == threads
+    assert stats["diversifications"] >= 1  # a tiny instance stalls at once: fresh starts come in
+    assert 0.0 < stats["best_found_seconds"] < 2.5
     assert stats["start_value"] == pytest.approx(best)
     start = search.greedy()
     merged, merged_value, state = _mclp_kernel(
