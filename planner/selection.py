@@ -1894,15 +1894,17 @@ def _pmedian_lagrangian(
     *,
     upper: float,
     seconds: float,
-    iterations: int = 3_000,
+    iterations: int = 100_000,
 ) -> float:
     """Lower bound by Lagrangian relaxation of the assignment constraints (subgradient method).
 
     For multipliers ``λ``: ``L(λ) = Σᵢ λᵢ + Σ over the must sites and the ``p`` best others of
     ρⱼ``, with ``ρⱼ = Σᵢ min(0, wᵢ·cᵢⱼ − λᵢ)``, bounds the optimum from below (Cornuéjols, Fisher
     and Nemhauser 1977); every iterate is valid and the best is returned. ``upper`` (a known
-    solution's cost) sets the Polyak step. One iteration is a pass over the cost matrix, so it
-    scales where the MIP's one variable per (demand, site) pair does not.
+    solution's cost) sets the Polyak step; its factor halves after 100 iterations without a better
+    bound, and the multipliers are not reset to the best (on the region instance resetting after
+    20 stalled iterations stopped at a 2.5 % gap, this at 0.19 %). One iteration is a pass over
+    the cost matrix, so it scales where the MIP's one variable per (demand, site) pair does not.
     """
     weighted = w[:, None] * cost[:, allowed]
     must_a = must[allowed]
@@ -1910,7 +1912,7 @@ def _pmedian_lagrangian(
     # start: each demand point values its second-nearest site (a classic, tight start)
     part = np.partition(weighted, min(1, weighted.shape[1] - 1), axis=1)
     lam = part[:, min(1, weighted.shape[1] - 1)].copy()
-    best, best_lam, theta, stall = -math.inf, lam.copy(), 2.0, 0
+    best, theta, stall = -math.inf, 2.0, 0
     deadline = time.perf_counter() + seconds
     for _ in range(iterations):
         reduced = np.minimum(0.0, weighted - lam[:, None])
@@ -1921,15 +1923,14 @@ def _pmedian_lagrangian(
             y[np.argpartition(others, free_slots - 1)[:free_slots]] = True
         bound = float(lam.sum() + rho[y].sum())
         if bound > best + 1e-9 * max(1.0, abs(bound)):
-            best, best_lam, stall = bound, lam.copy(), 0
+            best, stall = bound, 0
         else:
             stall += 1
-            if stall >= 20:  # halve the step and go back to the best multipliers
-                theta, stall, lam = theta / 2, 0, best_lam.copy()
-                continue
+            if stall >= 100:
+                theta, stall = theta / 2, 0
         grad = 1.0 - (reduced[:, y] < 0).sum(axis=1)
         norm = float(grad @ grad)
-        if norm == 0 or theta < 1e-4 or best >= upper - 1e-9 * max(1.0, abs(upper)):
+        if norm == 0 or theta < 1e-5 or best >= upper - 1e-9 * max(1.0, abs(upper)):
             break
         if time.perf_counter() > deadline:
             break
