@@ -310,6 +310,17 @@ def test_pmedian_lagrangian_bound_is_valid_and_tight(seed: int) -> None:
     assert _pmedian_lagrangian(
         cost, w, p, allowed, must, upper=constrained, seconds=5
     ) <= constrained * (1 + 1e-9)
+    # a quota that forces three of the four sites worst on their own: the bound keeps it
+    must[0] = False
+    alone = (w[:, None] * cost).sum(axis=0)
+    worst = np.zeros(cost.shape[1], dtype=bool)
+    worst[np.argsort(alone)[-4:]] = True
+    forced = _brute_pmedian(cost, w, p, lambda combo: worst[list(combo)].sum() == 3)
+    with_quota = _pmedian_lagrangian(
+        cost, w, p, allowed, must, upper=forced, seconds=5, quotas=[(worst, 3, 3)]
+    )
+    assert best < with_quota <= forced * (1 + 1e-9)  # above the free optimum: the quota counts
+    assert with_quota >= 0.97 * forced
 
 
 def test_pmedian_too_large_for_the_mip_keeps_heuristic_with_stated_gap(
@@ -463,3 +474,26 @@ def test_mclp_search_and_kernel_merge_reach_brute_force(seed: int, threads: int)
     )
     assert state == "optimal" and merged[0] and merged.sum() == p
     assert merged_value == pytest.approx(best)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_cheapest_within_quotas_is_exact(seed: int) -> None:
+    from planner.selection import _cheapest_within_quotas
+
+    rng = np.random.default_rng(seed)
+    value = -rng.uniform(0, 100, 9)
+    group = rng.integers(0, 3, 9)  # group 2 has no quota
+    groups = [(group == 0, 1, 2), (group == 1, 2, 3)]
+    must = np.zeros(9, dtype=bool)
+    must[int(np.argmax(value))] = True  # the least attractive site is a must
+    p = 5
+
+    def ok(combo: tuple[int, ...]) -> bool:
+        mask = np.zeros(9, dtype=bool)
+        mask[list(combo)] = True
+        return bool(mask[must].all()) and all(lo <= mask[m].sum() <= hi for m, lo, hi in groups)
+
+    best = min(value[list(c)].sum() for c in itertools.combinations(range(9), p) if ok(c))
+    chosen = _cheapest_within_quotas(value, must, p, groups)
+    assert chosen.sum() == p and ok(tuple(np.nonzero(chosen)[0]))
+    assert value[chosen].sum() == pytest.approx(best)
