@@ -550,23 +550,29 @@ class _LocationModel:
             for district in self.rules.district_quotas
         ]
 
-    def _rules_hold(self, mask: np.ndarray) -> bool:
-        """Whether a chosen-site mask keeps every rule (the fast check heuristics swap with)."""
-        rules = self.rules
-        if int(mask.sum()) != self.p or not mask[self._must_mask()].all():
-            return False
-        if mask[self._must_not_mask()].any():
-            return False
-        for members, lo, hi in self._quota_groups():
-            if not lo <= int(mask[members].sum()) <= hi:
-                return False
+    def _rule_checker(self) -> Callable[[np.ndarray], bool]:
+        """A fast test whether a chosen-site mask keeps every rule, for heuristics to swap with
+        (the rule data is gathered once, each call is a few vector operations)."""
+        rules, p = self.rules, self.p
+        must, must_not = self._must_mask(), self._must_not_mask()
+        counts = self._quota_groups()
         if self.site_area_classes is not None:
             for cls, minimum in (("urban", rules.min_urban), ("rural", rules.min_rural)):
-                if minimum and int(mask[self.site_area_classes == cls].sum()) < minimum:
-                    return False
-        if rules.min_spacing_m:
-            return not any(mask[a] and mask[b] for a, b in self._conflict_pairs())
-        return True
+                if minimum:
+                    counts.append((self.site_area_classes == cls, minimum, p))
+        pairs = np.array(self._conflict_pairs() if rules.min_spacing_m else [], dtype=int)
+        pairs = pairs.reshape(-1, 2)
+
+        def keeps(mask: np.ndarray) -> bool:
+            return bool(
+                int(mask.sum()) == p
+                and mask[must].all()
+                and not mask[must_not].any()
+                and all(lo <= int(mask[members].sum()) <= hi for members, lo, hi in counts)
+                and not (mask[pairs[:, 0]] & mask[pairs[:, 1]]).any()
+            )
+
+        return keeps
 
     def _raise_if_infeasible_precheck(self) -> None:
         problems = self.check_rules()
@@ -1672,7 +1678,7 @@ class PMedian(_LocationModel):
                 allowed,
                 must,
                 start=start_set,
-                keeps_rules=self._rules_hold if start_set is not None else None,
+                keeps_rules=self._rule_checker() if start_set is not None else None,
             )
             hint_value = float((w * cost[:, hint].min(axis=1)).sum())
             stats["heuristic_value"] = hint_value

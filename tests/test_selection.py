@@ -194,6 +194,12 @@ def test_mclp_rules_hold_and_match_brute_force() -> None:
         _brute_mclp(inst["cost"], inst["weights"], radius, p, ok)
     )
     assert result.reasons["s4"].startswith("excluded by the planner")
+    # the heuristics' fast rule test agrees with the brute-force one on every selection
+    keeps = model._rule_checker()
+    for combo in itertools.combinations(range(10), p):
+        mask = np.zeros(10, dtype=bool)
+        mask[list(combo)] = True
+        assert keeps(mask) == ok(combo)
 
 
 def test_quota_larger_than_district_is_named() -> None:
