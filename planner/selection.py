@@ -1782,15 +1782,7 @@ class PMedian(_LocationModel):
         chosen_idx = np.nonzero(chosen)[0]
         w, cost = self.weights, self.cost
         total_w = max(float(w.sum()), _EPS)
-        sub = cost[:, chosen_idx]
-        order = np.argsort(sub, axis=1)
-        d1 = np.take_along_axis(sub, order[:, :1], axis=1).ravel()
-        a1 = order[:, 0]
-        d2 = (
-            np.take_along_axis(sub, order[:, 1:2], axis=1).ravel()
-            if len(chosen_idx) > 1
-            else np.full(len(d1), np.inf)
-        )
+        d1, gain, deltas = _swap_deltas(cost, w, chosen_idx)
         reasons: dict[str, str] = {}
         for j in range(self.n_sites):
             if chosen[j]:
@@ -1799,19 +1791,12 @@ class PMedian(_LocationModel):
             if must_not[j]:
                 reasons[sid] = "excluded by the planner (must-not)"
                 continue
-            with_j = np.minimum(d1, cost[:, j])
-            saving = float((w * (d1 - with_j)).sum())
             helped = float(w[cost[:, j] < d1].sum())
-            if saving <= 0:
+            if -gain[j] <= 0:
                 reasons[sid] = "no one would reach it faster than an already chosen site"
                 continue
-            best_delta, best_k = math.inf, -1
-            for k in range(len(chosen_idx)):
-                own = a1 == k
-                new = np.where(own, np.minimum(d2, cost[:, j]), with_j)
-                delta = float((w * (new - d1)).sum())
-                if delta < best_delta:
-                    best_delta, best_k = delta, k
+            best_k = int(np.argmin(deltas[:, j]))
+            best_delta = float(deltas[best_k, j])
             blocker = self._blocking_rule(j, chosen)
             per_person = best_delta / total_w
             if best_delta >= -1e-9:
@@ -1831,6 +1816,34 @@ class PMedian(_LocationModel):
         return reasons
 
 
+def _swap_deltas(
+    cost: np.ndarray, w: np.ndarray, chosen_idx: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Price every p-median swap "drop chosen ``k``, add ``j``" at once (Whitaker).
+
+    From each demand point's nearest (``d1``) and second-nearest (``d2``) chosen site:
+    ``gain[j] = Σᵢ wᵢ (min(cᵢⱼ, d1ᵢ) − d1ᵢ)`` (adding ``j``, ``≤ 0``) and ``delta[k, j] = gain[j]
+    + Σ over the points whose nearest is ``k`` of wᵢ (min(cᵢⱼ, d2ᵢ) − min(cᵢⱼ, d1ᵢ))``, the
+    change of the weighted cost. Returns ``d1``, ``gain`` and ``delta`` (``len(chosen_idx)`` rows).
+    """
+    sub = cost[:, chosen_idx]
+    order = np.argsort(sub, axis=1)[:, :2]
+    d1 = np.take_along_axis(sub, order[:, :1], axis=1).ravel()
+    d2 = (
+        np.take_along_axis(sub, order[:, 1:2], axis=1).ravel()
+        if len(chosen_idx) > 1
+        else np.full(len(d1), np.inf)
+    )
+    weights = w[:, None]
+    with_j = np.minimum(cost, d1[:, None])
+    gain = (weights * (with_j - d1[:, None])).sum(axis=0)
+    nearest = sparse.csr_matrix(
+        (np.ones(len(d1)), (order[:, 0], np.arange(len(d1)))), shape=(len(chosen_idx), len(d1))
+    )
+    delta = gain[None, :] + nearest @ (weights * (np.minimum(cost, d2[:, None]) - with_j))
+    return d1, gain, np.asarray(delta)
+
+
 def _pmedian_heuristic(
     cost: np.ndarray,
     w: np.ndarray,
@@ -1844,10 +1857,8 @@ def _pmedian_heuristic(
 ) -> np.ndarray:
     """Greedy add, then best-improvement interchange (Teitz & Bart, Whitaker's fast evaluation).
 
-    One pass prices every swap "drop chosen ``s``, add ``j``" at once from each demand point's
-    nearest and second-nearest chosen site: ``Δ(s, j) = Σᵢ wᵢ (min(cᵢⱼ, d1ᵢ) − d1ᵢ)`` plus, for
-    the points whose nearest is ``s``, ``wᵢ (min(cᵢⱼ, d2ᵢ) − min(cᵢⱼ, d1ᵢ))`` — a few passes over
-    the cost matrix instead of one objective evaluation per swap. With ``start`` and
+    One pass prices every swap at once (:func:`_swap_deltas`) instead of evaluating the
+    objective once per swap. With ``start`` and
     ``keeps_rules`` (a selection keeping the season's rules and the test for them) only swaps
     that keep the rules are made.
     """
@@ -1862,26 +1873,11 @@ def _pmedian_heuristic(
             j = int(np.argmin(totals))
             mask[j] = True
             current = np.minimum(current, cost[:, j])
-    wc = w[:, None]
     for _ in range(max_swaps):
         chosen = np.nonzero(mask)[0]
         if len(chosen) == 0:
             break
-        sub = cost[:, chosen]
-        order = np.argsort(sub, axis=1)[:, :2]
-        d1 = np.take_along_axis(sub, order[:, :1], axis=1).ravel()
-        d2 = (
-            np.take_along_axis(sub, order[:, 1:2], axis=1).ravel()
-            if len(chosen) > 1
-            else np.full(len(d1), np.inf)
-        )
-        with_j = np.minimum(cost, d1[:, None])
-        gain = (wc * (with_j - d1[:, None])).sum(axis=0)
-        # per chosen slot k: what its own points lose when it goes and j comes
-        one_hot = sparse.csr_matrix(
-            (np.ones(len(d1)), (order[:, 0], np.arange(len(d1)))), shape=(len(chosen), len(d1))
-        )
-        delta = gain[None, :] + one_hot @ (wc * (np.minimum(cost, d2[:, None]) - with_j))
+        _d1, gain, delta = _swap_deltas(cost, w, chosen)
         delta[:, mask | ~allowed] = np.inf
         delta[must[chosen], :] = np.inf
         moved = False

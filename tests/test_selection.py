@@ -503,3 +503,22 @@ def test_cheapest_within_quotas_is_exact(seed: int) -> None:
     chosen = _cheapest_within_quotas(value, must, p, groups)
     assert chosen.sum() == p and ok(tuple(np.nonzero(chosen)[0]))
     assert value[chosen].sum() == pytest.approx(best)
+
+
+@pytest.mark.parametrize("n_chosen", [1, 3])
+def test_swap_deltas_match_recomputation(n_chosen: int) -> None:
+    from planner.selection import _swap_deltas
+
+    inst = _instance(21, n_demand=30, n_sites=8)
+    cost, w = inst["cost"], inst["weights"]
+    chosen = np.arange(n_chosen) * 2
+    d1, gain, delta = _swap_deltas(cost, w, chosen)
+    before = float((w * cost[:, chosen].min(axis=1)).sum())
+    np.testing.assert_allclose(d1, cost[:, chosen].min(axis=1))
+    for j in range(cost.shape[1]):
+        added = float((w * np.minimum(cost[:, chosen].min(axis=1), cost[:, j])).sum())
+        assert gain[j] == pytest.approx(added - before)
+        for k, site in enumerate(chosen):
+            swapped = [c for c in chosen if c != site] + [j]
+            after = float((w * cost[:, swapped].min(axis=1)).sum())
+            assert delta[k, j] == pytest.approx(after - before)
