@@ -21,6 +21,7 @@ from __future__ import annotations
 import copy
 import math
 import time
+from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
@@ -363,20 +364,35 @@ class SwapSearch:
             _add(j, t, arrays)
         return self._in_sol.copy()
 
-    def perturb(self, mask: np.ndarray, *, fraction: float, rng: np.random.Generator) -> np.ndarray:
+    def perturb(
+        self,
+        mask: np.ndarray,
+        *,
+        fraction: float,
+        rng: np.random.Generator,
+        connected: bool = False,
+    ) -> np.ndarray:
         """A copy of ``mask`` with ``fraction`` of its free chosen sites moved nearby.
 
         Each dropped site is replaced by a random unchosen site that shares a demand point with
         it (a random unchosen site where it has none), so the copy keeps the set's spread over
-        the area while most of its sites change: a start for a tabu run that ends in a different
+        the area while many of its sites change: a start for a tabu run that ends in a different
         local optimum, which a merge with the original can recombine with it.
+
+        The dropped sites are a random sample, or with ``connected`` one connected region
+        (:meth:`_region`): near-optimal sets often differ by a chain of shifts across a district
+        (San Francisco, p = 90: the optimum and a set 0.02 % below it differ in 16 sites, 14 of
+        them in one chain 6.9 km long), which a region moved as a whole can reach.
         """
         out = np.asarray(mask, dtype=bool).copy()
-        movable = np.nonzero(out & ~self.must)[0]
-        n_drop = min(len(movable), round(fraction * len(movable)))
+        movable = out & ~self.must
+        n_drop = min(int(movable.sum()), round(fraction * int(movable.sum())))
         if n_drop == 0 or self.n_sites <= self.p:
             return out
-        dropped = rng.choice(movable, n_drop, replace=False)
+        if connected:
+            dropped = self._region(movable, n_drop, rng)
+        else:
+            dropped = rng.choice(np.nonzero(movable)[0], n_drop, replace=False)
         out[dropped] = False
         nb_ptr, nb_idx = self._nb
         for s in dropped:
@@ -386,6 +402,30 @@ class SwapSearch:
                 near = np.nonzero(~out)[0]
             out[int(rng.choice(near))] = True
         return out
+
+    def _region(self, movable: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
+        """``size`` of the ``movable`` sites, grown breadth-first from a random one.
+
+        Two chosen sites are linked when both share a demand point with some third site (within
+        four covering radii of each other); when a region runs out, it grows on from a new seed.
+        """
+        nb_ptr, nb_idx = self._nb
+        taken = np.zeros(self.n_sites, dtype=bool)
+        picked: list[int] = []
+        queue: deque[int] = deque()
+        while len(picked) < size:
+            if not queue:
+                first = int(rng.choice(np.nonzero(movable & ~taken)[0]))
+                taken[first] = True
+                queue.append(first)
+            s = queue.popleft()
+            picked.append(s)
+            near = nb_idx[nb_ptr[s] : nb_ptr[s + 1]]
+            two_hops = np.unique(np.concatenate([nb_idx[nb_ptr[k] : nb_ptr[k + 1]] for k in near]))
+            new = two_hops[movable[two_hops] & ~taken[two_hops]]
+            taken[new] = True
+            queue.extend(new.tolist())
+        return np.asarray(picked, dtype=np.int64)
 
     def tabu(
         self,

@@ -1343,7 +1343,8 @@ def _mclp_search(
     seed: int,
     target: float,
     n_offspring: int = 4,
-    fractions: Sequence[float] = (0.5, 0.7),
+    fractions: tuple[float, float] = (0.5, 0.7),
+    region_fractions: tuple[float, float] = (0.25, 0.4),
     stall_cycles: int = 5,
     threads: int | None = None,
 ) -> tuple[np.ndarray, float, dict[str, Any]]:
@@ -1351,8 +1352,9 @@ def _mclp_search(
 
     1. Tabu runs from the greedy solution, the LP solution's best sites and ``n_offspring``
        randomised greedy solutions; SCIP merges them (below) into the incumbent.
-    2. Each cycle makes ``n_offspring`` new local optima: the incumbent with half or more of its
-       sites moved nearby (:meth:`SwapSearch.perturb`, ``fractions`` in turn), then a short tabu
+    2. Each cycle makes ``n_offspring`` new local optima: the incumbent with some of its sites
+       moved nearby (:meth:`SwapSearch.perturb`; in turn a random half or more, ``fractions``,
+       and one connected region of a quarter or more, ``region_fractions``), then a short tabu
        run. SCIP then chooses the best ``p`` sites among the union of the incumbent and its
        offspring (:func:`_mclp_kernel`, a few hundred sites, about a second), which becomes the
        incumbent. The merge recombines parts of different local optima, which the swap moves
@@ -1445,8 +1447,14 @@ def _mclp_search(
             begins, stall = fresh(n_offspring), 0
             stats["diversifications"] += 1
         else:
+            # in turn: a random sample of the sites moved, one connected region moved
             begins = [
-                search.perturb(best, fraction=fractions[c % len(fractions)], rng=rng)
+                search.perturb(
+                    best,
+                    fraction=(region_fractions if c % 2 else fractions)[c // 2 % 2],
+                    rng=rng,
+                    connected=c % 2 == 1,
+                )
                 for c in range(n_offspring)
             ]
         merged, value, state = merge((best, best_value), settle(begins, run_seconds))
@@ -1481,7 +1489,9 @@ def _mclp_kernel(
     kernel = np.nonzero(np.logical_or.reduce([mask, must, *pool]))[0]
     sub = cov[:, kernel].tocsr()
     live = np.diff(sub.indptr) > 0
-    sub = sub[live].tocsr()
+    # restricted to the kernel's sites many demand points share one covering set: one row each
+    # (San Francisco, p = 60, 80 s of search: 33 cycles instead of 25)
+    sub, sub_w = _merge_identical_rows(sub[live].tocsr(), w[live])
     integral = bool(np.all(np.abs(w - np.round(w)) < _EPS))
 
     def add_rules(solver: Any, y: Sequence[Any]) -> None:
@@ -1491,7 +1501,7 @@ def _mclp_kernel(
     state, y_val, _, _ = _solve_mip(
         fixed_one=must[kernel],
         coverage=sub,
-        row_weights=w[live],
+        row_weights=sub_w,
         add_rules=add_rules,
         time_limit=seconds,
         hint=mask[kernel],

@@ -93,8 +93,9 @@ def test_must_sites_stay_and_bad_input_is_named() -> None:
         search.tabu(bad, seconds=0.1)
 
 
+@pytest.mark.parametrize("connected", [False, True])
 @pytest.mark.parametrize("fraction", [0.5, 1.0])
-def test_perturb_moves_sites_nearby_and_keeps_p_and_must(fraction: float) -> None:
+def test_perturb_moves_sites_nearby_and_keeps_p_and_must(fraction: float, connected: bool) -> None:
     cov, w = _random_instance(8, n_sites=20)
     must = np.zeros(cov.shape[1], dtype=bool)
     must[5] = True
@@ -104,9 +105,11 @@ def test_perturb_moves_sites_nearby_and_keeps_p_and_must(fraction: float) -> Non
     shares_demand = (dense.T.astype(int) @ dense.astype(int)) > 0
     rng = np.random.default_rng(3)
     for _ in range(20):
-        moved = search.perturb(start, fraction=fraction, rng=rng)
+        moved = search.perturb(start, fraction=fraction, rng=rng, connected=connected)
         assert moved.sum() == 6 and moved[5]
-        assert np.array_equal(start, search.perturb(start, fraction=0.0, rng=rng))
+        assert np.array_equal(
+            start, search.perturb(start, fraction=0.0, rng=rng, connected=connected)
+        )
         dropped = np.nonzero(start & ~moved)[0]
         added = np.nonzero(moved & ~start)[0]
         assert len(dropped) == len(added) <= round(fraction * 5)
@@ -115,6 +118,35 @@ def test_perturb_moves_sites_nearby_and_keeps_p_and_must(fraction: float) -> Non
         for j in added:
             assert shares_demand[np.nonzero(start & ~must)[0], j].any()
     assert not np.array_equal(start, moved)
+
+
+def _line_instance(n: int) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Demand points and sites on a line; site j covers the points j - 1, j, j + 1."""
+    rows = [i for j in range(n) for i in (j - 1, j, j + 1) if 0 <= i < n]
+    cols = [j for j in range(n) for i in (j - 1, j, j + 1) if 0 <= i < n]
+    return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n)), np.ones(n)
+
+
+def test_connected_perturb_moves_one_stretch_of_a_chain() -> None:
+    # chosen sites every third place: neighbours in the chain are linked (both share demand with
+    # the site between them), sites two places apart in the chain are not
+    cov, w = _line_instance(60)
+    start = np.zeros(60, dtype=bool)
+    start[1::3] = True
+    search = SwapSearch(cov, w, int(start.sum()))
+    chain = np.nonzero(start)[0]
+    n_drop = round(0.3 * len(chain))
+    rng = np.random.default_rng(0)
+    spans: dict[bool, list[int]] = {True: [], False: []}
+    for _ in range(30):
+        for connected in (True, False):
+            moved = search.perturb(start, fraction=0.3, rng=rng, connected=connected)
+            # a dropped site may come back as another's replacement; those that stay out must
+            # lie in one stretch of n_drop neighbours in the chain
+            positions = np.searchsorted(chain, np.nonzero(start & ~moved)[0])
+            spans[connected].append(int(np.ptp(positions)) + 1 if len(positions) else 0)
+    assert max(spans[True]) <= n_drop
+    assert max(spans[False]) > n_drop  # a random sample is scattered: the check can fail
 
 
 def test_clone_searches_independently() -> None:
