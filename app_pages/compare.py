@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import cache, state
-from app_pages.widgets import show_model_and_sources
+from app_pages.widgets import number_table, show_model_and_sources
 from planner.cache import content_hash
 from planner.i18n import format_number, format_value
 from planner.maps import coverage_map
@@ -102,7 +102,7 @@ view = pd.DataFrame(
         tr("ui.crit.rural_share"): (100 * table["rural_share"]).round(1),
     }
 )
-st.dataframe(view, hide_index=True, width="stretch", height=320, key="ranking_table")
+number_table(view, height=320, key="ranking_table")
 
 # --- score breakdown -----------------------------------------------------------------------------
 names = dict(zip(sites["site_id"], sites["name"], strict=True))
@@ -124,7 +124,7 @@ if len(table):
             score=format_number(explanation.score, lang),
         )
     )
-    st.dataframe(
+    number_table(
         pd.DataFrame(
             {
                 tr("ui.col.criterion"): [tr(f"ui.crit.{c}") for c in parts["criterion"]],
@@ -136,9 +136,7 @@ if len(table):
                 tr("ui.col.part"): parts["points"].round(2),
                 tr("ui.col.max_part"): parts["max_points"].round(2),
             }
-        ),
-        hide_index=True,
-        width="stretch",
+        )
     )
     st.caption(" ".join(message.text(lang) for message in explanation.text))
 
@@ -146,7 +144,7 @@ with st.expander(tr("ui.compare.sensitivity")):
     report = weight_sensitivity(criteria, criterion_weights(weights), change=0.2, top_n=10)
     st.caption(tr("ui.compare.sensitivity_help", n=report.top_n, scenarios=report.scenarios))
     top = report.sites.head(15)
-    st.dataframe(
+    number_table(
         pd.DataFrame(
             {
                 tr("ui.col.name"): top["name"],
@@ -155,10 +153,18 @@ with st.expander(tr("ui.compare.sensitivity")):
                 tr("ui.col.worst_rank"): top["worst_rank"],
                 tr("ui.col.share_top", n=report.top_n): (100 * top["share_top_n"]).round(0),
             }
-        ),
-        hide_index=True,
-        width="stretch",
+        )
     )
+
+
+def _side_cell(value: object) -> str:
+    """One criterion of one site: numbers with the decimal they were rounded to, in ``lang``."""
+    if isinstance(value, int | float | np.number) and not isinstance(value, bool):
+        number = float(value)
+        if number == number:
+            return format_number(number, lang, ",.0f" if number.is_integer() else ",.1f")
+    return format_value(value, lang)
+
 
 # --- side-by-side comparison ---------------------------------------------------------------------
 st.subheader(tr("ui.compare.side_by_side"))
@@ -184,7 +190,7 @@ if len(chosen) >= 2:
     side.loc[tr("ui.compare.adds_rural")] = [
         round(float(only.at[s, "only_this_car_rural"])) for s in chosen
     ]
-    st.dataframe(side.astype(str), width="stretch")
+    st.dataframe(side.map(_side_cell), width="stretch")
     st.caption(tr("ui.compare.adds_help", minutes=f"{threshold:g}"))
 elif chosen:
     st.info(tr("ui.compare.pick_more"))

@@ -12,7 +12,7 @@ import streamlit as st
 
 from app_pages import cache, state
 from app_pages.sidebar import store
-from app_pages.widgets import show_comparison, show_diagnosis, show_model_and_sources
+from app_pages.widgets import number_table, show_comparison, show_diagnosis, show_model_and_sources
 from planner.export import file_stem
 from planner.i18n import format_number
 from planner.scenarios import ScenarioError, plan_from_payload, plan_to_payload, scenario_sites
@@ -161,10 +161,8 @@ columns = {
     "locked": tr("ui.col.locked"),
 }
 present = [c for c in columns if c in schedule.columns]
-st.dataframe(
+number_table(
     schedule[present].rename(columns=columns).round(1),
-    hide_index=True,
-    width="stretch",
     column_config={
         tr("ui.col.start"): st.column_config.DateColumn(format="DD.MM.YYYY"),
         tr("ui.col.end"): st.column_config.DateColumn(format="DD.MM.YYYY"),

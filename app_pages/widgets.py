@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, Literal
 
 import pandas as pd
 import streamlit as st
@@ -19,6 +20,27 @@ def percent(value: object, lang: str) -> str:
         return t("ui.none", lang)
     text = f"{100 * float(value):.1f} %"
     return text.replace(".", ",") if lang == "de" else text
+
+
+def number_table(
+    frame: pd.DataFrame,
+    *,
+    column_config: dict[str, Any] | None = None,
+    height: int | Literal["auto"] = "auto",
+    key: str | None = None,
+) -> None:
+    """``st.dataframe`` with its numeric columns in the reader's notation ("1.032,8" on a German
+    system, from the browser's locale); they stay numbers, so sorting by them still works."""
+    config: dict[str, Any] = {
+        column: st.column_config.NumberColumn(format="localized")
+        for column in frame.columns
+        if pd.api.types.is_numeric_dtype(frame[column])
+        and not pd.api.types.is_bool_dtype(frame[column])
+    }
+    config.update(column_config or {})
+    st.dataframe(
+        frame, hide_index=True, width="stretch", height=height, key=key, column_config=config
+    )
 
 
 def figures_table(figures: pd.DataFrame, lang: str) -> None:

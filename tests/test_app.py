@@ -76,6 +76,10 @@ def test_compare_page_weights_change_the_ranking() -> None:
     assert not at.exception
     after = ranking_names(at)
     assert sorted(after) == sorted(before)
+    # the ranking's numbers follow the reader's locale and stay numbers (sortable)
+    columns = json.loads(at.dataframe[0].proto.columns)
+    assert columns["Bewertung"]["type_config"]["format"] == "localized"
+    assert "Name" not in columns
     assert after[:10] != before[:10]
     # the breakdown shows the new weights, and its parts add up to the score
     parts = at.dataframe[1].value
@@ -99,6 +103,9 @@ def test_compare_page_side_by_side_and_language() -> None:
     assert side.shape[1] == 3
     assert "Nur hier erreicht (Einw.)" in side.index
     assert "Einwohner erreicht (Auto)" in side.index
+    # German notation: "12.345" people, "42,5" per cent
+    assert all(re.fullmatch(r"\d{1,3}(\.\d{3})*", v) for v in side.loc["Einwohner erreicht (Auto)"])
+    assert not any(re.search(r"\d\.\d{1,2}$|e\+", v) for v in side.to_numpy().ravel())
     at.sidebar.radio(key="lang").set_value("en").run()
     assert at.title[0].value == "Compare sites"
     assert at.multiselect(key="compare_ids").value  # the choice survived the switch

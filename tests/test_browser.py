@@ -86,7 +86,8 @@ def _shot(page: Page, name: str) -> None:
 
 
 def test_pages_in_browser(server: str, browser: Browser) -> None:
-    page = browser.new_page(viewport={"width": 1440, "height": 2600})
+    # a German browser, as the planners use: numbers in the tables follow its locale
+    page = browser.new_page(viewport={"width": 1440, "height": 2600}, locale="de-DE")
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(server, wait_until="domcontentloaded")
