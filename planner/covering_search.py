@@ -420,8 +420,10 @@ class SwapSearch:
                 queue.append(first)
             s = queue.popleft()
             picked.append(s)
-            near = nb_idx[nb_ptr[s] : nb_ptr[s + 1]]
-            two_hops = np.unique(np.concatenate([nb_idx[nb_ptr[k] : nb_ptr[k + 1]] for k in near]))
+            near = nb_idx[nb_ptr[s] : nb_ptr[s + 1]]  # empty for a site that covers nothing
+            two_hops = np.unique(
+                np.concatenate([near, *(nb_idx[nb_ptr[k] : nb_ptr[k + 1]] for k in near)])
+            )
             new = two_hops[movable[two_hops] & ~taken[two_hops]]
             taken[new] = True
             queue.extend(new.tolist())

@@ -149,6 +149,18 @@ def test_connected_perturb_moves_one_stretch_of_a_chain() -> None:
     assert max(spans[False]) > n_drop  # a random sample is scattered: the check can fail
 
 
+def test_connected_perturb_with_sites_that_cover_nothing() -> None:
+    cov, w = _line_instance(12)
+    cov = sparse.hstack([cov, sparse.csr_matrix((12, 3))]).tocsr()  # sites 12-14 cover nothing
+    start = np.zeros(15, dtype=bool)
+    start[[1, 4, 12, 13, 14]] = True
+    search = SwapSearch(cov, w, 5)
+    rng = np.random.default_rng(1)
+    for _ in range(10):
+        moved = search.perturb(start, fraction=1.0, rng=rng, connected=True)
+        assert moved.sum() == 5
+
+
 def test_clone_searches_independently() -> None:
     cov, w = _random_instance(9)
     search = SwapSearch(cov, w, 4)
