@@ -141,8 +141,8 @@ st.caption(
     tr(
         "ui.season.status",
         status=tr(f"ui.status.{plan.status}"),
-        population=f"{int(totals.get('population_covered') or 0):,}".replace(",", "."),
-        seconds=f"{totals.get('seconds') or 0:.1f}",
+        population=format_number(totals.get("population_covered") or 0, lang, ",.0f"),
+        seconds=format_number(totals.get("seconds") or 0, lang, ",.1f"),
     )
 )
 

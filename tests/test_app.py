@@ -121,6 +121,8 @@ def test_plan_season_and_download_each_export(media: list[MemoryMediaFileStorage
     expected = f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
     assert metrics["Wert der Saison"] == expected
     assert metrics["Schleppstrecke"].endswith(" km")
+    status = next(c.value for c in at.caption if c.value.startswith("Status:"))
+    assert re.search(r"erreichte Einwohner: \d{1,3}(\.\d{3})+ · Rechenzeit \d+,\d s$", status)
     # the reasons for unplanned sites are German
     reasons = next(d.value for d in at.dataframe if "Grund" in d.value.columns)["Grund"]
     assert len(reasons) > 300
