@@ -157,15 +157,6 @@ with st.expander(tr("ui.compare.sensitivity")):
     )
 
 
-def _side_cell(value: object) -> str:
-    """One criterion of one site: numbers with the decimal they were rounded to, in ``lang``."""
-    if isinstance(value, int | float | np.number) and not isinstance(value, bool):
-        number = float(value)
-        if number == number:
-            return format_number(number, lang, ",.0f" if number.is_integer() else ",.1f")
-    return format_value(value, lang)
-
-
 # --- side-by-side comparison ---------------------------------------------------------------------
 st.subheader(tr("ui.compare.side_by_side"))
 valid_ids = [s for s in ss.get("compare_ids", []) if s in names]
@@ -190,7 +181,7 @@ if len(chosen) >= 2:
     side.loc[tr("ui.compare.adds_rural")] = [
         round(float(only.at[s, "only_this_car_rural"])) for s in chosen
     ]
-    st.dataframe(side.map(_side_cell), width="stretch")
+    st.dataframe(side.map(lambda v: format_value(v, lang, decimals=1)), width="stretch")
     st.caption(tr("ui.compare.adds_help", minutes=f"{threshold:g}"))
 elif chosen:
     st.info(tr("ui.compare.pick_more"))

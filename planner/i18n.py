@@ -1038,7 +1038,9 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: object) -> str:
     return template.format(**{k: _localise(v, lang) for k, v in params.items()})
 
 
-def format_value(value: object, lang: str = DEFAULT_LANGUAGE) -> str:
+def format_value(
+    value: object, lang: str = DEFAULT_LANGUAGE, *, decimals: int | None = None
+) -> str:
     """A value for people: rounded numbers in the language's notation, fact words translated,
     ``–`` for a missing value.
 
@@ -1048,6 +1050,8 @@ def format_value(value: object, lang: str = DEFAULT_LANGUAGE) -> str:
         A number, a fact word (``"yes"``, ``"unknown"`` …), ``None`` or NaN.
     lang
         ``"de"`` or ``"en"``.
+    decimals
+        Decimals of a number that is not whole (default: none from 10 up, two below).
 
     Returns
     -------
@@ -1061,7 +1065,12 @@ def format_value(value: object, lang: str = DEFAULT_LANGUAGE) -> str:
         number = float(value)  # type: ignore[arg-type]
         if number != number:
             return t("ui.none", lang)
-        spec = ",.0f" if abs(number) >= 10 or number.is_integer() else ",.2f"
+        if number.is_integer():
+            spec = ",.0f"
+        elif decimals is not None:
+            spec = f",.{decimals}f"
+        else:
+            spec = ",.0f" if abs(number) >= 10 else ",.2f"
         return format_number(number, lang, spec)
     key = "fact." + str(value).replace(" ", "_")
     return t(key, lang) if key in CATALOGUE else str(value)

@@ -26,6 +26,10 @@ def test_every_entry_has_both_languages_and_well_formed_fields() -> None:
 def test_numbers_use_the_language_notation(lang: str, one_decimal: str, whole: str) -> None:
     assert format_number(1032.84, lang) == one_decimal
     assert format_value(12345.0, lang) == whole
+    # a fixed number of decimals where asked for; whole numbers stay whole
+    assert format_value(1032.84, lang, decimals=1) == one_decimal
+    assert format_value(12345.0, lang, decimals=1) == whole
+    assert format_value(1032.84, lang) == {"de": "1.033", "en": "1,033"}[lang]  # the default
     assert t("explain.missed_part", lang, label="x", missed=1032.84) == f"x (−{one_decimal})"
 
 
