@@ -130,6 +130,46 @@ def test_mclp_paths_agree_on_the_optimum(seed: int, monkeypatch: pytest.MonkeyPa
         assert result.status == "optimal"
 
 
+@pytest.mark.parametrize("stalled", [True, False])
+def test_stalled_exact_attempt_gives_the_final_mip_time_to_the_search(
+    stalled: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When SCIP's bound after the exact attempt is no better than the LP's, the search runs
+    until 5 % of the time limit is left; otherwise it keeps the 80 % heuristic budget."""
+    import planner.selection as selection
+
+    inst = _instance(24, n_demand=70, n_sites=13)
+    model = MaximalCovering.from_cost_matrix(
+        inst["cost"], inst["weights"], service_radius=2_500.0, p_facilities=3
+    )
+    real_mip, real_search = selection._solve_mip, selection._mclp_search
+    exact_bound = float(inst["weights"].sum()) if stalled else 0.0
+    calls: list[int] = []
+    asked: list[float] = []
+
+    def exact_attempt(**kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 1:
+            return "feasible", None, float("nan"), exact_bound
+        return real_mip(**kwargs)
+
+    def search(*args, seconds: float, **kwargs):  # type: ignore[no-untyped-def]
+        asked.append(seconds)
+        return real_search(*args, seconds=min(seconds, 0.2), **kwargs)
+
+    monkeypatch.setattr(selection, "_solve_mip", exact_attempt)
+    monkeypatch.setattr(selection, "_mclp_search", search)
+    result = model.solve(time_limit=20)
+    assert len(asked) == 1
+    if stalled:
+        assert asked[0] > 0.8 * 20  # up to 19 s minus what the LP took
+        assert result.stats["final_mip_shortened"] is True
+    else:
+        assert asked[0] <= 0.8 * 20
+        assert "final_mip_shortened" not in result.stats
+    assert result.status == "optimal"  # the final MIP still proves the small instance
+
+
 def test_duplicate_sites_reason_names_twin() -> None:
     cost = np.array([[1.0, 1.0, 9.0], [1.0, 1.0, 9.0], [9.0, 9.0, 1.0]])
     weights = np.array([2000.0, 2200.0, 100.0])
