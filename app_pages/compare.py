@@ -108,10 +108,11 @@ number_table(view, height=320, key="ranking_table")
 names = dict(zip(sites["site_id"], sites["name"], strict=True))
 if len(table):
     st.subheader(tr("ui.compare.breakdown"))
+    ranks = table["rank"].astype(int).to_dict()
     pick = st.selectbox(
         tr("ui.compare.pick_site"),
         list(table.index),
-        format_func=lambda s: f"{int(table.at[s, 'rank'])}. {names.get(s, s)}",
+        format_func=lambda s: f"{ranks[s]}. {names.get(s, s)}",
         key="breakdown_site",
     )
     explanation = explain_site(criteria, criterion_weights(weights), str(pick))
@@ -177,10 +178,10 @@ if len(chosen) >= 2:
     labels.update({"Score": tr("ui.col.score"), "Rank": tr("ui.col.rank")})
     side = comparison.criteria.rename(index=labels, columns=names)
     only = comparison.exclusive.set_index("site_id")
-    side.loc[tr("ui.compare.adds")] = [round(float(only.at[s, "only_this_car"])) for s in chosen]
-    side.loc[tr("ui.compare.adds_rural")] = [
-        round(float(only.at[s, "only_this_car_rural"])) for s in chosen
-    ]
+    side.loc[tr("ui.compare.adds")] = only.loc[chosen, "only_this_car"].round().astype(int).tolist()
+    side.loc[tr("ui.compare.adds_rural")] = (
+        only.loc[chosen, "only_this_car_rural"].round().astype(int).tolist()
+    )
     st.dataframe(side.map(lambda v: format_value(v, lang, decimals=1)), width="stretch")
     st.caption(tr("ui.compare.adds_help", minutes=f"{threshold:g}"))
 elif chosen:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import streamlit as st
 
 from app_pages import cache, state
@@ -57,13 +59,14 @@ if not season_plan.feasible:
 stops = schedule_stops(season_plan.schedule, sites=sites)
 threshold = float(payload.get("threshold_min", 15))
 c1, c2 = st.columns(2)
-colour_by = c1.radio(
+colour_choice = c1.radio(
     state.tr(ss, "ui.map.colour_by"),
     ["covered", "minutes"],
     format_func=lambda m: state.tr(ss, f"ui.map.colour.{m}"),
     horizontal=True,
     key="coverage_colour",
 )
+colour_by: Literal["covered", "minutes"] = "minutes" if colour_choice == "minutes" else "covered"
 show_cells = c2.checkbox(state.tr(ss, "ui.map.show_cells"), value=False, key="coverage_cells")
 model = cache.travel_model()
 title = state.tr(

@@ -260,10 +260,10 @@ files = cache.exports(
     cache.plan_key(plan_state), file_stem(str(ss.get("scenario_name") or "saison")), lang, plan
 )
 cols = st.columns(len(files))
-for col, (fmt, (file_name, mime, data)) in zip(cols, files.items(), strict=True):
+for col, (fmt, (file_name, mime, content)) in zip(cols, files.items(), strict=True):
     col.download_button(
         tr(f"ui.export.{fmt}"),
-        data=data,
+        data=content,
         file_name=file_name,
         mime=mime,
         key=f"export_{fmt}",

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import MutableMapping
-from typing import Any
+from typing import Any, TypeAlias
 
 import geopandas as gpd
 
 from planner.i18n import DEFAULT_LANGUAGE, t
 from planner.scenarios import frame_from_json, frame_to_json
 from planner.sites import RowError, combine_sites
+
+#: ``st.session_state`` (a mapping keyed by ``str | int``) or, in tests, a plain dict.
+State: TypeAlias = MutableMapping[Any, Any]
 
 #: Default season settings (the 2023 season: four stops in each district).
 DEFAULT_SEASON: dict[str, Any] = {
@@ -71,24 +74,24 @@ PERSISTENT: tuple[str, ...] = (
 WEIGHT_PREFIX = "w_"
 
 
-def lang(state: MutableMapping[str, Any]) -> str:
+def lang(state: State) -> str:
     """The language of the session."""
     return str(state.get("lang", DEFAULT_LANGUAGE))
 
 
-def tr(state: MutableMapping[str, Any], key: str, /, **params: object) -> str:
+def tr(state: State, key: str, /, **params: object) -> str:
     """Translate ``key`` into the session's language."""
     return t(key, lang(state), **params)
 
 
-def keep_widget_values(state: MutableMapping[str, Any]) -> None:
+def keep_widget_values(state: State) -> None:
     """Detach widget values from their widgets so they survive a page switch."""
     for key in list(state.keys()):
         if key in PERSISTENT or str(key).startswith(WEIGHT_PREFIX):
             state[key] = state[key]
 
 
-def init(state: MutableMapping[str, Any]) -> None:
+def init(state: State) -> None:
     """Defaults for a new session."""
     state.setdefault("lang", DEFAULT_LANGUAGE)
     state.setdefault("threshold_min", 15)
@@ -103,14 +106,12 @@ def init(state: MutableMapping[str, Any]) -> None:
     state.setdefault("compare_ids", [])
 
 
-def current_sites(
-    base: gpd.GeoDataFrame, state: MutableMapping[str, Any]
-) -> tuple[gpd.GeoDataFrame, list[RowError]]:
+def current_sites(base: gpd.GeoDataFrame, state: State) -> tuple[gpd.GeoDataFrame, list[RowError]]:
     """The candidate sites with the planner's added sites and fact edits (and rejected edits)."""
     return combine_sites(base, added=state.get("user_sites"), edits=state.get("site_edits") or {})
 
 
-def season_form(state: MutableMapping[str, Any]) -> tuple[dict[str, Any], dict[str, int]]:
+def season_form(state: State) -> tuple[dict[str, Any], dict[str, int]]:
     """The season form's values as config-file keys (``[season]`` and ``[quotas]``)."""
     season = {
         config_key: state.get(f"season_{form_key}", DEFAULT_SEASON[form_key])
@@ -124,7 +125,7 @@ def season_form(state: MutableMapping[str, Any]) -> tuple[dict[str, Any], dict[s
     return season, quotas
 
 
-def weights(state: MutableMapping[str, Any]) -> dict[str, float]:
+def weights(state: State) -> dict[str, float]:
     """The weights the sliders hold (criterion → weight)."""
     return {
         str(k)[len(WEIGHT_PREFIX) :]: float(v)
@@ -133,7 +134,7 @@ def weights(state: MutableMapping[str, Any]) -> dict[str, float]:
     }
 
 
-def scenario_payload(state: MutableMapping[str, Any]) -> dict[str, Any]:
+def scenario_payload(state: State) -> dict[str, Any]:
     """Everything entered, as a JSON-compatible scenario payload."""
     added = state.get("user_sites")
     return {
@@ -148,7 +149,7 @@ def scenario_payload(state: MutableMapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def apply_scenario(state: MutableMapping[str, Any], data: dict[str, Any]) -> None:
+def apply_scenario(state: State, data: dict[str, Any]) -> None:
     """Restore a scenario payload into the session (call from a callback, before widgets run)."""
     added = data.get("user_sites")
     state["user_sites"] = frame_from_json(added) if added else None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+import numbers
 from typing import Any, Literal
 
 import pandas as pd
@@ -16,7 +18,7 @@ from planner.season import PlanComparison, SeasonPlan
 
 def percent(value: object, lang: str) -> str:
     """A share 0..1 as a percentage in ``lang`` ("–" where the share is undefined)."""
-    if value is None or pd.isna(value):  # type: ignore[call-overload]
+    if not isinstance(value, numbers.Real) or math.isnan(value):  # None, NaN, pd.NA
         return t("ui.none", lang)
     text = f"{100 * float(value):.1f} %"
     return text.replace(".", ",") if lang == "de" else text
