@@ -34,10 +34,10 @@ skip steps 1–4):
    search of ``planner.covering_search`` (~20,000 swap iterations per second on San Francisco):
    tabu runs from the greedy solution, the LP's best sites and randomised greedy starts, merged
    by SCIP, give the incumbent; each cycle then moves half or more of its sites nearby, lets
-   short tabu runs settle four such copies into new local optima, and SCIP picks the best ``p``
-   sites among the union of the incumbent and those four (a few hundred sites, about a second),
-   which is the next incumbent. After five cycles without progress fresh randomised starts take
-   the copies' place.
+   short tabu runs (1 s) settle four such copies into new local optima, and SCIP picks the best
+   ``p`` sites among the union of the incumbent and those four (a few hundred sites, half a second
+   on San Francisco), which is the next incumbent. After five cycles without progress fresh
+   randomised starts take the copies' place.
 4. Reduced-cost fixing: sites whose LP reduced cost proves they cannot be part of a better
    solution than the incumbent are fixed to 0 (321 of 425 sites on the region instance).
 5. SCIP on what is left, warm-started with the incumbent; the bound it proves is valid for the
@@ -1367,10 +1367,10 @@ def _mclp_search(
        moved nearby (:meth:`SwapSearch.perturb`; in turn a random half or more, ``fractions``,
        and one connected region of a quarter or more, ``region_fractions``), then a short tabu
        run. SCIP then chooses the best ``p`` sites among the union of the incumbent and its
-       offspring (:func:`_mclp_kernel`, a few hundred sites, about a second), which becomes the
-       incumbent. The merge recombines parts of different local optima, which the swap moves
-       alone cannot reach: on San Francisco near-optimal sets differ in half their sites
-       (p = 60: the optimum and a set 0.05 % below it share 29 of 60).
+       offspring (:func:`_mclp_kernel`, a few hundred sites, half a second on San Francisco),
+       which becomes the incumbent. The merge recombines parts of different local optima, which the
+       swap moves alone cannot reach: on San Francisco near-optimal sets differ in half their
+       sites (p = 60: the optimum and a set 0.05 % below it share 29 of 60).
     3. After ``stall_cycles`` cycles without a better incumbent the next offspring come from
        fresh randomised greedy starts instead (another family of sets to merge with).
     4. A merge SCIP cannot prove optimal in its time had too many sites: the next cycles make one
@@ -1387,9 +1387,10 @@ def _mclp_search(
     p = search.p
     rng = np.random.default_rng(seed)
     tol = 1e-6 * max(1.0, abs(target)) if math.isfinite(target) else 0.0
-    # more cycles beat longer runs: San Francisco, p = 100, 100 s of search, seeds 0–2:
-    # 0.3 s runs (~5,000 swaps) 802,177–802,297; 1 s runs 801,900 (seed 0); 0.2 s 802,154–802,165
-    run_seconds = float(np.clip(seconds / 300.0, 0.05, 0.3))
+    # San Francisco (4,686 sites): a one-second run settles into its local optimum. Shorter
+    # runs (0.3 s, three times the cycles) got p = 100 closer but missed p = 70 and 80 more
+    # often: 11 of 18 runs at the published optimum instead of 14 (120 s, seeds 0–2)
+    run_seconds = float(np.clip(seconds / 60.0, 0.05, 1.0))
     merge_cap = max(5.0, 10 * run_seconds)
     n_threads = settings.search_threads() if threads is None else max(1, threads)
     searches = [search, *(search.clone() for _ in range(n_threads - 1))]
