@@ -3,25 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
-import numbers
 from typing import Any, Literal
 
 import pandas as pd
 import streamlit as st
 
 from app_pages import cache
-from planner.i18n import format_value, t
+from planner.i18n import format_number, format_percent, format_value, t
 from planner.maps import attribution_lines
 from planner.season import PlanComparison, SeasonPlan
-
-
-def percent(value: object, lang: str) -> str:
-    """A share 0..1 as a percentage in ``lang`` ("–" where the share is undefined)."""
-    if not isinstance(value, numbers.Real) or math.isnan(value):  # None, NaN, pd.NA
-        return t("ui.none", lang)
-    text = f"{100 * float(value):.1f} %"
-    return text.replace(".", ",") if lang == "de" else text
 
 
 def number_table(
@@ -53,12 +43,12 @@ def figures_table(figures: pd.DataFrame, lang: str) -> None:
             {
                 t("ui.fig.district", lang): rec["district"],
                 t("ui.fig.urban_reached", lang): format_value(rec["urban_reached"], lang),
-                t("ui.fig.urban_share", lang): percent(rec["urban_share"], lang),
+                t("ui.fig.urban_share", lang): format_percent(rec["urban_share"], lang),
                 t("ui.fig.rural_reached", lang): format_value(rec["rural_reached"], lang),
-                t("ui.fig.rural_share", lang): percent(rec["rural_share"], lang),
+                t("ui.fig.rural_share", lang): format_percent(rec["rural_share"], lang),
                 t("ui.fig.reached", lang): format_value(rec["reached"], lang),
                 t("ui.fig.population", lang): format_value(rec["population"], lang),
-                t("ui.fig.share", lang): percent(rec["share"], lang),
+                t("ui.fig.share", lang): format_percent(rec["share"], lang),
             }
         )
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
@@ -101,10 +91,9 @@ def _total(key: str, value: object, lang: str) -> str:
     if value is None or isinstance(value, str | dt.date):
         return _cell(value, lang)
     if family in ("gap", "rural_share"):
-        return percent(value, lang)
+        return format_percent(value, lang)
     if family in ("value", "bound"):
-        text = f"{float(value):,.1f}"  # type: ignore[arg-type]
-        return text.replace(",", " ").replace(".", ",").replace(" ", ".") if lang == "de" else text
+        return format_number(float(value), lang, ",.1f")  # type: ignore[arg-type]
     return format_value(value, lang)
 
 

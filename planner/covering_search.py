@@ -386,7 +386,8 @@ class SwapSearch:
         """
         out = np.asarray(mask, dtype=bool).copy()
         movable = out & ~self.must
-        n_drop = min(int(movable.sum()), round(fraction * int(movable.sum())))
+        n_movable = int(movable.sum())
+        n_drop = min(n_movable, round(fraction * n_movable))
         if n_drop == 0 or self.n_sites <= self.p:
             return out
         if connected:

@@ -7,6 +7,8 @@ text with :func:`t`. One catalogue, so the German and English wording stay side 
 from __future__ import annotations
 
 import datetime as dt
+import math
+import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -1079,3 +1081,11 @@ def format_value(
 def format_number(value: float, lang: str = DEFAULT_LANGUAGE, spec: str = ",.1f") -> str:
     """``value`` formatted with ``spec`` in the language's notation ("1.032,8" in German)."""
     return format(_Number(float(value), lang), spec)
+
+
+def format_percent(share: object, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A share 0..1 as a percentage with one decimal ("45,3 %" in German); ``–`` where the share
+    is undefined (None, NaN, ``pd.NA``). numpy scalars count as numbers."""
+    if not isinstance(share, numbers.Real) or not math.isfinite(share):
+        return t("ui.none", lang)
+    return format_number(100 * float(share), lang, ".1f") + " %"

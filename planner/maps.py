@@ -49,7 +49,7 @@ from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from planner.coverage import cell_coverage, coverage_summary
-from planner.i18n import DEFAULT_LANGUAGE, t
+from planner.i18n import DEFAULT_LANGUAGE, format_number, format_percent, t
 from planner.pack import RegionPack
 from planner.settings import DISPLAY_CRS, METRIC_CRS, REPO_ROOT
 from planner.traveltime import TravelModel, default_model, travel_time_matrix
@@ -300,29 +300,16 @@ def _esc(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def _fmt_int(value: float, lang: str) -> str:
-    text = f"{round(value):,}"
-    return text.replace(",", ".") if lang == "de" else text
-
-
-def _fmt_pct(value: float, lang: str) -> str:
-    if value is None or not np.isfinite(value):
-        return "–"
-    text = f"{100 * value:.1f} %"
-    return text.replace(".", ",") if lang == "de" else text
-
-
 def _fmt_num(value: object, lang: str) -> str:
     if isinstance(value, int | np.integer):
-        return _fmt_int(float(value), lang)
+        return format_number(float(value), lang, ",.0f")
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return _esc(value)
     if not np.isfinite(number):
         return "–"
-    text = f"{number:.2f}"
-    return text.replace(".", ",") if lang == "de" else text
+    return format_number(number, lang, ".2f")
 
 
 def _fmt_date(value: object) -> str:
@@ -739,7 +726,7 @@ def coverage_map(
                 for m in cell_minutes
             ],
             tooltip=[
-                _esc(t("map.tip.cell", lang, population=_fmt_int(p, lang)))
+                _esc(t("map.tip.cell", lang, population=format_number(p, lang, ",.0f")))
                 + (f" · {_fmt_num(m, lang)} min" if np.isfinite(m) else "")
                 for p, m in zip(cell_frame["population"], cell_minutes, strict=True)
             ],
@@ -843,9 +830,10 @@ def _area_colour(
 
 
 def _area_tip(row: Mapping[str, Any], *, lang: str, has_stops: bool) -> str:
+    population = format_number(row["population"], lang, ",.0f")
     text = (
         f"<b>{_esc(row['name'])}</b> ({_esc(row['district'])})<br>"
-        f"{_esc(t('map.tip.population', lang, population=_fmt_int(row['population'], lang)))}"
+        f"{_esc(t('map.tip.population', lang, population=population))}"
         f" · {_esc(t('area.' + str(row['area_class']), lang))}"
     )
     if has_stops and np.isfinite(row["minutes"]):
@@ -985,8 +973,8 @@ def figures_table_html(figures: pd.DataFrame, *, lang: str, threshold_min: str) 
                 cells.append("<td>–</td>")
                 continue
             cells.append(
-                f"<td>{_fmt_int(rec[f'{prefix}reached'], lang)}"
-                f"<br><small>{_fmt_pct(rec[f'{prefix}share'], lang)}</small></td>"
+                f"<td>{format_number(rec[f'{prefix}reached'], lang, ',.0f')}"
+                f"<br><small>{format_percent(rec[f'{prefix}share'], lang)}</small></td>"
             )
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return f"<table>{head}{''.join(rows)}</table>"

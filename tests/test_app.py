@@ -9,7 +9,6 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 from icalendar import Calendar
@@ -309,22 +308,3 @@ def test_reopened_infeasible_scenario_shows_its_diagnosis() -> None:
     again.switch_page("app_pages/coverage.py").run()
     assert not again.exception
     assert any("cannot all be met" in e.value for e in again.error)
-
-
-@pytest.mark.parametrize(
-    ("value", "german", "english"),
-    [
-        (0.453, "45,3 %", "45.3 %"),
-        (np.float32(0.5), "50,0 %", "50.0 %"),  # not a subclass of float
-        (np.int64(1), "100,0 %", "100.0 %"),
-        (None, "–", "–"),
-        (float("nan"), "–", "–"),
-        (pd.NA, "–", "–"),
-    ],
-)
-def test_percent_cells(value: object, german: str, english: str) -> None:
-    """Shares in the figures tables: numpy scalars are numbers, missing values a dash."""
-    from app_pages.widgets import percent
-
-    assert percent(value, "de") == german
-    assert percent(value, "en") == english

@@ -5,9 +5,19 @@ from __future__ import annotations
 import json
 import string
 
+import numpy as np
+import pandas as pd
 import pytest
 
-from planner.i18n import CATALOGUE, Message, Value, format_number, format_value, t
+from planner.i18n import (
+    CATALOGUE,
+    Message,
+    Value,
+    format_number,
+    format_percent,
+    format_value,
+    t,
+)
 
 
 def test_every_entry_has_both_languages_and_well_formed_fields() -> None:
@@ -69,3 +79,21 @@ def test_lists_and_values_inside_messages_survive_json() -> None:
     # values lose their wrapper in JSON but the text keeps its words and numbers
     assert restored.text("en").endswith("People reached (car) 3.0 of 40.0 (value 4200.0).")
     assert t("no.such.key", "de") == "no.such.key"
+
+
+@pytest.mark.parametrize(
+    ("value", "german", "english"),
+    [
+        (0.453, "45,3 %", "45.3 %"),
+        (np.float32(0.5), "50,0 %", "50.0 %"),  # not a subclass of float
+        (np.int64(1), "100,0 %", "100.0 %"),
+        (None, "–", "–"),
+        (float("nan"), "–", "–"),
+        (pd.NA, "–", "–"),
+    ],
+)
+def test_format_percent(value: object, german: str, english: str) -> None:
+    """Shares in the figures tables and map legends: numpy scalars are numbers, missing values
+    a dash."""
+    assert format_percent(value, "de") == german
+    assert format_percent(value, "en") == english
