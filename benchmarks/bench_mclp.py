@@ -103,14 +103,21 @@ def distance_matrix(latlon: np.ndarray) -> np.ndarray:
 
 def run_spopt(
     dist: np.ndarray, demand: np.ndarray, radius: float, p: int, time_limit: float | None
-) -> tuple[float, float, str]:
-    """spopt 0.7 MCLP with PuLP's CBC: (covered demand recomputed here, seconds, status)."""
+) -> tuple[float | None, float, str]:
+    """spopt 0.7 MCLP with PuLP's CBC: (covered demand recomputed here, seconds, status).
+
+    The covered demand is ``None`` when CBC stopped at its time limit without any set.
+    """
     import pulp
     from spopt.locate import MCLP
 
     start = time.perf_counter()
     model = MCLP.from_cost_matrix(dist, demand, service_radius=radius, p_facilities=p)
-    model = model.solve(pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit), results=False)
+    try:
+        model = model.solve(pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit), results=False)
+    except RuntimeError:  # spopt raises when CBC stops without any set (San Francisco, p = 80)
+        seconds = time.perf_counter() - start
+        return None, seconds, f"no set: {pulp.LpStatus[model.problem.status]}"
     seconds = time.perf_counter() - start
     chosen = np.array([(v.value() or 0.0) > 0.5 for v in model.fac_vars])
     covered = (dist[:, chosen] <= radius).any(axis=1)
@@ -133,9 +140,11 @@ def run_spopt_guarded(
     if time_limit is not None:
         cmd += ["--spopt-time-limit", str(time_limit)]
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
     try:
-        out, _ = proc.communicate(timeout=wall_limit)
+        out, err = proc.communicate(timeout=wall_limit)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.communicate()
@@ -144,7 +153,21 @@ def run_spopt_guarded(
             "spopt_status": f"no result within {wall_limit:g} s (killed)",
             "spopt_seconds": round(time.perf_counter() - start, 2),
         }
-    row = json.loads(out.strip().splitlines()[-1])
+    return worker_row(out, err, proc.returncode, time.perf_counter() - start)
+
+
+def worker_row(out: str, err: str, returncode: int, seconds: float) -> dict[str, object]:
+    """The spopt columns from a worker's output; a worker that printed no result is reported
+    with its exit code and last error line instead of stopping the benchmark."""
+    lines = out.strip().splitlines()
+    if returncode != 0 or not lines:
+        last = next((line for line in reversed(err.strip().splitlines()) if line.strip()), "")
+        return {
+            "spopt_objective": None,
+            "spopt_status": f"worker failed (exit {returncode}): {last.strip()}",
+            "spopt_seconds": round(seconds, 2),
+        }
+    row = json.loads(lines[-1])
     return {
         "spopt_objective": row["objective"],
         "spopt_status": row["status"],
