@@ -157,8 +157,11 @@ def run_spopt_guarded(
 
 
 def worker_row(out: str, err: str, returncode: int, seconds: float) -> dict[str, object]:
-    """The spopt columns from a worker's output; a worker that printed no result is reported
-    with its exit code and last error line instead of stopping the benchmark."""
+    """The spopt columns of a row from a worker's output.
+
+    A worker that printed no result is reported with its exit code and last error line instead
+    of stopping the benchmark (and losing the rows still to come).
+    """
     lines = out.strip().splitlines()
     if returncode != 0 or not lines:
         last = next((line for line in reversed(err.strip().splitlines()) if line.strip()), "")
