@@ -1084,8 +1084,11 @@ def format_number(value: float, lang: str = DEFAULT_LANGUAGE, spec: str = ",.1f"
 
 
 def format_percent(share: object, lang: str = DEFAULT_LANGUAGE) -> str:
-    """A share 0..1 as a percentage with one decimal ("45,3 %" in German); ``–`` where the share
-    is undefined (None, NaN, ``pd.NA``). numpy scalars count as numbers."""
+    """A share 0..1 as a percentage with one decimal ("45,3 %" in German).
+
+    Undefined shares (None, NaN, ``pd.NA``) give the catalogue's "none" text ("–"); numpy
+    scalars count as numbers.
+    """
     if not isinstance(share, numbers.Real) or not math.isfinite(share):
         return t("ui.none", lang)
     return format_number(100 * float(share), lang, ".1f") + " %"

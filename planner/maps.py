@@ -308,7 +308,7 @@ def _fmt_num(value: object, lang: str) -> str:
     except (TypeError, ValueError):
         return _esc(value)
     if not np.isfinite(number):
-        return "–"
+        return t("ui.none", lang)
     return format_number(number, lang, ".2f")
 
 
@@ -970,7 +970,7 @@ def figures_table_html(figures: pd.DataFrame, *, lang: str, threshold_min: str) 
         for prefix in ("urban_", "rural_", ""):
             pop = rec[f"{prefix}population"]
             if pop <= 0:
-                cells.append("<td>–</td>")
+                cells.append(f"<td>{t('ui.none', lang)}</td>")
                 continue
             cells.append(
                 f"<td>{format_number(rec[f'{prefix}reached'], lang, ',.0f')}"
