@@ -1,7 +1,9 @@
 """Command-line interface: the same library the app uses, headless.
 
 ``tiny-rathaus data build --raw DIR`` rebuilds the region pack; ``tiny-rathaus data info``
-summarises it; further command groups (season planning) are registered in :func:`build_parser`.
+summarises it; ``tiny-rathaus sites check|select`` validates planner sites or chooses the
+coverage-optimal ones; further command groups (season planning) are registered in
+:func:`build_parser`.
 """
 
 from __future__ import annotations
@@ -68,6 +70,76 @@ def _sites_check(args: argparse.Namespace) -> int:
     return 1 if result.errors else 0
 
 
+def _quota(text: str) -> tuple[str, int | tuple[int, int]]:
+    """``DISTRICT=N`` or ``DISTRICT=MIN-MAX`` (the district name may itself hold hyphens)."""
+    district, sep, value = text.rpartition("=")
+    try:
+        if not sep or not district:
+            raise ValueError
+        low, dash, high = value.partition("-")
+        quota: int | tuple[int, int] = (int(low), int(high)) if dash else int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--quota {text!r}: expected DISTRICT=N or DISTRICT=MIN-MAX, e.g. Plön=4"
+        ) from None
+    return district.strip(), quota
+
+
+def _sites_select(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from planner.i18n import t
+    from planner.pack import load_pack
+    from planner.region_selection import SelectionRequest, select_sites
+    from planner.selection import InfeasibleRulesError, SelectionRules
+
+    try:
+        request = SelectionRequest(
+            model=args.model,
+            p=args.p,
+            threshold_min=args.minutes,
+            emphasis=args.emphasis,
+            emphasis_factor=args.emphasis_factor,
+            rules=SelectionRules(
+                district_quotas=dict(args.quota),
+                min_urban=args.min_urban,
+                min_rural=args.min_rural,
+                must=tuple(args.must),
+                must_not=tuple(args.exclude),
+                min_spacing_m=1000 * args.min_spacing_km if args.min_spacing_km else None,
+            ),
+            time_limit=args.time_limit,
+            seed=args.seed,
+        )
+        selection = select_sites(load_pack(), request)
+    except InfeasibleRulesError as exc:
+        for problem in exc.problems:
+            print(
+                f"error: {problem.rule_text(args.lang)}: {problem.text(args.lang)}", file=sys.stderr
+            )
+        return 1
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if args.out:
+        table = selection.candidates(args.lang)
+        chosen = selection.chosen.assign(reason="")
+        out = Path(args.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        pd.concat([chosen, table], ignore_index=True).to_csv(out, index=False)
+    if args.json:
+        print(json.dumps(selection.summary(), ensure_ascii=False))
+        return 0
+    print(selection.status_text(args.lang))
+    print(
+        t("cli.select.reached", args.lang, reached=selection.reached, share=100 * selection.share)
+    )
+    print(t("cli.select.travel_model", args.lang, model=selection.travel_model))
+    columns = ["site_id", "name", "municipality", "district", "area_class", "reached"]
+    print(selection.chosen[columns].to_csv(index=False), end="")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with all command groups."""
     parser = argparse.ArgumentParser(prog="tiny-rathaus", description=__doc__)
@@ -91,6 +163,51 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("file")
     check.add_argument("--lang", choices=["de", "en"], default="de")
     check.set_defaults(func=_sites_check)
+    select = sites_cmds.add_parser(
+        "select",
+        help="choose p sites that reach the most people (MCLP) or make trips shortest (p-median)",
+    )
+    select.add_argument("--model", choices=["mclp", "pmedian"], default="mclp")
+    select.add_argument("--p", type=int, default=12, help="number of sites (default 12)")
+    select.add_argument(
+        "--minutes", type=float, default=15.0, help="car minutes that count as reached"
+    )
+    select.add_argument(
+        "--emphasis",
+        choices=["population", "rural", "age65"],
+        default="population",
+        help="MCLP: whose coverage counts more (default: everyone alike)",
+    )
+    select.add_argument(
+        "--emphasis-factor", type=float, default=2.0, help="how many times they count"
+    )
+    select.add_argument(
+        "--quota",
+        type=_quota,
+        action="append",
+        default=[],
+        metavar="DISTRICT=N",
+        help="sites in a district, N or MIN-MAX (repeatable), e.g. --quota Plön=4",
+    )
+    select.add_argument("--min-urban", type=int, default=0, help="at least this many urban sites")
+    select.add_argument("--min-rural", type=int, default=0, help="at least this many rural sites")
+    select.add_argument(
+        "--must", action="append", default=[], metavar="SITE_ID", help="site that must be chosen"
+    )
+    select.add_argument(
+        "--exclude", action="append", default=[], metavar="SITE_ID", help="site not to choose"
+    )
+    select.add_argument(
+        "--min-spacing-km", type=float, default=0.0, help="minimum distance between chosen sites"
+    )
+    select.add_argument("--time-limit", type=float, default=30.0, help="solver seconds")
+    select.add_argument("--seed", type=int, default=0)
+    select.add_argument("--lang", choices=["de", "en"], default="de")
+    select.add_argument("--json", action="store_true", help="print the summary as one JSON line")
+    select.add_argument(
+        "--out", default=None, help="CSV of every candidate: chosen, people reached, reason"
+    )
+    select.set_defaults(func=_sites_select)
 
     from planner.season_config import register_season_cli
 

@@ -525,6 +525,245 @@ CATALOGUE.update(
 
 CATALOGUE.update(
     {
+        # site selection (planner.selection): rule names
+        "selection.rule.sites_total": {"de": "Anzahl der Standorte", "en": "number of sites"},
+        "selection.rule.district_quota": {"de": "Quote {name}", "en": "quota {name}"},
+        "selection.rule.district_quotas": {"de": "Quoten der Kreise", "en": "district quotas"},
+        "selection.rule.urban_rural_mix": {
+            "de": "Mischung städtisch/ländlich",
+            "en": "urban/rural mix",
+        },
+        "selection.rule.min_urban": {"de": "Mindestzahl städtisch", "en": "minimum urban"},
+        "selection.rule.min_rural": {"de": "Mindestzahl ländlich", "en": "minimum rural"},
+        "selection.rule.must": {"de": "Pflichtstandorte", "en": "must-sites"},
+        "selection.rule.must_not": {"de": "ausgeschlossene Standorte", "en": "excluded sites"},
+        "selection.rule.min_spacing": {"de": "Mindestabstand", "en": "minimum spacing"},
+        "selection.rule.rules": {"de": "Regeln", "en": "rules"},
+        # site selection: why a rule set is infeasible
+        "selection.problem.unknown_ids": {
+            "de": "{rule}: unbekannte Standort-ID(s) {ids}",
+            "en": "{rule}: unknown site id(s) {ids}",
+        },
+        "selection.problem.must_and_must_not": {
+            "de": "{names} sind zugleich Pflicht und ausgeschlossen",
+            "en": "must and must-not both list {names}",
+        },
+        "selection.problem.too_many_must": {
+            "de": "{n} Standorte sind Pflicht, geplant sind aber nur {p}",
+            "en": "{n} sites must be chosen but only {p} are planned",
+        },
+        "selection.problem.too_few_available": {
+            "de": "nach den Ausschlüssen bleiben nur {n} Kandidaten, gebraucht werden {p}",
+            "en": "only {n} candidates remain after must-not, {p} are needed",
+        },
+        "selection.problem.quota_needs_districts": {
+            "de": "Quoten brauchen den Kreis jedes Standorts",
+            "en": "district quotas need site districts",
+        },
+        "selection.problem.quota_min_over_max": {
+            "de": "Quote für {district}: Minimum {lo} > Maximum {hi}",
+            "en": "quota for {district}: min {lo} > max {hi}",
+        },
+        "selection.problem.quota_no_candidate": {
+            "de": "Quote für {district}: kein Kandidat liegt in diesem Kreis",
+            "en": "quota for {district}: no candidate site in it",
+        },
+        "selection.problem.quota_too_few": {
+            "de": "Quote für {district} ist {quota}, der Kreis hat aber nur {n} Kandidaten",
+            "en": "quota for {district} is {quota} but the district has only {n} candidate site(s)",
+        },
+        "selection.problem.quota_too_few_after_must_not": {
+            "de": (
+                "Quote für {district} ist {quota}, der Kreis hat nach den Ausschlüssen aber nur "
+                "{n} Kandidaten"
+            ),
+            "en": (
+                "quota for {district} is {quota} but the district has only {n} candidate "
+                "site(s) after must-not"
+            ),
+        },
+        "selection.problem.quota_must_over": {
+            "de": "{n} Pflichtstandorte liegen in {district}, die Quote erlaubt {hi}",
+            "en": "{n} must-sites lie in {district}, its quota allows {hi}",
+        },
+        "selection.problem.quotas_sum_over": {
+            "de": "die Quoten ergeben zusammen {n} Standorte, geplant sind nur {p}",
+            "en": "the district quotas add up to {n} sites, only {p} are planned",
+        },
+        "selection.problem.quotas_sum_under": {
+            "de": "die Quoten erlauben höchstens {n} Standorte, geplant sind {p}",
+            "en": "the district quotas allow at most {n} sites but {p} are planned",
+        },
+        "selection.problem.mix_needs_classes": {
+            "de": "eine Mischung städtisch/ländlich braucht den Raumtyp jedes Standorts",
+            "en": "an urban/rural mix needs site area classes",
+        },
+        "selection.problem.too_few_urban": {
+            "de": "mindestens {minimum} städtische Standorte verlangt, es gibt nur {n}",
+            "en": "at least {minimum} urban sites required, only {n} exist",
+        },
+        "selection.problem.too_few_rural": {
+            "de": "mindestens {minimum} ländliche Standorte verlangt, es gibt nur {n}",
+            "en": "at least {minimum} rural sites required, only {n} exist",
+        },
+        "selection.problem.mix_over_p": {
+            "de": "{urban} städtische + {rural} ländliche > {p} geplante Standorte",
+            "en": "{urban} urban + {rural} rural > {p} planned sites",
+        },
+        "selection.problem.spacing_needs_distances": {
+            "de": "ein Mindestabstand braucht die Entfernungen zwischen den Standorten",
+            "en": "a minimum spacing needs the distances between the sites",
+        },
+        "selection.problem.spacing_must_close": {
+            "de": "die Pflichtstandorte {a} und {b} liegen näher als {metres:,.0f} m beieinander",
+            "en": "must-sites {a} and {b} are closer than {metres:,.0f} m",
+        },
+        "selection.problem.drop_one": {
+            "de": "die Regeln gehen nicht alle zusammen; ohne „{rule}“ wären sie erfüllbar",
+            "en": (
+                "the rules cannot all hold; dropping the rule '{rule}' would make them feasible"
+            ),
+        },
+        "selection.problem.drop_two": {
+            "de": "die Regeln „{a}“ und „{b}“ gehen zusammen mit den übrigen nicht",
+            "en": "the rules '{a}' and '{b}' together cannot hold with the others",
+        },
+        "selection.problem.none_feasible": {
+            "de": "die Regeln lassen als Ganzes keine Auswahl zu",
+            "en": "the rule set as a whole admits no selection",
+        },
+        "selection.problem.infeasible": {
+            "de": "die Regeln lassen keine Auswahl zu",
+            "en": "the rules admit no selection",
+        },
+        # site selection on the region (planner.region_selection)
+        "region_selection.state.optimal": {"de": "optimal (bewiesen)", "en": "optimal (proven)"},
+        "region_selection.state.feasible": {
+            "de": "zulässig (Zeitlimit erreicht)",
+            "en": "feasible (time limit reached)",
+        },
+        "region_selection.state.no_solution": {
+            "de": "keine Lösung im Zeitlimit",
+            "en": "no solution within the time limit",
+        },
+        "region_selection.status.mclp": {
+            "de": (
+                "Status: {status} · Zielwert {objective:,.0f} (Schranke {bound:,.0f}, Abstand "
+                "{gap:.2f} %) · Rechenzeit {seconds:.1f} s"
+            ),
+            "en": (
+                "Status: {status} · objective {objective:,.0f} (bound {bound:,.0f}, gap "
+                "{gap:.2f} %) · solve time {seconds:.1f} s"
+            ),
+        },
+        "region_selection.status.pmedian": {
+            "de": (
+                "Status: {status} · mittlere Fahrt {objective:.2f} min (Schranke {bound:.2f} min, "
+                "Abstand {gap:.2f} %) · Rechenzeit {seconds:.1f} s"
+            ),
+            "en": (
+                "Status: {status} · average trip {objective:.2f} min (bound {bound:.2f} min, gap "
+                "{gap:.2f} %) · solve time {seconds:.1f} s"
+            ),
+        },
+        "cli.select.reached": {
+            "de": "Erreicht: {reached:,.0f} Einwohner ({share:.1f} %)",
+            "en": "Reached: {reached:,.0f} people ({share:.1f} %)",
+        },
+        "cli.select.travel_model": {
+            "de": "Fahrzeitmodell: {model}",
+            "en": "Travel-time model: {model}",
+        },
+        # site selection: why a candidate was not chosen
+        "selection.reason.must_not": {
+            "de": "vom Planungsteam ausgeschlossen",
+            "en": "excluded by the planner (must-not)",
+        },
+        "selection.reason.reaches_no_one": {
+            "de": "erreicht niemanden innerhalb der Schwelle",
+            "en": "reaches no one within the threshold",
+        },
+        "selection.reason.none_chosen": {
+            "de": "es wurde kein Standort gewählt",
+            "en": "no site was chosen",
+        },
+        "selection.reason.same_people": {
+            "de": "erreicht dieselben {people:,.0f} Menschen wie {site}",
+            "en": "covers the same {people:,.0f} people as {site}",
+        },
+        "selection.reason.already_reached": {
+            "de": "alle {people:,.0f} Menschen, die er erreicht, erreichen schon {sites}",
+            "en": "all {people:,.0f} people it reaches are already reached by {sites}",
+        },
+        "selection.reason.exchange_loses": {
+            "de": (
+                "brächte {gain:,.0f} noch nicht erreichte Menschen, aber der beste Tausch "
+                "(gegen {site}) verliert {loss:,.0f} — netto {net:,.0f}"
+            ),
+            "en": (
+                "would add {gain:,.0f} people not yet reached, but the best exchange "
+                "(for {site}) loses {loss:,.0f} — net {net:,.0f}"
+            ),
+        },
+        "selection.reason.blocked": {
+            "de": "brächte {gain:,.0f} Menschen, aber {blocker}",
+            "en": "would add {gain:,.0f} people, but {blocker}",
+        },
+        "selection.reason.not_chosen": {
+            "de": (
+                "brächte {gain:,.0f} Menschen (Tausch gegen {site}: netto +{net:,.0f}); unter "
+                "den Regeln oder im Zeitlimit nicht gewählt"
+            ),
+            "en": (
+                "would add {gain:,.0f} people (exchange for {site}: net +{net:,.0f}); not "
+                "chosen under the rules or within the time limit"
+            ),
+        },
+        "selection.reason.too_close": {
+            "de": (
+                "er liegt zu nah am gewählten Standort {site} ({metres:,.0f} m < "
+                "{spacing:,.0f} m Mindestabstand)"
+            ),
+            "en": ("too close to chosen site {site} ({metres:,.0f} m < {spacing:,.0f} m spacing)"),
+        },
+        "selection.reason.quota_full": {
+            "de": "die Quote von {district} ({quota}) ist schon mit besseren Standorten gefüllt",
+            "en": "the quota of {district} ({quota}) is already filled by better sites",
+        },
+        "selection.reason.no_one_faster": {
+            "de": "niemand wäre schneller dort als an einem schon gewählten Standort",
+            "en": "no one would reach it faster than an already chosen site",
+        },
+        "selection.reason.exchange_longer": {
+            "de": (
+                "wäre für {people:,.0f} Menschen näher, aber der beste Tausch (gegen {site}) "
+                "ändert die mittlere Fahrt um {delta:+.2f}"
+            ),
+            "en": (
+                "would be nearer for {people:,.0f} people, but the best exchange (for {site}) "
+                "changes the average trip by {delta:+.2f}"
+            ),
+        },
+        "selection.reason.nearer_blocked": {
+            "de": "wäre für {people:,.0f} Menschen näher, aber {blocker}",
+            "en": "would be nearer for {people:,.0f} people, but {blocker}",
+        },
+        "selection.reason.nearer_not_chosen": {
+            "de": (
+                "wäre für {people:,.0f} Menschen näher (Tausch gegen {site}: mittlere Fahrt "
+                "{delta:+.2f}); unter den Regeln oder im Zeitlimit nicht gewählt"
+            ),
+            "en": (
+                "would be nearer for {people:,.0f} people (exchange for {site}: average trip "
+                "{delta:+.2f}); not chosen under the rules or within the time limit"
+            ),
+        },
+    }
+)
+
+
+CATALOGUE.update(
+    {
         # generic
         "ui.choose": {"de": "Bitte wählen …", "en": "Choose options"},
         "ui.choose_one": {"de": "Bitte wählen …", "en": "Choose an option"},

@@ -74,6 +74,7 @@ from scipy import sparse
 
 from planner import settings
 from planner.covering_search import SwapSearch, SwapSearchResult
+from planner.i18n import DEFAULT_LANGUAGE, Message
 
 __all__ = [
     "InfeasibleRulesError",
@@ -82,6 +83,7 @@ __all__ = [
     "RuleProblem",
     "SelectionResult",
     "SelectionRules",
+    "rule_label",
 ]
 
 _EPS = 1e-9
@@ -128,21 +130,57 @@ class SelectionRules:
         return bool(self.district_quotas or self.min_urban or self.min_rural or self.min_spacing_m)
 
 
+def _rule_name(rule: str) -> Message:
+    """One rule identifier (``"district_quota[Plön]"``, ``"must_not"``) as a message."""
+    family, _, rest = rule.partition("[")
+    return Message(f"selection.rule.{family}", {"name": rest.rstrip("]")})
+
+
+def rule_label(rule: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A rule identifier, or several joined by ``" + "``, as a name in ``lang``."""
+    return " + ".join(_rule_name(one).text(lang) for one in rule.split(" + "))
+
+
 @dataclass(frozen=True)
 class RuleProblem:
-    """One rule that cannot be met, with a message for planners."""
+    """One rule that cannot be met.
+
+    Attributes
+    ----------
+    rule
+        Rule identifier: ``"sites_total"``, ``"district_quota[Plön]"``, ``"district_quotas"``,
+        ``"urban_rural_mix"``, ``"min_urban"``, ``"min_rural"``, ``"must"``, ``"must_not"``,
+        ``"min_spacing"``, ``"rules"``, or two of them joined by ``" + "``.
+    message
+        The explanation, structured (translate with :meth:`text`).
+    """
 
     rule: str
-    message: str
+    message: Message
+
+    def text(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """The explanation in ``lang``."""
+        return self.message.text(lang)
+
+    def rule_text(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """The rule's name in ``lang`` (e.g. "Quote Plön")."""
+        return rule_label(self.rule, lang)
 
 
 class InfeasibleRulesError(ValueError):
-    """The rule set admits no selection. ``problems`` names the rules involved."""
+    """The rule set admits no selection. ``problems`` names the rules involved.
+
+    ``str(error)`` is English; :meth:`message` gives the text in another language.
+    """
 
     def __init__(self, problems: Sequence[RuleProblem]) -> None:
         self.problems = list(problems)
         self.rules = [p.rule for p in self.problems]
-        super().__init__("; ".join(p.message for p in self.problems))
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """All problems in ``lang``."""
+        return "; ".join(p.text(lang) for p in self.problems)
 
 
 @dataclass
@@ -167,7 +205,8 @@ class SelectionResult:
     solve_seconds
         Wall time of :meth:`solve`, including preprocessing.
     reasons
-        For every candidate not chosen: why, in words a planner understands.
+        For every candidate not chosen: why, in words a planner understands (a structured
+        message; :meth:`reason` gives its text).
     stats
         Figures of the preprocessing and the solver (sizes before/after, sites fixed, ...).
     """
@@ -179,7 +218,7 @@ class SelectionResult:
     bound: float
     gap: float
     solve_seconds: float
-    reasons: dict[str, str]
+    reasons: dict[str, Message]
     stats: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -187,21 +226,21 @@ class SelectionResult:
         """Whether optimality is proven."""
         return self.status == "optimal"
 
-    def table(self, site_ids: Sequence[str]) -> pd.DataFrame:
-        """One row per candidate: chosen flag and the reason it was not chosen."""
+    def reason(self, site_id: str, lang: str = DEFAULT_LANGUAGE) -> str:
+        """Why ``site_id`` was not chosen, in ``lang`` (empty for a chosen site)."""
+        message = self.reasons.get(site_id)
+        return "" if message is None else message.text(lang)
+
+    def table(self, site_ids: Sequence[str], lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+        """One row per candidate: chosen flag and the reason it was not chosen, in ``lang``."""
         chosen = set(self.chosen)
         return pd.DataFrame(
             {
                 "site_id": list(site_ids),
                 "chosen": [s in chosen for s in site_ids],
-                "reason": [self.reasons.get(s, "") for s in site_ids],
+                "reason": [self.reason(s, lang) for s in site_ids],
             }
         )
-
-
-def _fmt(value: float) -> str:
-    """People counts as planners read them: ``4,200``."""
-    return f"{round(value):,}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -278,9 +317,11 @@ class _LocationModel:
     def _idx(self, ids: Collection[str], rule: str) -> np.ndarray:
         unknown = [s for s in ids if s not in self._index]
         if unknown:
-            raise InfeasibleRulesError(
-                [RuleProblem(rule, f"{rule}: unknown site id(s) {', '.join(map(str, unknown))}")]
+            problem = Message(
+                "selection.problem.unknown_ids",
+                {"rule": _rule_name(rule), "ids": ", ".join(map(str, unknown))},
             )
+            raise InfeasibleRulesError([RuleProblem(rule, problem)])
         return np.array(sorted(self._index[s] for s in ids), dtype=int)
 
     def _must_mask(self) -> np.ndarray:
@@ -290,7 +331,7 @@ class _LocationModel:
 
     def _must_not_mask(self) -> np.ndarray:
         mask = np.zeros(self.n_sites, dtype=bool)
-        mask[self._idx(self.rules.must_not, "must-not")] = True
+        mask[self._idx(self.rules.must_not, "must_not")] = True
         return mask
 
     def _conflict_pairs(self) -> list[tuple[int, int]]:
@@ -314,6 +355,10 @@ class _LocationModel:
             which :meth:`solve` then diagnoses).
         """
         rules, p, problems = self.rules, self.p, []
+
+        def problem(rule: str, key: str, **params: Any) -> None:
+            problems.append(RuleProblem(rule, Message(f"selection.problem.{key}", params)))
+
         try:
             must, must_not = self._must_mask(), self._must_not_mask()
         except InfeasibleRulesError as exc:
@@ -321,121 +366,80 @@ class _LocationModel:
         both = np.nonzero(must & must_not)[0]
         if len(both):
             names = ", ".join(self._label(int(j)) for j in both)
-            problems.append(RuleProblem("must/must-not", f"must and must-not both list {names}"))
+            problem("must + must_not", "must_and_must_not", names=names)
         if must.sum() > p:
-            problems.append(
-                RuleProblem(
-                    "must", f"{int(must.sum())} sites must be chosen but only {p} are planned"
-                )
-            )
+            problem("must", "too_many_must", n=int(must.sum()), p=p)
         available = ~must_not
         if available.sum() < p:
-            problems.append(
-                RuleProblem(
-                    "must-not",
-                    f"only {int(available.sum())} candidates remain after must-not, {p} are needed",
-                )
-            )
+            problem("must_not", "too_few_available", n=int(available.sum()), p=p)
         if rules.district_quotas:
             if self.site_districts is None:
-                problems.append(
-                    RuleProblem("district quota", "district quotas need site districts")
-                )
+                problem("district_quotas", "quota_needs_districts")
             else:
                 lo_sum = hi_sum = 0
                 for district in rules.district_quotas:
                     lo, hi = rules.quota_range(district)
                     lo_sum, hi_sum = lo_sum + lo, hi_sum + hi
-                    rule = f"district quota {district}"
+                    rule = f"district_quota[{district}]"
                     in_d = self.site_districts == district
                     n_av = int((in_d & available).sum())
                     if lo > hi:
-                        problems.append(
-                            RuleProblem(rule, f"quota for {district}: min {lo} > max {hi}")
-                        )
+                        problem(rule, "quota_min_over_max", district=district, lo=lo, hi=hi)
                     if not in_d.any():
-                        problems.append(
-                            RuleProblem(rule, f"quota for {district}: no candidate site in it")
-                        )
+                        problem(rule, "quota_no_candidate", district=district)
                     elif lo > n_av:
-                        problems.append(
-                            RuleProblem(
-                                rule,
-                                f"quota for {district} is {lo} but the district has only {n_av} "
-                                "candidate site(s)"
-                                + (" after must-not" if (in_d & must_not).any() else ""),
-                            )
-                        )
+                        key = "quota_too_few_after_must_not" if (in_d & must_not).any() else ""
+                        problem(rule, key or "quota_too_few", district=district, quota=lo, n=n_av)
                     n_must = int((in_d & must).sum())
                     if n_must > hi:
-                        problems.append(
-                            RuleProblem(
-                                rule,
-                                f"{n_must} must-sites lie in {district}, its quota allows {hi}",
-                            )
-                        )
+                        problem(rule, "quota_must_over", district=district, n=n_must, hi=hi)
                 if lo_sum > p:
-                    problems.append(
-                        RuleProblem(
-                            "district quotas",
-                            f"the district quotas add up to {lo_sum} sites, only {p} are planned",
-                        )
-                    )
+                    problem("district_quotas", "quotas_sum_over", n=lo_sum, p=p)
                 covered_all = set(rules.district_quotas) >= set(self.site_districts[available])
                 if covered_all and hi_sum < p:
-                    problems.append(
-                        RuleProblem(
-                            "district quotas",
-                            f"the district quotas allow at most {hi_sum} sites but {p} are planned",
-                        )
-                    )
+                    problem("district_quotas", "quotas_sum_under", n=hi_sum, p=p)
         for cls, minimum in (("urban", rules.min_urban), ("rural", rules.min_rural)):
             if not minimum:
                 continue
-            rule = f"minimum {cls}"
+            rule = f"min_{cls}"
             if self.site_area_classes is None:
-                problems.append(RuleProblem(rule, "an urban/rural mix needs site area classes"))
+                problem(rule, "mix_needs_classes")
                 continue
             n_av = int(((self.site_area_classes == cls) & available).sum())
             if minimum > n_av:
-                problems.append(
-                    RuleProblem(rule, f"at least {minimum} {cls} sites required, only {n_av} exist")
-                )
+                problem(rule, f"too_few_{cls}", minimum=minimum, n=n_av)
         if rules.min_urban + rules.min_rural > p:
-            problems.append(
-                RuleProblem(
-                    "urban/rural mix",
-                    f"{rules.min_urban} urban + {rules.min_rural} rural > {p} planned sites",
-                )
+            problem(
+                "urban_rural_mix", "mix_over_p", urban=rules.min_urban, rural=rules.min_rural, p=p
             )
         if rules.min_spacing_m:
-            try:
+            pairs: list[tuple[int, int]] = []
+            if self.site_distance_m is None:
+                problem("min_spacing", "spacing_needs_distances")
+            else:
                 pairs = self._conflict_pairs()
-            except ValueError as exc:
-                problems.append(RuleProblem("minimum spacing", str(exc)))
-                pairs = []
             for a, b in pairs:
                 if must[a] and must[b]:
-                    problems.append(
-                        RuleProblem(
-                            "minimum spacing",
-                            f"must-sites {self._label(a)} and {self._label(b)} are closer than "
-                            f"{rules.min_spacing_m:g} m",
-                        )
+                    problem(
+                        "min_spacing",
+                        "spacing_must_close",
+                        a=self._label(a),
+                        b=self._label(b),
+                        metres=float(rules.min_spacing_m),
                     )
         return problems
 
     def _rule_groups(self) -> list[str]:
-        rules, groups = self.rules, ["number of sites"]
-        groups += [f"district quota {d}" for d in rules.district_quotas]
+        rules, groups = self.rules, ["sites_total"]
+        groups += [f"district_quota[{d}]" for d in rules.district_quotas]
         if rules.min_urban or rules.min_rural:
-            groups.append("urban/rural mix")
+            groups.append("urban_rural_mix")
         if rules.must:
             groups.append("must")
         if rules.must_not:
-            groups.append("must-not")
+            groups.append("must_not")
         if rules.min_spacing_m:
-            groups.append("minimum spacing")
+            groups.append("min_spacing")
         return groups
 
     def _rule_selection(
@@ -455,7 +459,7 @@ class _LocationModel:
 
         model = cp_model.CpModel()
         y = [model.new_bool_var(f"y{j}") for j in range(self.n_sites)]
-        self._add_rules(model, y, dropped=dropped, exact_p="number of sites" not in dropped)
+        self._add_rules(model, y, dropped=dropped, exact_p="sites_total" not in dropped)
         if preference is not None:
             spread = max(float(np.ptp(preference)), _EPS)
             scaled = np.round(1e6 * (preference - preference.min()) / spread).astype(int)
@@ -487,10 +491,7 @@ class _LocationModel:
         singles = [g for g in groups if self._feasible_without({g})]
         if singles:
             return [
-                RuleProblem(
-                    g,
-                    f"the rules cannot all hold; dropping the rule '{g}' would make them feasible",
-                )
+                RuleProblem(g, Message("selection.problem.drop_one", {"rule": _rule_name(g)}))
                 for g in singles
             ]
         pairs = [
@@ -502,11 +503,12 @@ class _LocationModel:
         if pairs:
             return [
                 RuleProblem(
-                    f"{a} + {b}", f"the rules '{a}' and '{b}' together cannot hold with the others"
+                    f"{a} + {b}",
+                    Message("selection.problem.drop_two", {"a": _rule_name(a), "b": _rule_name(b)}),
                 )
                 for a, b in pairs
             ]
-        return [RuleProblem("rules", "the rule set as a whole admits no selection")]
+        return [RuleProblem("rules", Message("selection.problem.none_feasible"))]
 
     def _add_rules(
         self, model: Any, y: Sequence[Any], *, dropped: Collection[str] = (), exact_p: bool = True
@@ -519,12 +521,12 @@ class _LocationModel:
         if "must" not in dropped:
             for j in self._idx(rules.must, "must"):
                 add(y[j] == 1)
-        if "must-not" not in dropped:
-            for j in self._idx(rules.must_not, "must-not"):
+        if "must_not" not in dropped:
+            for j in self._idx(rules.must_not, "must_not"):
                 add(y[j] == 0)
         if self.site_districts is not None:
             for district in rules.district_quotas:
-                if f"district quota {district}" in dropped:
+                if f"district_quota[{district}]" in dropped:
                     continue
                 lo, hi = rules.quota_range(district)
                 members = np.nonzero(self.site_districts == district)[0]
@@ -534,12 +536,12 @@ class _LocationModel:
                 else:
                     add(expr >= lo)
                     add(expr <= hi)
-        if self.site_area_classes is not None and "urban/rural mix" not in dropped:
+        if self.site_area_classes is not None and "urban_rural_mix" not in dropped:
             for cls, minimum in (("urban", rules.min_urban), ("rural", rules.min_rural)):
                 if minimum:
                     members = np.nonzero(self.site_area_classes == cls)[0]
                     add(sum(y[int(j)] for j in members) >= minimum)
-        if rules.min_spacing_m and "minimum spacing" not in dropped:
+        if rules.min_spacing_m and "min_spacing" not in dropped:
             for a, b in self._conflict_pairs():
                 add(y[a] + y[b] <= 1)
 
@@ -581,8 +583,8 @@ class _LocationModel:
         if problems:
             raise InfeasibleRulesError(problems)
 
-    def _blocking_rule(self, j: int, chosen: np.ndarray) -> str | None:
-        """A rule that stops site ``j`` from joining the chosen set, in words."""
+    def _blocking_rule(self, j: int, chosen: np.ndarray) -> Message | None:
+        """A rule that stops site ``j`` from joining the chosen set."""
         rules = self.rules
         chosen_idx = np.nonzero(chosen)[0]
         if rules.min_spacing_m and self.site_distance_m is not None:
@@ -590,16 +592,20 @@ class _LocationModel:
             close = [int(k) for k in chosen_idx if dist[j, k] < rules.min_spacing_m]
             if close:
                 k = min(close, key=lambda c: float(dist[j, c]))
-                return (
-                    f"too close to chosen site {self._label(k)} "
-                    f"({self.site_distance_m[j, k]:,.0f} m < {rules.min_spacing_m:,.0f} m spacing)"
+                return Message(
+                    "selection.reason.too_close",
+                    {
+                        "site": self._label(k),
+                        "metres": float(dist[j, k]),
+                        "spacing": float(rules.min_spacing_m),
+                    },
                 )
         if self.site_districts is not None and self.site_districts[j] in rules.district_quotas:
             district = str(self.site_districts[j])
             _lo, hi = rules.quota_range(district)
             n_in = int((self.site_districts[chosen_idx] == district).sum())
             if n_in >= hi:
-                return f"the quota of {district} ({hi}) is already filled by better sites"
+                return Message("selection.reason.quota_full", {"district": district, "quota": hi})
         return None
 
 
@@ -1017,7 +1023,10 @@ class MaximalCovering(_LocationModel):
         stats["mip_status"] = state
         if y_val is None and incumbent is None:
             if state == "infeasible":
-                raise InfeasibleRulesError(self.diagnose() or [RuleProblem("rules", "infeasible")])
+                raise InfeasibleRulesError(
+                    self.diagnose()
+                    or [RuleProblem("rules", Message("selection.problem.infeasible"))]
+                )
             elapsed = time.perf_counter() - start
             self.result = SelectionResult(
                 self.model_name, "no_solution", [], math.nan, math.nan, math.nan, elapsed, {}, stats
@@ -1108,7 +1117,7 @@ class MaximalCovering(_LocationModel):
             keep[members[dominated]] = False
         return keep
 
-    def _reasons(self, chosen: np.ndarray) -> dict[str, str]:
+    def _reasons(self, chosen: np.ndarray) -> dict[str, Message]:
         """Why each unchosen candidate was left out."""
         must_not = self._must_not_mask()
         cov = self.coverage.tocsc()
@@ -1124,34 +1133,36 @@ class MaximalCovering(_LocationModel):
         correction = (sole_matrix.T @ cov).toarray()  # (k, n_sites)
         reach = np.asarray(cov.T @ w).ravel()
         overlap_to = (cov[:, chosen_idx].multiply(w[:, None]).T @ cov).toarray()  # (k, n_sites)
-        reasons: dict[str, str] = {}
+        reasons: dict[str, Message] = {}
         same_district = self.rules.district_quotas and self.site_districts is not None
         for j in range(self.n_sites):
             if chosen[j]:
                 continue
             sid = self.site_ids[j]
             if must_not[j]:
-                reasons[sid] = "excluded by the planner (must-not)"
+                reasons[sid] = Message("selection.reason.must_not")
                 continue
             if reach[j] <= 0:
-                reasons[sid] = "reaches no one within the threshold"
+                reasons[sid] = Message("selection.reason.reaches_no_one")
                 continue
             if len(chosen_idx) == 0:
-                reasons[sid] = "no site was chosen"
+                reasons[sid] = Message("selection.reason.none_chosen")
                 continue
             if gain[j] <= 0:
                 k = int(np.argmax(overlap_to[:, j]))
                 if overlap_to[k, j] >= reach[j] - 1e-6:
-                    reasons[sid] = (
-                        f"covers the same {_fmt(reach[j])} people as {self._label(chosen_idx[k])}"
+                    reasons[sid] = Message(
+                        "selection.reason.same_people",
+                        {"people": round(reach[j]), "site": self._label(chosen_idx[k])},
                     )
                 else:
                     shares = np.argsort(-overlap_to[:, j])[:3]
                     names = ", ".join(
                         self._label(chosen_idx[s]) for s in shares if overlap_to[s, j] > 0
                     )
-                    reasons[sid] = (
-                        f"all {_fmt(reach[j])} people it reaches are already reached by {names}"
+                    reasons[sid] = Message(
+                        "selection.reason.already_reached",
+                        {"people": round(reach[j]), "sites": names},
                     )
                 continue
             delta = gain[j] - loss + correction[:, j]
@@ -1167,19 +1178,25 @@ class MaximalCovering(_LocationModel):
             delta_e = np.where(eligible, delta, -np.inf)
             k = int(np.argmax(delta_e))
             blocker = self._blocking_rule(j, chosen)
+            site = self._label(chosen_idx[k])
             if delta_e[k] <= 1e-9:
-                reasons[sid] = (
-                    f"would add {_fmt(gain[j])} people not yet reached, but the best exchange "
-                    f"(for {self._label(chosen_idx[k])}) loses {_fmt(gain[j] - delta_e[k])} — "
-                    f"net {_fmt(delta_e[k])}"
+                reasons[sid] = Message(
+                    "selection.reason.exchange_loses",
+                    {
+                        "gain": round(gain[j]),
+                        "site": site,
+                        "loss": round(gain[j] - delta_e[k]),
+                        "net": round(delta_e[k]),
+                    },
                 )
             elif blocker:
-                reasons[sid] = f"would add {_fmt(gain[j])} people, but {blocker}"
+                reasons[sid] = Message(
+                    "selection.reason.blocked", {"gain": round(gain[j]), "blocker": blocker}
+                )
             else:
-                reasons[sid] = (
-                    f"would add {_fmt(gain[j])} people (exchange for "
-                    f"{self._label(chosen_idx[k])}: net +{_fmt(delta_e[k])}); "
-                    "not chosen under the rules or within the time limit"
+                reasons[sid] = Message(
+                    "selection.reason.not_chosen",
+                    {"gain": round(gain[j]), "site": site, "net": round(delta_e[k])},
                 )
         return reasons
 
@@ -1752,7 +1769,9 @@ class PMedian(_LocationModel):
         solver.SetTimeLimit(int(remaining * 1000))
         status = solver.Solve(params)
         if status == pywraplp.Solver.INFEASIBLE:
-            raise InfeasibleRulesError(self.diagnose() or [RuleProblem("rules", "infeasible")])
+            raise InfeasibleRulesError(
+                self.diagnose() or [RuleProblem("rules", Message("selection.problem.infeasible"))]
+            )
         candidates = [] if hint is None else [hint]
         if status in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
             candidates.append(np.array([v.solution_value() > 0.5 for v in y]))
@@ -1800,41 +1819,42 @@ class PMedian(_LocationModel):
         )
         return self.result
 
-    def _reasons(self, chosen: np.ndarray) -> dict[str, str]:
+    def _reasons(self, chosen: np.ndarray) -> dict[str, Message]:
         must_not = self._must_not_mask()
         chosen_idx = np.nonzero(chosen)[0]
         w, cost = self.weights, self.cost
         total_w = max(float(w.sum()), _EPS)
         d1, gain, deltas = _swap_deltas(cost, w, chosen_idx)
-        reasons: dict[str, str] = {}
+        reasons: dict[str, Message] = {}
         for j in range(self.n_sites):
             if chosen[j]:
                 continue
             sid = self.site_ids[j]
             if must_not[j]:
-                reasons[sid] = "excluded by the planner (must-not)"
+                reasons[sid] = Message("selection.reason.must_not")
                 continue
-            helped = float(w[cost[:, j] < d1].sum())
+            helped = round(float(w[cost[:, j] < d1].sum()))
             if -gain[j] <= 0:
-                reasons[sid] = "no one would reach it faster than an already chosen site"
+                reasons[sid] = Message("selection.reason.no_one_faster")
                 continue
             best_k = int(np.argmin(deltas[:, j]))
             best_delta = float(deltas[best_k, j])
             blocker = self._blocking_rule(j, chosen)
             per_person = best_delta / total_w
+            site = self._label(chosen_idx[best_k])
             if best_delta >= -1e-9:
-                reasons[sid] = (
-                    f"would be nearer for {_fmt(helped)} people, but the best exchange "
-                    f"(for {self._label(chosen_idx[best_k])}) makes the average trip "
-                    f"{per_person:+.2f} longer"
+                reasons[sid] = Message(
+                    "selection.reason.exchange_longer",
+                    {"people": helped, "site": site, "delta": per_person},
                 )
             elif blocker:
-                reasons[sid] = f"would be nearer for {_fmt(helped)} people, but {blocker}"
+                reasons[sid] = Message(
+                    "selection.reason.nearer_blocked", {"people": helped, "blocker": blocker}
+                )
             else:
-                reasons[sid] = (
-                    f"would be nearer for {_fmt(helped)} people (exchange for "
-                    f"{self._label(chosen_idx[best_k])}: average trip {per_person:+.2f}); "
-                    "not chosen under the rules or within the time limit"
+                reasons[sid] = Message(
+                    "selection.reason.nearer_not_chosen",
+                    {"people": helped, "site": site, "delta": per_person},
                 )
         return reasons
 
@@ -1904,7 +1924,10 @@ def _pmedian_heuristic(
         delta[:, mask | ~allowed] = np.inf
         delta[must[chosen], :] = np.inf
         moved = False
-        for flat in np.argsort(delta, axis=None)[: 200 if keeps_rules else 1]:
+        # every improving swap in turn, best first: with quotas the best ones often cross
+        # districts, and stopping after a fixed number of them left improving swaps unmade
+        # (region, in-region cells, 4 per district: 10.90 min and a 10 % gap; now 9.84, 0.3 %)
+        for flat in np.argsort(delta, axis=None) if keeps_rules else [np.argmin(delta)]:
             k, j = divmod(int(flat), delta.shape[1])
             if delta[k, j] >= -1e-9 * max(1.0, float(np.abs(gain).max())):
                 break

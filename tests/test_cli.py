@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from planner.cli import main
@@ -112,3 +113,41 @@ def test_season_plan_reports_bad_settings_in_the_language(
     assert capsys.readouterr().err.strip() == (
         "error: season config: season.stay_days = 0: expected a whole number >= 1"
     )
+
+
+def test_sites_select_prints_the_chosen_sites_and_writes_reasons(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "auswahl.csv"
+    args = ["sites", "select", "--p", "3", "--out", str(out), "--time-limit", "20"]
+    quotas = ["--quota", "Kiel=1", "--quota", "Plön=1", "--quota", "Rendsburg-Eckernförde=1-1"]
+    assert main([*args, *quotas]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("Status: optimal (bewiesen)")
+    assert lines[1].startswith("Erreicht: ") and "Einwohner" in lines[1]
+    chosen = lines[4:]
+    assert len(chosen) == 3
+    table = pd.read_csv(out)
+    assert table["chosen"].sum() == 3
+    assert sorted(table.loc[table["chosen"], "district"]) == [
+        "Kiel",
+        "Plön",
+        "Rendsburg-Eckernförde",
+    ]
+    assert table.loc[~table["chosen"], "reason"].notna().all()
+
+
+def test_sites_select_json_and_infeasible_quota(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sites", "select", "--p", "2", "--json", "--time-limit", "20"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["status"] == "optimal" and len(summary["chosen"]) == 2
+    assert summary["reached"] == summary["objective"]
+    assert main(["sites", "select", "--quota", "Plön=300", "--lang", "en"]) == 1
+    err = capsys.readouterr().err
+    assert "error: quota Plön: quota for Plön is 300 but the district has only" in err
+
+
+def test_sites_select_rejects_a_malformed_quota(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["sites", "select", "--quota", "Plön"])
+    assert "--quota 'Plön': expected DISTRICT=N" in capsys.readouterr().err

@@ -56,7 +56,9 @@ def test_mclp_hand_example() -> None:
     assert result.objective == 15.0
     assert result.is_optimal and result.gap == 0.0
     # "c" covers demand 2 (7 people), "b" covers 1 and 2 (12): b would add 7.
-    assert "would add 7 people" in result.reasons["b"]
+    assert "would add 7 people" in result.reason("b", "en")
+    assert "brächte 7 noch nicht erreichte Menschen" in result.reason("b", "de")
+    assert result.reason("a") == ""  # chosen
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -184,7 +186,11 @@ def test_duplicate_sites_reason_names_twin() -> None:
     result = model.solve(time_limit=10)
     assert result.objective == 4300.0
     unchosen = ({"x", "twin"} - set(result.chosen)).pop()
-    assert "covers the same 4,200 people as" in result.reasons[unchosen]
+    assert "covers the same 4,200 people as" in result.reason(unchosen, "en")
+    assert "erreicht dieselben 4.200 Menschen wie" in result.reason(unchosen, "de")
+    table = result.table(model.site_ids, "en").set_index("site_id")
+    assert table.loc[unchosen, "reason"] == result.reason(unchosen, "en")
+    assert not table.loc[unchosen, "chosen"]
 
 
 def test_mclp_rules_hold_and_match_brute_force() -> None:
@@ -233,7 +239,8 @@ def test_mclp_rules_hold_and_match_brute_force() -> None:
     assert result.objective == pytest.approx(
         _brute_mclp(inst["cost"], inst["weights"], radius, p, ok)
     )
-    assert result.reasons["s4"].startswith("excluded by the planner")
+    assert result.reason("s4", "en").startswith("excluded by the planner")
+    assert result.reason("s4", "de") == "vom Planungsteam ausgeschlossen"
     # the heuristics' fast rule test agrees with the brute-force one on every selection
     keeps = model._rule_checker()
     for combo in itertools.combinations(range(10), p):
@@ -254,8 +261,11 @@ def test_quota_larger_than_district_is_named() -> None:
     )
     with pytest.raises(InfeasibleRulesError) as info:
         model.solve(time_limit=5)
-    assert "district quota B" in info.value.rules
+    assert "district_quota[B]" in info.value.rules
     assert "B" in str(info.value) and "only 3" in str(info.value)
+    problem = info.value.problems[info.value.rules.index("district_quota[B]")]
+    assert problem.rule_text("de") == "Quote B"
+    assert "Quote für B ist 4, der Kreis hat aber nur 3 Kandidaten" in info.value.message("de")
 
 
 def test_subtle_infeasibility_diagnosed_by_relaxing() -> None:
@@ -277,7 +287,8 @@ def test_subtle_infeasibility_diagnosed_by_relaxing() -> None:
     assert model.check_rules() == []
     with pytest.raises(InfeasibleRulesError) as info:
         model.solve(time_limit=5)
-    assert set(info.value.rules) == {"district quota A", "minimum spacing"}
+    assert set(info.value.rules) == {"district_quota[A]", "min_spacing"}
+    assert "ohne „Mindestabstand“ wären sie erfüllbar" in info.value.message("de")
 
 
 def test_must_and_must_not_conflicts_named() -> None:
@@ -286,7 +297,8 @@ def test_must_and_must_not_conflicts_named() -> None:
     both = MaximalCovering.from_cost_matrix(
         inst["cost"], inst["weights"], rules=SelectionRules(must=["1"], must_not=["1"]), **base
     )
-    assert [p.rule for p in both.check_rules()] == ["must/must-not"]
+    assert [p.rule for p in both.check_rules()] == ["must + must_not"]
+    assert both.check_rules()[0].rule_text("de") == "Pflichtstandorte + ausgeschlossene Standorte"
     too_many = MaximalCovering.from_cost_matrix(
         inst["cost"], inst["weights"], rules=SelectionRules(must=["1", "2", "3"]), **base
     )
@@ -333,7 +345,7 @@ def test_pmedian_matches_brute_force(seed: int, p: int) -> None:
     assert result.objective == pytest.approx(_brute_pmedian(inst["cost"], inst["weights"], p))
     assert result.status == "optimal"
     assert model.total_cost(result.chosen) == pytest.approx(result.objective)
-    assert all(result.reasons[s] for s in model.site_ids if s not in result.chosen)
+    assert all(result.reason(s, "de") for s in model.site_ids if s not in result.chosen)
 
 
 @pytest.mark.parametrize("seed", [11, 12, 13])
@@ -562,3 +574,37 @@ def test_swap_deltas_match_recomputation(n_chosen: int) -> None:
             swapped = [c for c in chosen if c != site] + [j]
             after = float((w * cost[:, swapped].min(axis=1)).sum())
             assert delta[k, j] == pytest.approx(after - before)
+
+
+def test_pmedian_interchange_finds_a_rule_keeping_swap_behind_many_breaking_ones() -> None:
+    # Site 0 (district A) must stay; the quota keeps exactly one site in district B. Dropping the
+    # poor B site 301 for any of the 300 A sites would serve the big demand point far better but
+    # breaks the quota; the one allowed improvement, 301 → 302, ranks behind all of them.
+    from planner.selection import _pmedian_heuristic
+
+    n = 303
+    cost = np.full((2, n), 100.0)
+    cost[0, 1:301] = 1.0 + 0.01 * np.arange(300)  # demand 0 (weight 1000) near the A sites
+    cost[1, 301], cost[1, 302] = 50.0, 1.0  # demand 1 (weight 10) near the B sites
+    w = np.array([1000.0, 10.0])
+    model = PMedian.from_cost_matrix(
+        cost,
+        w,
+        p_facilities=2,
+        site_districts=["A"] * 301 + ["B", "B"],
+        rules=SelectionRules(district_quotas={"B": 1}, must=["0"]),
+    )
+    start = np.zeros(n, dtype=bool)
+    start[[0, 301]] = True
+    must = np.zeros(n, dtype=bool)
+    must[0] = True
+    mask = _pmedian_heuristic(
+        cost,
+        w,
+        2,
+        np.ones(n, dtype=bool),
+        must,
+        start=start,
+        keeps_rules=model._rule_checker(),
+    )
+    assert np.nonzero(mask)[0].tolist() == [0, 302]

@@ -1,0 +1,366 @@
+"""Coverage-optimal stops on the region pack: the location models of :mod:`planner.selection`
+applied to the KielRegion's candidate sites and Zensus cells.
+
+Demand points are the populated Zensus cells whose centre lies in the region (the population the
+coverage figures count); candidate sites are the pack's sites (or a planner-edited table). The
+travel times come from the active travel-time model (road network or crow-fly), and the result
+says which one was used.
+
+* ``"mclp"``: choose ``p`` sites that bring the most people within ``threshold_min`` minutes by
+  car (:class:`~planner.selection.MaximalCovering`); people can count more where they live rural
+  or are 65 and over (``emphasis``).
+* ``"pmedian"``: choose ``p`` sites that make the population-weighted average trip to the nearest
+  stop shortest (:class:`~planner.selection.PMedian`).
+
+Both keep the season's rules (:class:`~planner.selection.SelectionRules`). The figures of the
+result (people reached per site, per district and urban/rural) are recomputed here from the cells,
+not read from a solver.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, get_args
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from planner.coverage import DEFAULT_THRESHOLD_MIN, site_cell_minutes
+from planner.i18n import DEFAULT_LANGUAGE, Message, t
+from planner.selection import MaximalCovering, PMedian, SelectionResult, SelectionRules
+
+__all__ = [
+    "Emphasis",
+    "ModelKind",
+    "RegionSelection",
+    "SelectionRequest",
+    "demand_weights",
+    "select_sites",
+]
+
+ModelKind = Literal["mclp", "pmedian"]
+Emphasis = Literal["population", "rural", "age65"]
+
+#: Columns of :attr:`RegionSelection.sites` (one row per candidate).
+SITE_COLUMNS = [
+    "site_id",
+    "name",
+    "municipality",
+    "district",
+    "area_class",
+    "kind",
+    "chosen",
+    "reached",
+    "reached_only",
+    "rural_reached",
+    "reached_65plus",
+]
+
+
+@dataclass(frozen=True)
+class SelectionRequest:
+    """What to choose, and under which rules.
+
+    Parameters
+    ----------
+    model
+        ``"mclp"`` (most people within the threshold) or ``"pmedian"`` (shortest average trip).
+    p
+        Number of sites to choose.
+    threshold_min
+        Car minutes that count as "reached" (the MCLP's radius, and the figures' threshold).
+    emphasis
+        Whose coverage counts more in the MCLP: ``"population"`` (everyone alike), ``"rural"``
+        (people in rural municipalities) or ``"age65"`` (people aged 65 and over).
+    emphasis_factor
+        How many times an emphasised person counts (≥ 1).
+    rules
+        District quotas, urban/rural mix, must/must-not sites, minimum spacing.
+    time_limit
+        Seconds for the solver.
+    seed
+        Seed of the heuristics.
+
+    Raises
+    ------
+    ValueError
+        For a value out of range; the message names the field and the value.
+    """
+
+    model: ModelKind = "mclp"
+    p: int = 12
+    threshold_min: float = DEFAULT_THRESHOLD_MIN
+    emphasis: Emphasis = "population"
+    emphasis_factor: float = 2.0
+    rules: SelectionRules = field(default_factory=SelectionRules)
+    time_limit: float = 30.0
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        checks: list[tuple[str, object, bool, str]] = [
+            ("model", self.model, self.model in get_args(ModelKind), "mclp, pmedian"),
+            ("p", self.p, isinstance(self.p, int) and self.p >= 1, "≥ 1"),
+            ("threshold_min", self.threshold_min, self.threshold_min > 0, "> 0"),
+            (
+                "emphasis",
+                self.emphasis,
+                self.emphasis in get_args(Emphasis),
+                "population, rural, age65",
+            ),
+            ("emphasis_factor", self.emphasis_factor, self.emphasis_factor >= 1, "≥ 1"),
+            ("time_limit", self.time_limit, self.time_limit > 0, "> 0"),
+        ]
+        for name, value, ok, allowed in checks:
+            if not ok:
+                raise ValueError(f"selection.{name} = {value!r}: expected {allowed}")
+
+
+@dataclass(frozen=True)
+class RegionSelection:
+    """A solved selection on the region.
+
+    Attributes
+    ----------
+    request
+        What was asked for.
+    result
+        The model's result: chosen ids, objective, proven bound and gap, time, reasons.
+    sites
+        One row per candidate (:data:`SITE_COLUMNS`): whether it was chosen, the people it
+        reaches within the threshold (of them rural and 65+), and for chosen sites the people no
+        other chosen site reaches.
+    figures
+        People reached per district and in the region, urban and rural side by side
+        (:func:`planner.maps.coverage_figures`, summed from the cells).
+    population, reached, share
+        In-region population, the part within the threshold of a chosen site, its share.
+    average_minutes
+        Population-weighted average car minutes to the nearest chosen site.
+    travel_model
+        Which travel-time model made the minutes (its description).
+    """
+
+    request: SelectionRequest
+    result: SelectionResult
+    sites: pd.DataFrame
+    figures: pd.DataFrame
+    population: float
+    reached: float
+    share: float
+    average_minutes: float
+    travel_model: str
+
+    @property
+    def chosen(self) -> pd.DataFrame:
+        """The chosen sites (rows of :attr:`sites`), most people reached first."""
+        rows = self.sites[self.sites["chosen"]]
+        return rows.sort_values("reached", ascending=False).reset_index(drop=True)
+
+    def candidates(self, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+        """The sites not chosen, each with the reason in ``lang``, most people reached first."""
+        rows = self.sites[~self.sites["chosen"]].copy()
+        rows["reason"] = [self.result.reason(str(s), lang) for s in rows["site_id"]]
+        return rows.sort_values("reached", ascending=False).reset_index(drop=True)
+
+    def status_text(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """One line: status, objective, bound and gap, time, in ``lang``."""
+        result = self.result
+        key = "mclp" if self.request.model == "mclp" else "pmedian"
+        weights = self.population if self.request.model == "pmedian" else 1.0
+        return t(
+            f"region_selection.status.{key}",
+            lang,
+            status=Message(f"region_selection.state.{result.status}"),
+            objective=result.objective / weights,
+            bound=result.bound / weights,
+            gap=100 * result.gap,
+            seconds=result.solve_seconds,
+        )
+
+    def summary(self) -> dict[str, Any]:
+        """Plain figures for JSON (CLI, benchmarks)."""
+        result = self.result
+        return {
+            "model": self.request.model,
+            "p": self.request.p,
+            "threshold_min": self.request.threshold_min,
+            "emphasis": self.request.emphasis,
+            "status": result.status,
+            "objective": result.objective,
+            "bound": result.bound,
+            "gap_pct": round(100 * result.gap, 4),
+            "seconds": round(result.solve_seconds, 2),
+            "chosen": list(result.chosen),
+            "population": self.population,
+            "reached": self.reached,
+            "share": round(self.share, 4),
+            "average_minutes": round(self.average_minutes, 3),
+            "travel_model": self.travel_model,
+        }
+
+
+def demand_weights(cells: pd.DataFrame, emphasis: Emphasis, factor: float) -> np.ndarray:
+    """Weight of each cell: its population, with rural or 65+ people counting ``factor`` times.
+
+    Parameters
+    ----------
+    cells
+        Zensus cells with ``population``, ``pop_65plus`` and ``area_class``.
+    emphasis
+        ``"population"``, ``"rural"`` or ``"age65"``.
+    factor
+        How many times an emphasised person counts.
+
+    Returns
+    -------
+    numpy.ndarray
+    """
+    population = cells["population"].to_numpy(float)
+    if emphasis == "rural":
+        rural = cells["area_class"].astype(str).to_numpy() == "rural"
+        return population * np.where(rural, factor, 1.0)
+    if emphasis == "age65":
+        older = np.nan_to_num(cells["pop_65plus"].to_numpy(float))
+        return population + (factor - 1.0) * np.minimum(older, population)
+    return population
+
+
+def select_sites(
+    pack: Any,
+    request: SelectionRequest,
+    *,
+    sites: gpd.GeoDataFrame | None = None,
+    minutes: np.ndarray | None = None,
+    model: Any = None,
+) -> RegionSelection:
+    """Choose ``request.p`` sites of the region with the requested location model.
+
+    Parameters
+    ----------
+    pack
+        A :class:`planner.pack.RegionPack`.
+    request
+        Model, number of sites, threshold, emphasis, rules and time limit.
+    sites
+        Candidate sites (default: ``pack.sites``; pass an edited table with planner sites).
+    minutes
+        Precomputed car minutes, shape ``(len(sites), len(pack.cells))``.
+    model
+        Travel-time model for ``minutes`` (default: the active one).
+
+    Returns
+    -------
+    RegionSelection
+
+    Raises
+    ------
+    planner.selection.InfeasibleRulesError
+        When the rules admit no selection; names the rule(s).
+    """
+    from planner.traveltime import default_model
+
+    sites = pack.sites if sites is None else sites
+    travel = model or default_model()
+    if minutes is None:
+        minutes = site_cell_minutes(sites, pack.cells, model=travel)
+    minutes = np.asarray(minutes, dtype=float)
+    cells = pack.cells
+    demand = (cells["population"].to_numpy(float) > 0) & cells["in_region"].to_numpy(bool)
+    demand_cells = cells[demand]
+    cost = minutes[:, demand].T  # (demand cells, sites), as spopt orients it
+    weights = demand_weights(demand_cells, request.emphasis, request.emphasis_factor)
+    info = _site_info(sites, request.rules)
+    location_model: MaximalCovering | PMedian
+    if request.model == "mclp":
+        location_model = MaximalCovering.from_cost_matrix(
+            cost, weights, service_radius=request.threshold_min, p_facilities=request.p, **info
+        )
+    else:
+        # a cell no road reaches gets a trip longer than any real one, so it still counts
+        finite = cost[np.isfinite(cost)]
+        worst = float(finite.max()) + 60.0 if finite.size else 60.0
+        location_model = PMedian.from_cost_matrix(
+            np.nan_to_num(cost, nan=worst, posinf=worst),
+            demand_cells["population"].to_numpy(float),
+            p_facilities=request.p,
+            **info,
+        )
+    result = location_model.solve(time_limit=request.time_limit, seed=request.seed)
+    table, figures, reached, avg = _figures(pack, sites, minutes, demand, result.chosen, request)
+    population = float(demand_cells["population"].sum())
+    return RegionSelection(
+        request=request,
+        result=result,
+        sites=table,
+        figures=figures,
+        population=population,
+        reached=reached,
+        share=reached / population if population else float("nan"),
+        average_minutes=avg,
+        travel_model=str(travel.describe()),
+    )
+
+
+def _site_info(sites: gpd.GeoDataFrame, rules: SelectionRules) -> dict[str, Any]:
+    """Per-site attributes the location models take (spacing distances only when asked for)."""
+    info: dict[str, Any] = {
+        "site_ids": sites["site_id"].astype(str).tolist(),
+        "site_names": sites["name"].astype(str).tolist(),
+        "site_districts": sites["district"].astype(str).tolist(),
+        "site_area_classes": sites["area_class"].astype(str).tolist(),
+        "rules": rules,
+    }
+    if rules.min_spacing_m:
+        xy = np.column_stack([sites.geometry.x.to_numpy(float), sites.geometry.y.to_numpy(float)])
+        info["site_distance_m"] = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
+    return info
+
+
+def _figures(
+    pack: Any,
+    sites: gpd.GeoDataFrame,
+    minutes: np.ndarray,
+    demand: np.ndarray,
+    chosen: Sequence[str],
+    request: SelectionRequest,
+) -> tuple[pd.DataFrame, pd.DataFrame, float, float]:
+    """Per-site table, coverage by district and class, people reached, average minutes."""
+    from planner.maps import coverage_figures
+
+    cells = pack.cells[demand]
+    all_minutes = np.nan_to_num(minutes, nan=np.inf)
+    within = all_minutes[:, demand] <= request.threshold_min  # (sites, demand cells)
+    population = cells["population"].to_numpy(float)
+    rural = cells["area_class"].astype(str).to_numpy() == "rural"
+    older = np.nan_to_num(cells["pop_65plus"].to_numpy(float))
+    ids = sites["site_id"].astype(str).tolist()
+    chosen_set = set(chosen)
+    is_chosen = np.array([s in chosen_set for s in ids], dtype=bool)
+    only = within & (within[is_chosen].sum(axis=0) == 1)[None, :] & is_chosen[:, None]
+    table = pd.DataFrame(
+        {
+            "site_id": ids,
+            "name": sites["name"].astype(str).to_numpy(),
+            "municipality": sites["municipality"].astype(str).to_numpy(),
+            "district": sites["district"].astype(str).to_numpy(),
+            "area_class": sites["area_class"].astype(str).to_numpy(),
+            "kind": sites["kind"].astype(str).to_numpy() if "kind" in sites else "",
+            "chosen": is_chosen,
+            "reached": within.astype(float) @ population,
+            "reached_only": only.astype(float) @ population,
+            "rural_reached": within.astype(float) @ (population * rural),
+            "reached_65plus": np.round(within.astype(float) @ older),
+        }
+    )[SITE_COLUMNS]
+    nearest = (
+        all_minutes[is_chosen].min(axis=0) if is_chosen.any() else np.full(len(pack.cells), np.inf)
+    )
+    figures = coverage_figures(pack, nearest, threshold_min=request.threshold_min)
+    reached = float(figures.loc[figures["district_ags"] == "region", "reached"].iloc[0])
+    near = nearest[demand]
+    finite = np.isfinite(near)
+    total = float(population[finite].sum())
+    average = float((population * near)[finite].sum() / total) if total else float("nan")
+    return table, figures, reached, average

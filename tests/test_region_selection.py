@@ -1,0 +1,144 @@
+"""Coverage-optimal site selection on the region pack (planner.region_selection)."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from planner.coverage import site_cell_minutes
+from planner.pack import RegionPack
+from planner.region_selection import SelectionRequest, demand_weights, select_sites
+from planner.selection import InfeasibleRulesError, SelectionRules
+
+DISTRICTS = ("Kiel", "Plön", "Rendsburg-Eckernförde")
+
+
+@pytest.fixture(scope="module")
+def small(pack: RegionPack) -> tuple[pd.DataFrame, np.ndarray]:
+    """Nine real candidates, three per district, and their minutes to every cell."""
+    sites = pd.concat(
+        [pack.sites[pack.sites["district"] == d].iloc[::25].head(3) for d in DISTRICTS]
+    ).reset_index(drop=True)
+    return sites, site_cell_minutes(sites, pack.cells)
+
+
+def _reached(pack: RegionPack, minutes: np.ndarray, combo: tuple[int, ...], limit: float) -> float:
+    """People in the region within ``limit`` minutes of any site in ``combo`` (brute force)."""
+    cells = pack.cells
+    inside = cells["in_region"].to_numpy(bool)
+    near = (minutes[list(combo)] <= limit).any(axis=0) & inside
+    return float(cells["population"].to_numpy(float)[near].sum())
+
+
+def test_demand_weights_count_rural_or_older_people_more() -> None:
+    cells = pd.DataFrame(
+        {
+            "population": [100.0, 50.0, 0.0],
+            "pop_65plus": [20.0, np.nan, 0.0],
+            "area_class": ["urban", "rural", "rural"],
+        }
+    )
+    assert demand_weights(cells, "population", 3.0).tolist() == [100.0, 50.0, 0.0]
+    assert demand_weights(cells, "rural", 3.0).tolist() == [100.0, 150.0, 0.0]
+    # 65+ count three times: 100 + 2·20; an unknown 65+ count adds nothing
+    assert demand_weights(cells, "age65", 3.0).tolist() == [140.0, 50.0, 0.0]
+
+
+@pytest.mark.parametrize("p", [1, 2, 3])
+def test_mclp_on_the_region_matches_brute_force(
+    pack: RegionPack, small: tuple[pd.DataFrame, np.ndarray], p: int
+) -> None:
+    sites, minutes = small
+    selection = select_sites(
+        pack, SelectionRequest(p=p, threshold_min=15.0), sites=sites, minutes=minutes
+    )
+    best = max(
+        _reached(pack, minutes, combo, 15.0) for combo in itertools.combinations(range(9), p)
+    )
+    assert selection.result.status == "optimal"
+    assert selection.reached == pytest.approx(best)
+    assert selection.result.objective == pytest.approx(best)
+    # the figures are recomputed from the cells, per district and in total
+    figures = selection.figures.set_index("district_ags")
+    assert figures.loc["region", "reached"] == pytest.approx(best)
+    assert figures.drop("region")["reached"].sum() == pytest.approx(best)
+    assert selection.population == pytest.approx(
+        pack.cells.loc[pack.cells["in_region"], "population"].sum()
+    )
+    chosen = selection.chosen
+    assert len(chosen) == p and chosen["chosen"].all()
+    # people only one chosen site reaches never exceed what that site reaches
+    assert (chosen["reached_only"] <= chosen["reached"]).all()
+    assert chosen["reached"].sum() >= selection.reached
+
+
+def test_quotas_hold_and_every_other_site_has_a_reason(
+    pack: RegionPack, small: tuple[pd.DataFrame, np.ndarray]
+) -> None:
+    sites, minutes = small
+    rules = SelectionRules(district_quotas=dict.fromkeys(DISTRICTS, 1))
+    selection = select_sites(pack, SelectionRequest(p=3, rules=rules), sites=sites, minutes=minutes)
+    assert sorted(selection.chosen["district"]) == sorted(DISTRICTS)
+    others = selection.candidates("de")
+    assert len(others) == 6
+    assert others["reason"].str.len().gt(0).all()
+    assert not others["chosen"].any()
+    assert selection.status_text("de").startswith("Status: optimal (bewiesen) · Zielwert ")
+    assert "objective" in selection.status_text("en")
+
+
+def test_an_impossible_quota_names_the_district(
+    pack: RegionPack, small: tuple[pd.DataFrame, np.ndarray]
+) -> None:
+    sites, minutes = small
+    rules = SelectionRules(district_quotas={"Plön": 4})
+    with pytest.raises(InfeasibleRulesError) as info:
+        select_sites(pack, SelectionRequest(p=4, rules=rules), sites=sites, minutes=minutes)
+    assert info.value.rules == ["district_quota[Plön]"]
+    assert "Quote für Plön ist 4, der Kreis hat aber nur 3 Kandidaten" in info.value.message("de")
+
+
+def test_pmedian_reports_the_average_trip(
+    pack: RegionPack, small: tuple[pd.DataFrame, np.ndarray]
+) -> None:
+    sites, minutes = small
+    selection = select_sites(
+        pack, SelectionRequest(model="pmedian", p=2), sites=sites, minutes=minutes
+    )
+    cells = pack.cells[(pack.cells["population"] > 0) & pack.cells["in_region"]]
+    population = cells["population"].to_numpy(float)
+    sub = minutes[:, cells.index.to_numpy()]
+    best = min(
+        float((population * sub[list(c)].min(axis=0)).sum())
+        for c in itertools.combinations(range(9), 2)
+    )
+    assert selection.result.objective == pytest.approx(best)
+    assert selection.average_minutes == pytest.approx(best / population.sum())
+    assert "mittlere Fahrt" in selection.status_text("de")
+
+
+def test_rural_emphasis_weights_the_objective(
+    pack: RegionPack, small: tuple[pd.DataFrame, np.ndarray]
+) -> None:
+    sites, minutes = small
+    request = SelectionRequest(p=2, emphasis="rural", emphasis_factor=3.0)
+    selection = select_sites(pack, request, sites=sites, minutes=minutes)
+    cells = pack.cells[(pack.cells["population"] > 0) & pack.cells["in_region"]]
+    weights = demand_weights(cells, "rural", 3.0)
+    idx = [sites.index[sites["site_id"] == s][0] for s in selection.result.chosen]
+    near = (minutes[idx][:, cells.index.to_numpy()] <= 15.0).any(axis=0)
+    assert selection.result.objective == pytest.approx(weights[near].sum())
+    rural = selection.chosen["rural_reached"].sum()
+    assert rural > 0
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("p", 0), ("threshold_min", -5.0), ("model", "kmeans"), ("emphasis_factor", 0.5)],
+)
+def test_bad_requests_name_the_field_and_value(field: str, value: object) -> None:
+    with pytest.raises(ValueError, match=f"selection.{field} = {value!r}"):
+        SelectionRequest(**{field: value})  # type: ignore[arg-type]
