@@ -30,6 +30,12 @@ pages = [
         default=True,
     ),
     st.Page(
+        str(HERE / "app_pages" / "select.py"),
+        title=state.tr(st.session_state, "ui.page.select"),
+        icon=":material/where_to_vote:",
+        url_path="auswahl",
+    ),
+    st.Page(
         str(HERE / "app_pages" / "season.py"),
         title=state.tr(st.session_state, "ui.page.season"),
         icon=":material/calendar_month:",

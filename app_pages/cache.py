@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -20,6 +21,7 @@ from planner.cache import content_hash
 from planner.export import export_bytes
 from planner.maps import MapCoverage, map_coverage
 from planner.pack import RegionPack, load_pack
+from planner.region_selection import RegionSelection, SelectionRequest, select_sites
 from planner.season import SeasonPlan
 from planner.season_inputs import SeasonInputs, criterion_weights, season_inputs
 from planner.traveltime import TravelModel, default_model
@@ -67,6 +69,25 @@ def ranking(
     """Scores and ranks for the given weights (cheap, on top of the cached criteria)."""
     table = criteria(key, threshold_min, _sites)
     return scoring.score_sites(table, criterion_weights(weights)).set_index("site_id")
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def site_minutes(key: str, _sites: gpd.GeoDataFrame) -> np.ndarray:
+    """Car minutes from every site to every Zensus cell (heavy); cached by the sites' content."""
+    from planner.coverage import site_cell_minutes
+
+    return site_cell_minutes(_sites, pack().cells, model=travel_model())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def selection(key: str, _request: SelectionRequest, _sites: gpd.GeoDataFrame) -> RegionSelection:
+    """The coverage-optimal sites for a request (``key``: content hash of sites and request).
+
+    Raises :class:`planner.selection.InfeasibleRulesError` (not cached) when the rules admit no
+    selection.
+    """
+    minutes = site_minutes(sites_key(_sites), _sites)
+    return select_sites(pack(), _request, sites=_sites, minutes=minutes, model=travel_model())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

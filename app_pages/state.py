@@ -15,7 +15,9 @@ from typing import Any, TypeAlias
 import geopandas as gpd
 
 from planner.i18n import DEFAULT_LANGUAGE, t
+from planner.region_selection import SelectionRequest
 from planner.scenarios import frame_from_json, frame_to_json
+from planner.selection import SelectionRules
 from planner.sites import RowError, combine_sites
 
 #: ``st.session_state`` (a mapping keyed by ``str | int``) or, in tests, a plain dict.
@@ -58,6 +60,26 @@ QUOTA_DISTRICTS: dict[str, str] = {
 #: Home base when none is chosen: Kiel (its centre site, near the town hall).
 DEFAULT_HOME = "Kiel"
 
+#: Default settings of the site selection (page "Standorte auswählen"): the 2023 season's four
+#: stops per district; the quotas apply while ``use_quotas`` is on.
+DEFAULT_SELECT: dict[str, Any] = {
+    "model": "mclp",
+    "p": 12,
+    "threshold": 15,
+    "emphasis": "population",
+    "factor": 2.0,
+    "use_quotas": True,
+    "quota_kiel": 4,
+    "quota_ploen": 4,
+    "quota_rdeck": 4,
+    "min_urban": 0,
+    "min_rural": 0,
+    "spacing_km": 0.0,
+    "must": [],
+    "must_not": [],
+    "time_limit_s": 30,
+}
+
 #: Keys of everything the person entered (kept across pages; saved in scenarios).
 PERSISTENT: tuple[str, ...] = (
     "lang",
@@ -68,6 +90,7 @@ PERSISTENT: tuple[str, ...] = (
     "compare_ids",
     "scenario_name",
     *(f"season_{k}" for k in DEFAULT_SEASON),
+    *(f"select_{k}" for k in DEFAULT_SELECT),
 )
 
 #: Prefix of the weight sliders' keys.
@@ -97,6 +120,8 @@ def init(state: State) -> None:
     state.setdefault("threshold_min", 15)
     for key, value in DEFAULT_SEASON.items():
         state.setdefault(f"season_{key}", value)
+    for key, value in DEFAULT_SELECT.items():
+        state.setdefault(f"select_{key}", list(value) if isinstance(value, list) else value)
     state.setdefault("user_sites", None)  # GeoDataFrame of added sites
     state.setdefault("site_edits", {})  # site_id -> {fact: value}
     state.setdefault("upload_errors", [])
@@ -125,6 +150,39 @@ def season_form(state: State) -> tuple[dict[str, Any], dict[str, int]]:
     return season, quotas
 
 
+def selection_request(state: State) -> SelectionRequest:
+    """The site-selection form's values as a request.
+
+    Raises
+    ------
+    ValueError
+        For a value out of range (named with the field and value).
+    """
+    value = {k: state.get(f"select_{k}", v) for k, v in DEFAULT_SELECT.items()}
+    quotas = {
+        district: int(value[form_key] or 0)
+        for form_key, district in QUOTA_DISTRICTS.items()
+        if value["use_quotas"]
+    }
+    rules = SelectionRules(
+        district_quotas=quotas,
+        min_urban=int(value["min_urban"] or 0),
+        min_rural=int(value["min_rural"] or 0),
+        must=tuple(value["must"] or ()),
+        must_not=tuple(value["must_not"] or ()),
+        min_spacing_m=1000.0 * float(value["spacing_km"]) if value["spacing_km"] else None,
+    )
+    return SelectionRequest(
+        model=value["model"],
+        p=int(value["p"]),
+        threshold_min=float(value["threshold"]),
+        emphasis=value["emphasis"],
+        emphasis_factor=float(value["factor"]),
+        rules=rules,
+        time_limit=float(value["time_limit_s"]),
+    )
+
+
 def weights(state: State) -> dict[str, float]:
     """The weights the sliders hold (criterion → weight)."""
     return {
@@ -143,6 +201,7 @@ def scenario_payload(state: State) -> dict[str, Any]:
         "weights": weights(state),
         "threshold_min": state.get("threshold_min", 15),
         "season": {k: state.get(f"season_{k}", v) for k, v in DEFAULT_SEASON.items()},
+        "select": {k: state.get(f"select_{k}", v) for k, v in DEFAULT_SELECT.items()},
         "plan": state.get("plan"),
         "locked": list(state.get("locked") or []),
         "compare_ids": list(state.get("compare_ids") or []),
@@ -164,6 +223,10 @@ def apply_scenario(state: State, data: dict[str, Any]) -> None:
         if key in ("start", "end") and isinstance(value, str):
             value = dt.date.fromisoformat(value[:10])
         state[f"season_{key}"] = value
+    for key, value in {**DEFAULT_SELECT, **(data.get("select") or {})}.items():
+        state[f"select_{key}"] = list(value) if isinstance(value, list) else value
+    state["selection_key"] = None
+    state["select_problems"] = []
     state["plan"] = data.get("plan")
     state["season_problems"] = []
     state["locked"] = list(data.get("locked") or [])

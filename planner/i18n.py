@@ -115,6 +115,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "map.legend.model": {"de": "Fahrzeitmodell: {model}", "en": "Travel-time model: {model}"},
     # app
     "ui.page.compare": {"de": "Standorte vergleichen", "en": "Compare sites"},
+    "ui.page.select": {"de": "Standorte auswählen", "en": "Choose sites"},
     "ui.page.season": {"de": "Saison planen", "en": "Plan a season"},
     "ui.page.coverage": {"de": "Abdeckung", "en": "Coverage"},
     "ui.scenario.title": {"de": "Szenario", "en": "Scenario"},
@@ -412,6 +413,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "feasible (time limit reached)",
     },
     "ui.status.infeasible": {"de": "unerfüllbar", "en": "infeasible"},
+    "ui.status.no_solution": {
+        "de": "keine Lösung im Zeitlimit",
+        "en": "no solution within the time limit",
+    },
     "ui.diag.rule": {"de": "Regel", "en": "Rule"},
     "ui.diag.message": {"de": "Erklärung", "en": "Explanation"},
     "ui.diag.relaxation": {"de": "Lockerung", "en": "Relaxation"},
@@ -637,15 +642,6 @@ CATALOGUE.update(
             "en": "the rules admit no selection",
         },
         # site selection on the region (planner.region_selection)
-        "region_selection.state.optimal": {"de": "optimal (bewiesen)", "en": "optimal (proven)"},
-        "region_selection.state.feasible": {
-            "de": "zulässig (Zeitlimit erreicht)",
-            "en": "feasible (time limit reached)",
-        },
-        "region_selection.state.no_solution": {
-            "de": "keine Lösung im Zeitlimit",
-            "en": "no solution within the time limit",
-        },
         "region_selection.status.mclp": {
             "de": (
                 "Status: {status} · Zielwert {objective:,.0f} (Schranke {bound:,.0f}, Abstand "
@@ -757,6 +753,122 @@ CATALOGUE.update(
                 "would be nearer for {people:,.0f} people (exchange for {site}: average trip "
                 "{delta:+.2f}); not chosen under the rules or within the time limit"
             ),
+        },
+    }
+)
+
+
+CATALOGUE.update(
+    {
+        # page "Standorte auswählen"
+        "ui.select.title": {"de": "Standorte auswählen", "en": "Choose sites"},
+        "ui.select.intro": {
+            "de": (
+                "Welche Standorte bringen das Tiny Rathaus den meisten Menschen nahe? Der "
+                "Optimierer wählt unter den Regeln der Saison und sagt zu jedem anderen "
+                "Kandidaten, warum er nicht dabei ist."
+            ),
+            "en": (
+                "Which sites bring the Tiny Rathaus closest to the most people? The optimiser "
+                "chooses under the season's rules and says for every other candidate why it "
+                "was left out."
+            ),
+        },
+        "ui.select.model": {"de": "Ziel", "en": "Goal"},
+        "ui.select.model_mclp": {
+            "de": "möglichst viele Menschen in Reichweite (MCLP)",
+            "en": "most people within reach (MCLP)",
+        },
+        "ui.select.model_pmedian": {
+            "de": "möglichst kurze Wege im Mittel (p-Median)",
+            "en": "shortest average trip (p-median)",
+        },
+        "ui.select.p": {"de": "Anzahl Standorte", "en": "Number of sites"},
+        "ui.select.threshold": {
+            "de": "Erreichbar innerhalb von … Minuten (Auto)",
+            "en": "Reachable within … minutes (car)",
+        },
+        "ui.select.quota": {"de": "Standorte in {district}", "en": "Sites in {district}"},
+        "ui.select.use_quotas": {
+            "de": "Feste Anzahl je Kreis (Quoten)",
+            "en": "Fixed number per district (quotas)",
+        },
+        "ui.select.min_urban": {"de": "mindestens städtisch", "en": "At least urban"},
+        "ui.select.min_rural": {"de": "mindestens ländlich", "en": "At least rural"},
+        "ui.select.spacing": {
+            "de": "Mindestabstand zwischen Standorten (km)",
+            "en": "Minimum distance between sites (km)",
+        },
+        "ui.select.emphasis": {"de": "Besonders zählen", "en": "Count extra"},
+        "ui.select.emphasis_population": {"de": "alle gleich", "en": "everyone alike"},
+        "ui.select.emphasis_rural": {
+            "de": "Menschen im ländlichen Raum",
+            "en": "people in rural areas",
+        },
+        "ui.select.emphasis_age65": {"de": "Menschen ab 65", "en": "people aged 65+"},
+        "ui.select.factor": {"de": "… zählen so oft", "en": "… count this many times"},
+        "ui.select.time_limit": {
+            "de": "Zeitlimit des Optimierers (s)",
+            "en": "Optimiser time limit (s)",
+        },
+        "ui.select.must": {
+            "de": "Diese Standorte müssen dabei sein",
+            "en": "Sites that must be in",
+        },
+        "ui.select.must_not": {"de": "Diese Standorte ausschließen", "en": "Sites to leave out"},
+        "ui.select.run": {"de": "Standorte auswählen", "en": "Choose sites"},
+        "ui.select.running": {
+            "de": "Der Optimierer wählt (höchstens {seconds} s) …",
+            "en": "The optimiser is choosing (at most {seconds} s) …",
+        },
+        "ui.select.infeasible": {
+            "de": "Mit diesen Regeln gibt es keine Auswahl:",
+            "en": "These rules admit no selection:",
+        },
+        "ui.select.problem": {"de": "{rule}: {message}", "en": "{rule}: {message}"},
+        "ui.select.none_yet": {
+            "de": "Regeln festlegen und „Standorte auswählen“ drücken.",
+            "en": "Set the rules and press 'Choose sites'.",
+        },
+        "ui.select.stale": {
+            "de": "Die Einstellungen wurden seit dieser Auswahl geändert; neu auswählen, um sie "
+            "anzuwenden.",
+            "en": "The settings changed since this selection; choose again to apply them.",
+        },
+        "ui.select.sites": {"de": "Standorte", "en": "Sites"},
+        "ui.select.reached": {
+            "de": "Erreichte Einwohner (≤ {minutes} min)",
+            "en": "People reached (≤ {minutes} min)",
+        },
+        "ui.select.share": {"de": "Anteil der Region", "en": "Share of the region"},
+        "ui.select.average": {"de": "Mittlere Fahrt", "en": "Average trip"},
+        "ui.select.chosen": {"de": "Gewählte Standorte", "en": "Chosen sites"},
+        "ui.select.col_reached": {
+            "de": "erreicht (≤ {minutes} min)",
+            "en": "reached (≤ {minutes} min)",
+        },
+        "ui.select.col_only": {"de": "nur hier erreicht", "en": "reached only here"},
+        "ui.select.col_rural": {"de": "davon ländlich", "en": "of whom rural"},
+        "ui.select.col_65": {"de": "davon ab 65", "en": "of whom 65+"},
+        "ui.select.only_help": {
+            "de": "„nur hier erreicht“: Menschen, die keiner der anderen gewählten Standorte "
+            "erreicht.",
+            "en": "'reached only here': people none of the other chosen sites reaches.",
+        },
+        "ui.select.map": {"de": "Karte der Auswahl", "en": "Map of the selection"},
+        "ui.select.map_title": {
+            "de": "Tiny Rathaus – {p} gewählte Standorte (≤ {minutes} min)",
+            "en": "Tiny Rathaus – {p} chosen sites (≤ {minutes} min)",
+        },
+        "ui.select.layer": {"de": "Gewählte Standorte", "en": "Chosen sites"},
+        "ui.select.figures": {
+            "de": "Erreichte Einwohner (≤ {minutes} min)",
+            "en": "People reached (≤ {minutes} min)",
+        },
+        "ui.select.why_not": {"de": "Warum nicht gewählt?", "en": "Why not chosen?"},
+        "ui.select.download": {
+            "de": "Auswahl als CSV herunterladen",
+            "en": "Download the selection as CSV",
         },
     }
 )

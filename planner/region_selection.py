@@ -172,7 +172,7 @@ class RegionSelection:
         return t(
             f"region_selection.status.{key}",
             lang,
-            status=Message(f"region_selection.state.{result.status}"),
+            status=Message(f"ui.status.{result.status}"),
             objective=result.objective / weights,
             bound=result.bound / weights,
             gap=100 * result.gap,

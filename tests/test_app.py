@@ -308,3 +308,75 @@ def test_reopened_infeasible_scenario_shows_its_diagnosis() -> None:
     again.switch_page("app_pages/coverage.py").run()
     assert not again.exception
     assert any("cannot all be met" in e.value for e in again.error)
+
+
+def choose_sites(at: AppTest, label: str = "Standorte auswählen") -> AppTest:
+    at.switch_page("app_pages/select.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    next(b for b in at.button if b.label == label).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_select_page_chooses_sites_under_quotas_and_explains_the_rest(
+    media: list[MemoryMediaFileStorage],
+) -> None:
+    at = choose_sites(start())
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Standorte"] == "12"
+    assert re.fullmatch(r"\d{3}\.\d{3}", metrics["Erreichte Einwohner (≤ 15 min)"])
+    assert re.fullmatch(r"\d+,\d %", metrics["Anteil der Region"])
+    status = next(c.value for c in at.caption if c.value.startswith("Status:"))
+    assert status.startswith("Status: optimal (bewiesen) · Zielwert ")
+    chosen = at.dataframe[0].value
+    assert len(chosen) == 12
+    # the default rules are the 2023 season's: four stops in each district
+    assert chosen["Kreis"].value_counts().to_dict() == {
+        "Kiel": 4,
+        "Plön": 4,
+        "Rendsburg-Eckernförde": 4,
+    }
+    reached = int(metrics["Erreichte Einwohner (≤ 15 min)"].replace(".", ""))
+    figures = at.dataframe[1].value
+    assert figures.iloc[-1]["erreicht"] == f"{reached:,}".replace(",", ".")
+    others = next(d.value for d in at.dataframe if "Grund" in d.value.columns)
+    assert len(others) == len(at.session_state["selection"].sites) - 12
+    assert (others["Grund"].str.len() > 0).all()
+    assert others["Grund"].str.contains("Menschen|Quote|ausgeschlossen").all()
+    # the CSV holds every candidate, the chosen ones flagged
+    button = next(d for d in at.get("download_button") if "CSV" in d.proto.label)
+    table = pd.read_csv(io.BytesIO(_served(media, button.proto.url)))
+    assert table["chosen"].sum() == 12 and table.loc[~table["chosen"], "reason"].notna().all()
+    # in English the same result speaks English
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert not at.exception
+    status = next(c.value for c in at.caption if c.value.startswith("Status:"))
+    assert status.startswith("Status: optimal (proven) · objective ")
+    others = next(d.value for d in at.dataframe if "Reason" in d.value.columns)
+    assert others["Reason"].str.contains("people|quota|excluded").all()
+
+
+def test_select_page_names_the_rule_that_fails_and_keeps_the_input() -> None:
+    at = start()
+    at.switch_page("app_pages/select.py").run()
+    at.number_input(key="select_p").set_value(10)
+    at.multiselect(key="select_must_not").set_value(["rail-8000199"])
+    next(b for b in at.button if b.label == "Standorte auswählen").click().run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert errors[0] == "Mit diesen Regeln gibt es keine Auswahl:"
+    assert "Quoten der Kreise: die Quoten ergeben zusammen 12 Standorte, geplant sind nur 10" in (
+        errors
+    )
+    # what was entered survives a trip to another page
+    at.switch_page("app_pages/compare.py").run()
+    at.switch_page("app_pages/select.py").run()
+    assert at.number_input(key="select_p").value == 10
+    assert at.multiselect(key="select_must_not").value == ["rail-8000199"]
+    # without the quotas the same request is solved, and the excluded site says why
+    at.checkbox(key="select_use_quotas").uncheck()
+    next(b for b in at.button if b.label == "Standorte auswählen").click().run()
+    assert not at.exception and not at.error
+    selection = at.session_state["selection"]
+    assert len(selection.result.chosen) == 10 and "rail-8000199" not in selection.result.chosen
+    assert selection.result.reason("rail-8000199") == "vom Planungsteam ausgeschlossen"

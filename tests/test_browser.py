@@ -106,6 +106,20 @@ def test_pages_in_browser(server: str, browser: Browser) -> None:
     assert "Bitte wählen …" in html and "Choose options" not in html
     _shot(page, "1_standorte_vergleichen.png")
 
+    # selection page: choose 12 sites under the 2023 quotas
+    page.get_by_role("link", name="Standorte auswählen").click()
+    page.get_by_role("heading", name="Standorte auswählen").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Standorte auswählen").click()
+    page.get_by_role("heading", name="Gewählte Standorte").wait_for(timeout=180_000)
+    page.get_by_role("heading", name="Warum nicht gewählt?").wait_for(timeout=60_000)
+    page.get_by_text("Status: optimal (bewiesen)").wait_for(timeout=60_000)
+    _, state = _map_frame(page)
+    assert "Gewählte Standorte" in state["overlays"], state["overlays"]
+    assert any(str(o).startswith("Einzugsgebiete") for o in state["overlays"])  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Auswahl als CSV herunterladen").wait_for()
+    page.wait_for_timeout(1500)
+    _shot(page, "2_standorte_auswaehlen.png")
+
     # season page: plan a season
     page.get_by_role("link", name="Saison planen").click()
     page.get_by_role("heading", name="Saison planen").wait_for(timeout=60_000)
@@ -122,7 +136,7 @@ def test_pages_in_browser(server: str, browser: Browser) -> None:
     page.get_by_role("heading", name="Pläne vergleichen").wait_for(timeout=60_000)
     page.get_by_text("Aktuellen Plan vergleichen mit Szenario").wait_for(timeout=60_000)
     page.wait_for_timeout(1500)
-    _shot(page, "2_saison_planen.png")
+    _shot(page, "3_saison_planen.png")
 
     # coverage page: the plan's map and figures
     page.get_by_role("link", name="Abdeckung").click()
@@ -134,7 +148,7 @@ def test_pages_in_browser(server: str, browser: Browser) -> None:
     assert "Rendsburg-Eckernförde" in str(state["legend"])
     page.get_by_role("button", name="Karte als HTML herunterladen").wait_for()
     page.wait_for_timeout(1000)
-    _shot(page, "3_abdeckung.png")
+    _shot(page, "4_abdeckung.png")
     assert errors == []
     page.close()
 
@@ -169,5 +183,5 @@ def test_exported_map_works_offline(browser: Browser, tmp_path: Path) -> None:
     # only basemap tiles were attempted (and failed); the layers did not need them
     assert all("tile.openstreetmap.org" in url for url in blocked)
     page.wait_for_timeout(500)
-    _shot(page, "4_export_offline.png")
+    _shot(page, "5_export_offline.png")
     page.close()

@@ -1,0 +1,189 @@
+"""Page "Standorte auswählen" (planners): the ``p`` sites that bring the most people within reach
+(MCLP) or make the average trip shortest (p-median), under the season's rules, with the reason
+every other candidate was left out."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import cache, state
+from app_pages.widgets import figures_table, number_table, show_model_and_sources
+from planner.cache import content_hash
+from planner.i18n import format_number, format_percent
+from planner.maps import coverage_map, stops_frame
+from planner.selection import InfeasibleRulesError, RuleProblem
+
+ss = st.session_state
+lang = state.lang(ss)
+tr = lambda key, **kw: state.tr(ss, key, **kw)  # noqa: E731
+
+pack = cache.pack()
+sites, _edit_errors = state.current_sites(pack.sites, ss)
+sites_key = cache.sites_key(sites)
+names = dict(zip(sites["site_id"], sites["name"], strict=True))
+for field in ("select_must", "select_must_not"):  # sites removed since stay out of the form
+    ss[field] = [s for s in ss.get(field) or [] if s in names]
+
+st.title(tr("ui.select.title"))
+st.caption(tr("ui.select.intro"))
+
+# --- settings ------------------------------------------------------------------------------------
+with st.form("select_form"):
+    c1, c2, c3 = st.columns(3)
+    c1.radio(
+        tr("ui.select.model"),
+        ["mclp", "pmedian"],
+        format_func=lambda m: tr(f"ui.select.model_{m}"),
+        key="select_model",
+    )
+    c2.number_input(tr("ui.select.p"), min_value=1, max_value=60, key="select_p")
+    c3.slider(tr("ui.select.threshold"), min_value=5, max_value=60, step=5, key="select_threshold")
+    st.checkbox(tr("ui.select.use_quotas"), key="select_use_quotas")
+    quota_columns = st.columns(3)
+    for column, (form_key, district) in zip(
+        quota_columns, state.QUOTA_DISTRICTS.items(), strict=True
+    ):
+        column.number_input(
+            tr("ui.select.quota", district=district),
+            min_value=0,
+            max_value=60,
+            key=f"select_{form_key}",
+        )
+    e1, e2, e3 = st.columns(3)
+    e1.number_input(tr("ui.select.min_urban"), min_value=0, max_value=60, key="select_min_urban")
+    e2.number_input(tr("ui.select.min_rural"), min_value=0, max_value=60, key="select_min_rural")
+    e3.number_input(
+        tr("ui.select.spacing"), min_value=0.0, max_value=50.0, step=0.5, key="select_spacing_km"
+    )
+    g1, g2, g3 = st.columns(3)
+    g1.selectbox(
+        tr("ui.select.emphasis"),
+        ["population", "rural", "age65"],
+        format_func=lambda e: tr(f"ui.select.emphasis_{e}"),
+        key="select_emphasis",
+    )
+    g2.slider(tr("ui.select.factor"), min_value=1.0, max_value=5.0, step=0.5, key="select_factor")
+    g3.slider(
+        tr("ui.select.time_limit"), min_value=5, max_value=120, step=5, key="select_time_limit_s"
+    )
+    h1, h2 = st.columns(2)
+    h1.multiselect(
+        tr("ui.select.must"),
+        list(names),
+        format_func=lambda s: names.get(s, s),
+        key="select_must",
+        placeholder=tr("ui.choose"),
+    )
+    h2.multiselect(
+        tr("ui.select.must_not"),
+        list(names),
+        format_func=lambda s: names.get(s, s),
+        key="select_must_not",
+        placeholder=tr("ui.choose"),
+    )
+    submitted = st.form_submit_button(tr("ui.select.run"), type="primary")
+
+if submitted:
+    request = state.selection_request(ss)
+    ss["select_problems"] = []
+    try:
+        with st.spinner(tr("ui.select.running", seconds=f"{request.time_limit:g}")):
+            key = content_hash("selection", sites_key, repr(request))
+            ss["selection"] = cache.selection(key, request, sites)
+    except InfeasibleRulesError as exc:
+        ss["selection"] = None
+        ss["select_problems"] = exc.problems
+
+problems: list[RuleProblem] = ss.get("select_problems") or []
+if problems:
+    st.error(tr("ui.select.infeasible"))
+    for problem in problems:
+        st.error(tr("ui.select.problem", rule=problem.rule_text(lang), message=problem.text(lang)))
+
+selection = ss.get("selection")
+if selection is None:
+    if not problems:
+        st.info(tr("ui.select.none_yet"))
+    st.stop()
+if selection.request != state.selection_request(ss):
+    st.caption(tr("ui.select.stale"))
+
+# --- result --------------------------------------------------------------------------------------
+request = selection.request
+threshold = float(request.threshold_min)
+m1, m2, m3, m4 = st.columns(4)
+m1.metric(tr("ui.select.sites"), len(selection.result.chosen))
+m2.metric(
+    tr("ui.select.reached", minutes=f"{threshold:g}"),
+    format_number(selection.reached, lang, ",.0f"),
+)
+m3.metric(tr("ui.select.share"), format_percent(selection.share, lang))
+m4.metric(tr("ui.select.average"), format_number(selection.average_minutes, lang, ",.1f") + " min")
+st.caption(selection.status_text(lang))
+
+st.subheader(tr("ui.select.chosen"))
+columns = {
+    "name": tr("ui.col.name"),
+    "municipality": tr("ui.col.municipality"),
+    "district": tr("ui.col.district"),
+    "area_class": tr("ui.col.area"),
+    "reached": tr("ui.select.col_reached", minutes=f"{threshold:g}"),
+    "reached_only": tr("ui.select.col_only"),
+    "rural_reached": tr("ui.select.col_rural"),
+    "reached_65plus": tr("ui.select.col_65"),
+}
+chosen = selection.chosen
+shown = chosen[list(columns)].assign(area_class=chosen["area_class"].map(lambda a: tr(f"area.{a}")))
+number_table(shown.rename(columns=columns))
+st.caption(tr("ui.select.only_help"))
+
+st.subheader(tr("ui.select.map"))
+model = cache.travel_model()
+stops = stops_frame(
+    [{"site_id": s, "stop": i} for i, s in enumerate(chosen["site_id"], start=1)], sites=sites
+)
+title = tr("ui.select.map_title", p=len(stops), minutes=f"{threshold:g}")
+
+
+def build():  # type: ignore[no-untyped-def]
+    """The folium map (only built on a cache miss)."""
+    return coverage_map(
+        pack,
+        stops=stops,
+        coverage=cache.coverage(cache.stops_key(stops), threshold, stops),
+        threshold_min=threshold,
+        model=model,
+        draw_route=False,
+        stops_label=tr("ui.select.layer"),
+        title=title,
+        lang=lang,
+    )
+
+
+map_key = content_hash("select", cache.stops_key(stops), threshold, title, lang, model.name)
+st.iframe(cache.map_html(map_key, build), height=680)
+
+st.subheader(tr("ui.select.figures", minutes=f"{threshold:g}"))
+figures_table(selection.figures, lang)
+
+st.subheader(tr("ui.select.why_not"))
+others = selection.candidates(lang)
+reasons = {
+    "name": tr("ui.col.name"),
+    "municipality": tr("ui.col.municipality"),
+    "district": tr("ui.col.district"),
+    "reached": tr("ui.select.col_reached", minutes=f"{threshold:g}"),
+    "reason": tr("ui.col.reason"),
+}
+number_table(others[list(reasons)].rename(columns=reasons), height=360)
+table = selection.sites.merge(others[["site_id", "reason"]], on="site_id", how="left").fillna(
+    {"reason": ""}
+)
+st.download_button(
+    tr("ui.select.download"),
+    data=table.to_csv(index=False).encode("utf-8"),
+    file_name="standortauswahl.csv" if lang == "de" else "site_selection.csv",
+    mime="text/csv",
+    key="select_download",
+)
+show_model_and_sources(selection.travel_model)
