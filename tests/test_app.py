@@ -185,6 +185,10 @@ def test_scenario_is_reopened_after_restart(_own_database: Path) -> None:
     schedule = at.session_state["plan"]["schedule"]["columns"]["site_id"]
     at.switch_page("app_pages/compare.py").run()
     at.slider(key="w_transit_stops").set_value(4.5).run()
+    at.switch_page("app_pages/select.py").run()
+    at.number_input(key="select_p").set_value(9)
+    at.checkbox(key="select_use_quotas").uncheck()
+    next(b for b in at.button if b.label == "Standorte auswählen").click().run()
     at.sidebar.text_input(key="scenario_name").input("Sommer 2025").run()
     next(b for b in at.sidebar.button if b.key == "scenario_save").click().run()
     assert not at.exception
@@ -199,6 +203,10 @@ def test_scenario_is_reopened_after_restart(_own_database: Path) -> None:
     assert not again.exception
     assert again.slider(key="w_transit_stops").value == 4.5
     assert again.session_state["plan"]["schedule"]["columns"]["site_id"] == schedule
+    # the site selection's settings come back too
+    again.switch_page("app_pages/select.py").run()
+    assert again.number_input(key="select_p").value == 9
+    assert again.checkbox(key="select_use_quotas").value is False
     again.switch_page("app_pages/coverage.py").run()
     assert not again.exception
     assert again.selectbox(key="coverage_source").value in ("__current__", "Sommer 2025")
