@@ -66,21 +66,14 @@ with st.form("select_form"):
     g3.slider(
         tr("ui.select.time_limit"), min_value=5, max_value=120, step=5, key="select_time_limit_s"
     )
-    h1, h2 = st.columns(2)
-    h1.multiselect(
-        tr("ui.select.must"),
-        list(names),
-        format_func=lambda s: names.get(s, s),
-        key="select_must",
-        placeholder=tr("ui.choose"),
-    )
-    h2.multiselect(
-        tr("ui.select.must_not"),
-        list(names),
-        format_func=lambda s: names.get(s, s),
-        key="select_must_not",
-        placeholder=tr("ui.choose"),
-    )
+    for column, field in zip(st.columns(2), ("must", "must_not"), strict=True):
+        column.multiselect(
+            tr(f"ui.select.{field}"),
+            list(names),
+            format_func=lambda s: names.get(s, s),
+            key=f"select_{field}",
+            placeholder=tr("ui.choose"),
+        )
     submitted = st.form_submit_button(tr("ui.select.run"), type="primary")
 
 if submitted:
