@@ -225,7 +225,7 @@ def apply_scenario(state: State, data: dict[str, Any]) -> None:
         state[f"season_{key}"] = value
     for key, value in {**DEFAULT_SELECT, **(data.get("select") or {})}.items():
         state[f"select_{key}"] = list(value) if isinstance(value, list) else value
-    state["selection_key"] = None
+    state["selection"] = None  # the result belongs to the settings just replaced
     state["select_problems"] = []
     state["plan"] = data.get("plan")
     state["season_problems"] = []

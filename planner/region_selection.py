@@ -30,6 +30,7 @@ import pandas as pd
 from planner.coverage import DEFAULT_THRESHOLD_MIN, site_cell_minutes
 from planner.i18n import DEFAULT_LANGUAGE, Message, t
 from planner.selection import MaximalCovering, PMedian, SelectionResult, SelectionRules
+from planner.settings import METRIC_CRS
 
 __all__ = [
     "Emphasis",
@@ -313,8 +314,9 @@ def _site_info(sites: gpd.GeoDataFrame, rules: SelectionRules) -> dict[str, Any]
         "rules": rules,
     }
     if rules.min_spacing_m:
-        xy = np.column_stack([sites.geometry.x.to_numpy(float), sites.geometry.y.to_numpy(float)])
-        info["site_distance_m"] = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
+        points = sites.geometry.to_crs(METRIC_CRS)
+        xy = np.column_stack([points.x.to_numpy(float), points.y.to_numpy(float)])
+        info["site_distance_m"] = np.linalg.norm(xy[:, None, :] - xy[None, :, :], axis=2)
     return info
 
 

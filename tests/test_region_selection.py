@@ -142,3 +142,25 @@ def test_rural_emphasis_weights_the_objective(
 def test_bad_requests_name_the_field_and_value(field: str, value: object) -> None:
     with pytest.raises(ValueError, match=f"selection.{field} = {value!r}"):
         SelectionRequest(**{field: value})  # type: ignore[arg-type]
+
+
+def test_minimum_spacing_keeps_chosen_sites_apart(
+    pack: RegionPack, small: tuple[pd.DataFrame, np.ndarray]
+) -> None:
+    sites, minutes = small
+    xy = np.column_stack([sites.geometry.x, sites.geometry.y])
+    gaps = np.linalg.norm(xy[:, None] - xy[None, :], axis=2)
+    spacing = float(np.median(gaps[gaps > 0]))  # about half of all pairs are closer
+    rules = SelectionRules(min_spacing_m=spacing)
+    selection = select_sites(pack, SelectionRequest(p=3, rules=rules), sites=sites, minutes=minutes)
+    idx = [int(np.flatnonzero(sites["site_id"] == s)[0]) for s in selection.result.chosen]
+    assert all(gaps[a, b] >= spacing for a, b in itertools.combinations(idx, 2))
+    best = max(
+        _reached(pack, minutes, combo, 15.0)
+        for combo in itertools.combinations(range(9), 3)
+        if all(gaps[a, b] >= spacing for a, b in itertools.combinations(combo, 2))
+    )
+    assert selection.reached == pytest.approx(best)
+    # the sites left out for the rule say which chosen site is too close, in metres
+    blocked = [r for r in selection.candidates("en")["reason"] if "too close to chosen site" in r]
+    assert blocked and all(f"m < {spacing:,.0f} m spacing" in r for r in blocked)
