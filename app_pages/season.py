@@ -59,6 +59,15 @@ with st.form("season_form"):
     g1.slider(tr("ui.season.rural_share"), 0.0, 1.0, step=0.05, key="season_min_rural_share")
     g2.slider(tr("ui.season.time_limit"), 5, 120, step=5, key="season_time_limit_s")
     st.text_area(tr("ui.season.blackouts"), key="season_blackouts", height=80)
+    for column, field in zip(st.columns(2), ("must_include", "exclude"), strict=True):
+        ss[f"season_{field}"] = [s for s in ss.get(f"season_{field}") or [] if s in names]
+        column.multiselect(
+            tr(f"ui.season.{field}"),
+            list(names),
+            format_func=lambda s: names.get(s, s),
+            key=f"season_{field}",
+            placeholder=tr("ui.choose"),
+        )
     submitted = st.form_submit_button(tr("ui.season.run"), type="primary")
 
 #: Config-file keys → the form's labels, to say which setting a message is about.
@@ -72,6 +81,8 @@ LABELS = {
     "season.min_rural_share": tr("ui.season.rural_share"),
     "season.time_limit": tr("ui.season.time_limit"),
     "season.blackout_dates": tr("ui.season.blackouts").split(" (")[0],
+    "season.must_include": tr("ui.season.must_include"),
+    "season.exclude": tr("ui.season.exclude"),
 }
 
 

@@ -130,6 +130,23 @@ shown = chosen[list(columns)].assign(area_class=chosen["area_class"].map(lambda 
 number_table(shown.rename(columns=columns))
 st.caption(tr("ui.select.only_help"))
 
+
+def _to_season(site_ids: list[str]) -> None:
+    """The chosen sites become the season's required sites (and are no longer excluded)."""
+    ss["season_must_include"] = list(site_ids)
+    ss["season_exclude"] = [s for s in ss.get("season_exclude") or [] if s not in site_ids]
+    ss["select_to_season"] = len(site_ids)
+
+
+st.button(
+    tr("ui.select.to_season"),
+    key="select_to_season_button",
+    on_click=_to_season,
+    args=(list(chosen["site_id"]),),
+)
+if ss.get("select_to_season"):
+    st.success(tr("ui.select.to_season_done", n=ss.pop("select_to_season")))
+
 st.subheader(tr("ui.select.map"))
 model = cache.travel_model()
 stops = stops_frame(

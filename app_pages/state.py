@@ -37,6 +37,8 @@ DEFAULT_SEASON: dict[str, Any] = {
     "blackouts": "",
     "time_limit_s": 20,
     "min_revisit_days": 28,
+    "must_include": [],
+    "exclude": [],
 }
 
 #: Season form fields → config-file keys of ``[season]`` (the same parser checks both).
@@ -50,6 +52,8 @@ SEASON_KEYS: dict[str, str] = {
     "min_revisit_days": "municipality_gap_days",
     "time_limit_s": "time_limit",
     "blackouts": "blackout_dates",
+    "must_include": "must_include",
+    "exclude": "exclude",
 }
 #: Quota fields → district names.
 QUOTA_DISTRICTS: dict[str, str] = {
@@ -118,10 +122,9 @@ def init(state: State) -> None:
     """Defaults for a new session."""
     state.setdefault("lang", DEFAULT_LANGUAGE)
     state.setdefault("threshold_min", 15)
-    for key, value in DEFAULT_SEASON.items():
-        state.setdefault(f"season_{key}", value)
-    for key, value in DEFAULT_SELECT.items():
-        state.setdefault(f"select_{key}", list(value) if isinstance(value, list) else value)
+    for defaults, prefix in ((DEFAULT_SEASON, "season_"), (DEFAULT_SELECT, "select_")):
+        for key, value in defaults.items():  # lists copied: each session edits its own
+            state.setdefault(prefix + key, list(value) if isinstance(value, list) else value)
     state.setdefault("user_sites", None)  # GeoDataFrame of added sites
     state.setdefault("site_edits", {})  # site_id -> {fact: value}
     state.setdefault("upload_errors", [])

@@ -866,6 +866,20 @@ CATALOGUE.update(
             "en": "People reached (≤ {minutes} min)",
         },
         "ui.select.why_not": {"de": "Warum nicht gewählt?", "en": "Why not chosen?"},
+        "ui.select.to_season": {
+            "de": "Als Pflichtstandorte in die Saison übernehmen",
+            "en": "Use as required sites of the season",
+        },
+        "ui.select.to_season_done": {
+            "de": "{n} Standorte sind jetzt Pflichtstandorte der Saison; weiter unter „Saison "
+            "planen“.",
+            "en": "{n} sites are now required sites of the season; go on under 'Plan a season'.",
+        },
+        "ui.season.must_include": {
+            "de": "Pflichtstandorte (müssen in die Saison)",
+            "en": "Required sites (must be in the season)",
+        },
+        "ui.season.exclude": {"de": "Ausgeschlossene Standorte", "en": "Excluded sites"},
         "ui.select.download": {
             "de": "Auswahl als CSV herunterladen",
             "en": "Download the selection as CSV",

@@ -388,3 +388,16 @@ def test_select_page_names_the_rule_that_fails_and_keeps_the_input() -> None:
     selection = at.session_state["selection"]
     assert len(selection.result.chosen) == 10 and "rail-8000199" not in selection.result.chosen
     assert selection.result.reason("rail-8000199") == "vom Planungsteam ausgeschlossen"
+
+
+def test_chosen_sites_become_the_seasons_required_sites() -> None:
+    at = choose_sites(start())
+    chosen = at.session_state["selection"].result.chosen
+    at.button(key="select_to_season_button").click().run()
+    assert not at.exception
+    assert any("12 Standorte sind jetzt Pflichtstandorte" in s.value for s in at.success)
+    at = plan_season(at, time_limit=10)
+    assert sorted(at.multiselect(key="season_must_include").value) == sorted(chosen)
+    plan = at.session_state["plan"]
+    assert plan["status"] in ("optimal", "feasible")
+    assert sorted(plan["schedule"]["columns"]["site_id"]) == sorted(chosen)
