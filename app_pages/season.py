@@ -12,7 +12,13 @@ import streamlit as st
 
 from app_pages import cache, state
 from app_pages.sidebar import store
-from app_pages.widgets import number_table, show_comparison, show_diagnosis, show_model_and_sources
+from app_pages.widgets import (
+    number_table,
+    show_comparison,
+    show_diagnosis,
+    show_model_and_sources,
+    site_pickers,
+)
 from planner.export import file_stem
 from planner.i18n import format_number
 from planner.scenarios import ScenarioError, plan_from_payload, plan_to_payload, scenario_sites
@@ -59,15 +65,7 @@ with st.form("season_form"):
     g1.slider(tr("ui.season.rural_share"), 0.0, 1.0, step=0.05, key="season_min_rural_share")
     g2.slider(tr("ui.season.time_limit"), 5, 120, step=5, key="season_time_limit_s")
     st.text_area(tr("ui.season.blackouts"), key="season_blackouts", height=80)
-    for column, field in zip(st.columns(2), ("must_include", "exclude"), strict=True):
-        ss[f"season_{field}"] = [s for s in ss.get(f"season_{field}") or [] if s in names]
-        column.multiselect(
-            tr(f"ui.season.{field}"),
-            list(names),
-            format_func=lambda s: names.get(s, s),
-            key=f"season_{field}",
-            placeholder=tr("ui.choose"),
-        )
+    site_pickers({f"season_{f}": tr(f"ui.season.{f}") for f in ("must_include", "exclude")}, names)
     submitted = st.form_submit_button(tr("ui.season.run"), type="primary")
 
 #: Config-file keys → the form's labels, to say which setting a message is about.

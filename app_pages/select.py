@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import cache, state
-from app_pages.widgets import figures_table, number_table, show_model_and_sources
+from app_pages.widgets import figures_table, number_table, show_model_and_sources, site_pickers
 from planner.cache import content_hash
 from planner.i18n import format_number, format_percent
 from planner.maps import coverage_map, stops_frame
@@ -21,8 +21,6 @@ pack = cache.pack()
 sites, _edit_errors = state.current_sites(pack.sites, ss)
 sites_key = cache.sites_key(sites)
 names = dict(zip(sites["site_id"], sites["name"], strict=True))
-for field in ("select_must", "select_must_not"):  # sites removed since stay out of the form
-    ss[field] = [s for s in ss.get(field) or [] if s in names]
 
 st.title(tr("ui.select.title"))
 st.caption(tr("ui.select.intro"))
@@ -66,14 +64,7 @@ with st.form("select_form"):
     g3.slider(
         tr("ui.select.time_limit"), min_value=5, max_value=120, step=5, key="select_time_limit_s"
     )
-    for column, field in zip(st.columns(2), ("must", "must_not"), strict=True):
-        column.multiselect(
-            tr(f"ui.select.{field}"),
-            list(names),
-            format_func=lambda s: names.get(s, s),
-            key=f"select_{field}",
-            placeholder=tr("ui.choose"),
-        )
+    site_pickers({f"select_{f}": tr(f"ui.select.{f}") for f in ("must", "must_not")}, names)
     submitted = st.form_submit_button(tr("ui.select.run"), type="primary")
 
 if submitted:

@@ -35,6 +35,23 @@ def number_table(
     )
 
 
+def site_pickers(labels: dict[str, str], names: dict[str, str]) -> None:
+    """Multiselects of sites by name, side by side: session key → label.
+
+    Ids no longer among ``names`` (a site removed since) are dropped from the selection first.
+    """
+    ss = st.session_state
+    for column, (key, label) in zip(st.columns(len(labels)), labels.items(), strict=True):
+        ss[key] = [s for s in ss.get(key) or [] if s in names]
+        column.multiselect(
+            label,
+            list(names),
+            format_func=lambda s: names.get(s, s),
+            key=key,
+            placeholder=t("ui.choose", str(ss.get("lang", "de"))),
+        )
+
+
 def figures_table(figures: pd.DataFrame, lang: str) -> None:
     """Population reached per district, urban and rural side by side ("–" where undefined)."""
     rows = []
