@@ -177,12 +177,9 @@ reasons = {
     "reason": tr("ui.col.reason"),
 }
 number_table(others[list(reasons)].rename(columns=reasons), height=360)
-table = selection.sites.merge(others[["site_id", "reason"]], on="site_id", how="left").fillna(
-    {"reason": ""}
-)
 st.download_button(
     tr("ui.select.download"),
-    data=table.to_csv(index=False).encode("utf-8"),
+    data=selection.table(lang).to_csv(index=False).encode("utf-8"),
     file_name="standortauswahl.csv" if lang == "de" else "site_selection.csv",
     mime="text/csv",
     key="select_download",

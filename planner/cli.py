@@ -86,8 +86,6 @@ def _quota(text: str) -> tuple[str, int | tuple[int, int]]:
 
 
 def _sites_select(args: argparse.Namespace) -> int:
-    import pandas as pd
-
     from planner.i18n import t
     from planner.pack import load_pack
     from planner.region_selection import SelectionRequest, select_sites
@@ -122,11 +120,9 @@ def _sites_select(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     if args.out:
-        table = selection.candidates(args.lang)
-        chosen = selection.chosen.assign(reason="")
         out = Path(args.out)
         out.parent.mkdir(parents=True, exist_ok=True)
-        pd.concat([chosen, table], ignore_index=True).to_csv(out, index=False)
+        selection.table(args.lang).to_csv(out, index=False)
     if args.json:
         print(json.dumps(selection.summary(), ensure_ascii=False))
         return 0

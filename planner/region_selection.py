@@ -159,10 +159,16 @@ class RegionSelection:
         rows = self.sites[self.sites["chosen"]]
         return rows.sort_values("reached", ascending=False).reset_index(drop=True)
 
+    def table(self, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+        """Every candidate (:attr:`sites`) with why it was not chosen, in ``lang`` (empty for the
+        chosen ones): the table the app and the CLI export."""
+        reasons = [self.result.reason(str(s), lang) for s in self.sites["site_id"]]
+        return self.sites.assign(reason=reasons)
+
     def candidates(self, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
         """The sites not chosen, each with the reason in ``lang``, most people reached first."""
-        rows = self.sites[~self.sites["chosen"]].copy()
-        rows["reason"] = [self.result.reason(str(s), lang) for s in rows["site_id"]]
+        rows = self.table(lang)
+        rows = rows[~rows["chosen"]]
         return rows.sort_values("reached", ascending=False).reset_index(drop=True)
 
     def status_text(self, lang: str = DEFAULT_LANGUAGE) -> str:

@@ -86,6 +86,10 @@ def test_quotas_hold_and_every_other_site_has_a_reason(
     assert len(others) == 6
     assert others["reason"].str.len().gt(0).all()
     assert not others["chosen"].any()
+    # the exported table: every candidate once, a reason exactly where it was not chosen
+    table = selection.table("en")
+    assert list(table["site_id"]) == list(sites["site_id"])
+    assert ((table["reason"] == "") == table["chosen"]).all()
     assert selection.status_text("de").startswith("Status: optimal (bewiesen) · Zielwert ")
     assert "objective" in selection.status_text("en")
 
