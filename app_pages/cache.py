@@ -18,10 +18,11 @@ import streamlit as st
 
 from planner import scoring
 from planner.cache import content_hash
-from planner.export import export_bytes
+from planner.export import Exports, export_bytes
 from planner.maps import MapCoverage, map_coverage
 from planner.pack import RegionPack, load_pack
 from planner.region_selection import RegionSelection, SelectionRequest, select_sites
+from planner.report import report_pdf_bytes
 from planner.season import SeasonPlan
 from planner.season_inputs import SeasonInputs, criterion_weights, season_inputs
 from planner.traveltime import TravelModel, default_model
@@ -120,11 +121,17 @@ def season(
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def exports(
-    plan_key: str, stem: str, lang: str, _plan: SeasonPlan
-) -> dict[str, tuple[str, str, bytes]]:
-    """Every export of a plan as ``key → (file name, MIME type, bytes)``."""
-    return export_bytes(_plan, stem=stem, lang=lang)
+def exports(plan_key: str, stem: str, lang: str, _plan: SeasonPlan, title: str) -> Exports:
+    """Every export of a plan as ``key → (file name, MIME type, bytes)``, the printable report
+    (PDF) included; a format that could not be made is named in ``.errors``."""
+    files = export_bytes(_plan, stem=stem, lang=lang)
+    try:
+        pdf = report_pdf_bytes(_plan, pack=pack(), lang=lang, title=title or None)
+    except Exception as exc:  # one failed format never hides the others
+        files.errors["pdf"] = f"{type(exc).__name__}: {exc}"
+    else:
+        files["pdf"] = (f"{stem}.pdf", "application/pdf", pdf)
+    return files
 
 
 def plan_key(payload: Mapping[str, Any]) -> str:

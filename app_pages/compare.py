@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import cache, state
-from app_pages.widgets import number_table, show_model_and_sources
+from app_pages.widgets import number_table, plain, show_model_and_sources
 from planner.cache import content_hash
 from planner.i18n import format_number, format_value
 from planner.maps import coverage_map
@@ -248,11 +248,14 @@ with tab_file:
         try:
             frame = read_site_table(upload.getvalue(), upload.name)
         except (ValueError, KeyError, UnicodeDecodeError) as exc:
-            ss["upload_errors"] = [tr("import.unreadable_file", value=str(exc))]
+            ss["upload_errors"] = [tr("import.unreadable_file", value=str(exc))]  # escaped below
             ss["upload_added"] = 0
         else:
             result = import_sites(
-                frame, municipalities=pack.municipalities, existing_ids=set(sites["site_id"])
+                frame,
+                municipalities=pack.municipalities,
+                existing_ids=set(sites["site_id"]),
+                lang=lang,
             )
             ss["upload_errors"] = [e.message(lang) for e in result.errors]
             ss["upload_added"] = _add(result.sites) if len(result.sites) else 0
@@ -263,14 +266,16 @@ with tab_file:
         st.error(
             tr("ui.sites.errors", n=len(ss["upload_errors"]))
             + "\n\n"
-            + "\n".join(f"- {m}" for m in ss["upload_errors"])
+            + "\n".join(f"- {plain(m)}" for m in ss["upload_errors"])
         )
 
 with tab_coords, st.form("coords_form"):
     c1, c2, c3 = st.columns(3)
     name = c1.text_input(tr("ui.col.name"), key="new_name")
-    lon = c2.number_input("Längengrad / lon", value=10.13, format="%.5f", key="new_lon")
-    lat = c3.number_input("Breitengrad / lat", value=54.32, format="%.5f", key="new_lat")
+    # Text, not number inputs: the browser's number field reads "54,3233" by its own locale
+    # (as 543233); the library reads the UI language's notation and names a bad value.
+    lon = c2.text_input(tr("field.lon"), value=format_number(10.13, lang, ".5f"), key="new_lon")
+    lat = c3.text_input(tr("field.lat"), value=format_number(54.32, lang, ".5f"), key="new_lat")
     if st.form_submit_button(tr("ui.sites.add_point")):
         result = site_from_coordinates(
             name=name,
@@ -278,9 +283,10 @@ with tab_coords, st.form("coords_form"):
             lat=lat,
             municipalities=pack.municipalities,
             existing_ids=set(sites["site_id"]),
+            lang=lang,
         )
         if result.errors:
-            st.error("\n".join(result.messages(lang)))
+            st.error("\n\n".join(plain(m) for m in result.messages(lang)))
         else:
             _add(result.sites)
             st.success(tr("ui.sites.added", n=1))
@@ -291,7 +297,7 @@ with tab_edit:
         st.error(
             tr("ui.sites.errors", n=len(edit_errors))
             + "\n\n"
-            + "\n".join(f"- {e.message(lang)}" for e in edit_errors)
+            + "\n".join(f"- {plain(e.message(lang))}" for e in edit_errors)
         )
     edit_id = st.selectbox(
         tr("ui.compare.pick_site"),

@@ -7,12 +7,12 @@ from typing import Literal
 import streamlit as st
 
 from app_pages import cache, state
-from app_pages.sidebar import store
-from app_pages.widgets import figures_table, show_diagnosis, show_model_and_sources
+from app_pages.sidebar import saved_scenarios, store
+from app_pages.widgets import figures_table, plain, show_diagnosis, show_model_and_sources
 from planner.cache import content_hash
-from planner.export import file_stem
 from planner.maps import coverage_map, save_map, schedule_stops
 from planner.scenarios import ScenarioError, plan_from_payload, scenario_sites
+from planner.usertext import file_stem
 
 ss = st.session_state
 lang = state.lang(ss)
@@ -22,7 +22,7 @@ st.caption(state.tr(ss, "ui.coverage.intro"))
 pack = cache.pack()
 current = "__current__"
 options = [current] if ss.get("plan") else []
-for info in store().list():
+for info in saved_scenarios():  # none when the store cannot be read (the sidebar says so)
     options.append(info.name)
 if not options:
     st.info(state.tr(ss, "ui.coverage.no_plan"))
@@ -41,7 +41,7 @@ else:
     try:
         payload = store().load(str(source)).data
     except ScenarioError as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
         st.stop()
     plan = payload.get("plan")
 if not plan:
@@ -52,7 +52,7 @@ sites, _edit_errors = scenario_sites(pack.sites, payload)
 try:
     season_plan = plan_from_payload(plan, sites=sites)
 except (ValueError, KeyError) as exc:
-    st.warning(str(exc))
+    st.warning(plain(exc))
     st.stop()
 if not season_plan.feasible:
     show_diagnosis(season_plan, lang)
@@ -102,7 +102,9 @@ figures_table(coverage.figures, lang)
 show_model_and_sources(coverage.model_description)
 
 st.subheader(state.tr(ss, "ui.coverage.export"))
-file_name = f"abdeckung_{file_stem(str(source if source != current else 'aktuell'))}.html"
+# one file per exact scenario name (bounded, safe): "Sommer 2025" and "sommer_2025" differ
+map_name = f"abdeckung {source if source != current else 'aktuell'}"
+file_name = f"{file_stem(map_name, default='map')}.html"
 st.download_button(
     state.tr(ss, "ui.coverage.download"),
     data=page.encode("utf-8"),
@@ -111,5 +113,5 @@ st.download_button(
     key="coverage_download",
 )
 if st.button(state.tr(ss, "ui.coverage.save_to_maps"), key="coverage_save"):
-    path = save_map(build(), name=file_name.removesuffix(".html"))
-    st.success(state.tr(ss, "ui.coverage.saved_to", path=str(path)))
+    path = save_map(build(), name=map_name)
+    st.success(state.tr(ss, "ui.coverage.saved_to", path=plain(path)))

@@ -11,19 +11,20 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import cache, state
-from app_pages.sidebar import store
+from app_pages.sidebar import saved_scenarios, store
 from app_pages.widgets import (
     number_table,
+    plain,
     show_comparison,
     show_diagnosis,
     show_model_and_sources,
     site_pickers,
 )
-from planner.export import file_stem
 from planner.i18n import format_number
 from planner.scenarios import ScenarioError, plan_from_payload, plan_to_payload, scenario_sites
 from planner.season import Booking, ConfigError, compare_plans, lock_stops
 from planner.season_config import resolve_home, season_config_from_values
+from planner.usertext import file_stem
 
 ss = st.session_state
 lang = state.lang(ss)
@@ -85,7 +86,11 @@ LABELS = {
 
 
 def _run(bookings: tuple[Booking, ...] = ()) -> None:
-    """Validate the settings, run the optimiser with a progress bar, store the plan."""
+    """Validate the settings, run the optimiser with a progress bar, store the plan.
+
+    A run that ends without a plan (rules that cannot hold, no plan in time, an error) does not
+    replace the last good plan: its diagnosis or error is kept apart and shown above that plan.
+    """
     season, quotas = state.season_form(ss)
     try:
         config = season_config_from_values(season, sites=sites, quotas=quotas, bookings=bookings)
@@ -93,33 +98,66 @@ def _run(bookings: tuple[Booking, ...] = ()) -> None:
         ss["season_problems"] = [exc]
         return
     ss["season_problems"] = []
+    ss["season_failed"] = None
+    ss["season_error"] = None
     threshold = float(ss.get("threshold_min", 15))
-    with st.status(tr("ui.season.running"), expanded=True) as status:
-        st.write(tr("ui.season.step_inputs"))
-        inputs = cache.season(key, threshold, state.weights(ss), sites)
-        st.write(tr("ui.season.step_solve", seconds=int(config.time_limit)))
-        bar = st.progress(0.0)
-        started = time.monotonic()
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            future = pool.submit(inputs.plan, config)
-            while not future.done():
-                elapsed = time.monotonic() - started
-                bar.progress(min(0.99, elapsed / max(1.0, config.time_limit)))
-                time.sleep(0.25)
-            plan = future.result()
-        bar.progress(1.0)
-        status.update(label=tr("ui.season.done"), state="complete", expanded=False)
-    ss["plan"] = plan_to_payload(plan)
-    ss["locked"] = [s for s in ss.get("locked", []) if s in set(plan.schedule.get("stop", []))]
+    try:
+        with st.status(tr("ui.season.running"), expanded=True) as status:
+            st.write(tr("ui.season.step_inputs"))
+            inputs = cache.season(key, threshold, state.weights(ss), sites)
+            st.write(tr("ui.season.step_solve", seconds=int(config.time_limit)))
+            bar = st.progress(0.0)
+            started = time.monotonic()
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                future = pool.submit(inputs.plan, config)
+                while not future.done():
+                    elapsed = time.monotonic() - started
+                    bar.progress(min(0.99, elapsed / max(1.0, config.time_limit)))
+                    time.sleep(0.25)
+                plan = future.result()
+            bar.progress(1.0)
+            status.update(label=tr("ui.season.done"), state="complete", expanded=False)
+    except Exception as exc:  # shown to the user; the last good plan stays
+        ss["season_error"] = f"{type(exc).__name__}: {exc}"
+        return
+    current = ss.get("plan")
+    if plan.feasible or not (current and current.get("status") in ("optimal", "feasible")):
+        ss["plan"] = plan_to_payload(plan)
+        ss["locked"] = [s for s in ss.get("locked", []) if s in set(plan.schedule.get("stop", []))]
+    else:
+        ss["season_failed"] = plan_to_payload(plan)
+
+
+def _request_replan() -> None:
+    """Button callback: remember the stops to keep; the run happens before the widgets are drawn
+    (``locked`` is the multiselect's key and cannot be changed once it is drawn)."""
+    ss["season_replan"] = list(ss.get("locked") or [])
 
 
 if submitted:
     _run()
+elif ss.get("season_replan"):
+    keep = ss.pop("season_replan")
+    try:
+        bookings = lock_stops(plan_from_payload(ss["plan"], sites=sites), keep)
+    except (ValueError, KeyError, TypeError) as exc:
+        ss["season_error"] = f"{type(exc).__name__}: {exc}"
+    else:
+        _run(bookings)
 
 for problem in ss.get("season_problems", []):
     root = problem.key.split("[")[0]
     label = LABELS.get(root, problem.key)
-    st.error(tr("ui.season.problem", label=label, message=problem.message(lang)))
+    st.error(tr("ui.season.problem", label=label, message=plain(problem.message(lang))))
+if ss.get("season_error"):
+    st.error(tr("ui.season.run_error", error=plain(ss["season_error"])))
+if ss.get("season_failed"):
+    try:
+        show_diagnosis(plan_from_payload(ss["season_failed"], sites=sites), lang)
+    except (ValueError, KeyError) as exc:
+        st.error(plain(exc))
+if (ss.get("season_error") or ss.get("season_failed")) and ss.get("plan"):
+    st.warning(tr("ui.season.kept_plan"))
 
 # --- results -------------------------------------------------------------------------------------
 plan_state = ss.get("plan")
@@ -129,7 +167,7 @@ if not plan_state:
 try:
     plan = plan_from_payload(plan_state, sites=sites)
 except (ValueError, KeyError) as exc:  # a plan stored without its rules
-    st.warning(str(exc))
+    st.warning(plain(exc))
     st.stop()
 
 if not plan.feasible:
@@ -149,7 +187,7 @@ m5.metric(tr("ui.season.km"), format_number(totals.get("km_towed", 0), lang, ",.
 st.caption(
     tr(
         "ui.season.status",
-        status=tr(f"ui.status.{plan.status}"),
+        status=plan.status_text(lang),
         population=format_number(totals.get("population_covered") or 0, lang, ",.0f"),
         seconds=format_number(totals.get("seconds") or 0, lang, ",.1f"),
     )
@@ -213,9 +251,12 @@ st.multiselect(
     key="locked",
     placeholder=tr("ui.choose"),
 )
-if st.button(tr("ui.season.replan"), key="season_replan", disabled=not ss.get("locked")):
-    _run(lock_stops(plan, list(ss["locked"])))
-    st.rerun()
+st.button(
+    tr("ui.season.replan"),
+    key="season_replan_button",
+    disabled=not ss.get("locked"),
+    on_click=_request_replan,
+)
 
 with st.expander(tr("ui.season.unplanned")):
     st.dataframe(
@@ -233,7 +274,7 @@ with st.expander(tr("ui.season.unplanned")):
 # --- compare with a saved scenario ---------------------------------------------------------------
 st.subheader(tr("ui.season.compare"))
 saved: dict[str, dict[str, object]] = {}
-for info in store().list():
+for info in saved_scenarios():
     try:
         data = store().load(info.name).data
     except ScenarioError:
@@ -255,7 +296,7 @@ else:
         try:
             other_plan = plan_from_payload(payload["plan"], sites=other_sites)  # type: ignore[arg-type]
         except (ValueError, KeyError) as exc:
-            st.warning(str(exc))
+            st.warning(plain(exc))
         else:
             if not other_plan.feasible:
                 st.caption(tr("ui.season.scenario_diagnosis"))
@@ -265,16 +306,24 @@ else:
 
 # --- exports -------------------------------------------------------------------------------------
 st.subheader(tr("ui.season.exports"))
+scenario_name = str(ss.get("scenario_name") or "")
 files = cache.exports(
-    cache.plan_key(plan_state), file_stem(str(ss.get("scenario_name") or "saison")), lang, plan
+    cache.plan_key(plan_state),
+    file_stem(scenario_name or "saison", default="saison"),
+    lang,
+    plan,
+    scenario_name,
 )
-cols = st.columns(len(files))
-for col, (fmt, (file_name, mime, content)) in zip(cols, files.items(), strict=True):
-    col.download_button(
-        tr(f"ui.export.{fmt}"),
-        data=content,
-        file_name=file_name,
-        mime=mime,
-        key=f"export_{fmt}",
-    )
+for fmt, reason in files.errors.items():
+    st.warning(tr("ui.export.failed", format=tr(f"ui.export.{fmt}"), reason=plain(reason)))
+if files:
+    cols = st.columns(len(files))
+    for col, (fmt, (file_name, mime, content)) in zip(cols, files.items(), strict=True):
+        col.download_button(
+            tr(f"ui.export.{fmt}"),
+            data=content,
+            file_name=file_name,
+            mime=mime,
+            key=f"export_{fmt}",
+        )
 show_model_and_sources()

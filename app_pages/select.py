@@ -7,11 +7,17 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import cache, state
-from app_pages.widgets import figures_table, number_table, show_model_and_sources, site_pickers
+from app_pages.widgets import (
+    figures_table,
+    number_table,
+    plain,
+    show_model_and_sources,
+    site_pickers,
+)
 from planner.cache import content_hash
 from planner.i18n import format_number, format_percent
 from planner.maps import coverage_map, stops_frame
-from planner.selection import InfeasibleRulesError, RuleProblem
+from planner.selection import InfeasibleRulesError, RuleProblem, SelectionRequestError
 
 ss = st.session_state
 lang = state.lang(ss)
@@ -68,28 +74,48 @@ with st.form("select_form"):
     submitted = st.form_submit_button(tr("ui.select.run"), type="primary")
 
 if submitted:
-    request = state.selection_request(ss)
+    # A failed run (rules that cannot hold, an error) keeps the last result on screen below its
+    # message; only a new result replaces it.
     ss["select_problems"] = []
+    ss["select_error"] = None
     try:
+        request = state.selection_request(ss)
         with st.spinner(tr("ui.select.running", seconds=f"{request.time_limit:g}")):
             key = content_hash("selection", sites_key, repr(request))
-            ss["selection"] = cache.selection(key, request, sites)
+            result = cache.selection(key, request, sites)
+        if not result.found:
+            ss["select_error"] = result.status_text(lang)  # no set found in time, said honestly
+        else:
+            ss["selection"] = result
+    except SelectionRequestError as exc:
+        ss["select_error"] = exc.message(lang)
     except InfeasibleRulesError as exc:
-        ss["selection"] = None
         ss["select_problems"] = exc.problems
+    except Exception as exc:  # shown to the user; the last result stays
+        ss["select_error"] = f"{type(exc).__name__}: {exc}"
 
 problems: list[RuleProblem] = ss.get("select_problems") or []
 if problems:
     st.error(tr("ui.select.infeasible"))
     for problem in problems:
-        st.error(tr("ui.select.problem", rule=problem.rule_text(lang), message=problem.text(lang)))
+        st.error(
+            tr("ui.select.problem", rule=problem.rule_text(lang), message=plain(problem.text(lang)))
+        )
+if ss.get("select_error"):
+    st.error(tr("ui.select.run_error", error=plain(ss["select_error"])))
+if (problems or ss.get("select_error")) and ss.get("selection") is not None:
+    st.warning(tr("ui.select.kept_result"))
 
 selection = ss.get("selection")
 if selection is None:
-    if not problems:
+    if not problems and not ss.get("select_error"):
         st.info(tr("ui.select.none_yet"))
     st.stop()
-if selection.request != state.selection_request(ss):
+try:
+    stale = selection.request != state.selection_request(ss)
+except SelectionRequestError:  # the form holds a value the request refuses: named above on run
+    stale = True
+if stale:
     st.caption(tr("ui.select.stale"))
 
 # --- result --------------------------------------------------------------------------------------
@@ -179,7 +205,7 @@ reasons = {
 number_table(others[list(reasons)].rename(columns=reasons), height=360)
 st.download_button(
     tr("ui.select.download"),
-    data=selection.table(lang).to_csv(index=False).encode("utf-8"),
+    data=selection.csv_bytes(lang),
     file_name="standortauswahl.csv" if lang == "de" else "site_selection.csv",
     mime="text/csv",
     key="select_download",

@@ -136,7 +136,12 @@ def init(state: State) -> None:
 
 def current_sites(base: gpd.GeoDataFrame, state: State) -> tuple[gpd.GeoDataFrame, list[RowError]]:
     """The candidate sites with the planner's added sites and fact edits (and rejected edits)."""
-    return combine_sites(base, added=state.get("user_sites"), edits=state.get("site_edits") or {})
+    return combine_sites(
+        base,
+        added=state.get("user_sites"),
+        edits=state.get("site_edits") or {},
+        lang=lang(state),
+    )
 
 
 def season_form(state: State) -> tuple[dict[str, Any], dict[str, int]]:
@@ -230,8 +235,11 @@ def apply_scenario(state: State, data: dict[str, Any]) -> None:
         state[f"select_{key}"] = list(value) if isinstance(value, list) else value
     state["selection"] = None  # the result belongs to the settings just replaced
     state["select_problems"] = []
+    state["select_error"] = None
     state["plan"] = data.get("plan")
     state["season_problems"] = []
+    state["season_failed"] = None  # a failed run belongs to the plan just replaced
+    state["season_error"] = None
     state["locked"] = list(data.get("locked") or [])
     state["compare_ids"] = list(data.get("compare_ids") or [])
     state["upload_errors"] = []

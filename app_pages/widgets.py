@@ -3,15 +3,50 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import string
 from typing import Any, Literal
 
 import pandas as pd
 import streamlit as st
 
 from app_pages import cache
-from planner.i18n import format_number, format_percent, format_value, t
+from planner.i18n import CATALOGUE, format_number, format_percent, format_value, t
 from planner.maps import attribution_lines
 from planner.season import PlanComparison, SeasonPlan
+
+#: Every ASCII punctuation character: CommonMark lets each be escaped with a backslash, and
+#: together they cover links, images, emphasis, code, HTML tags and entities, headings, lists,
+#: tables, Streamlit's ``:colour[...]`` / ``:material/...:`` directives and ``$`` maths.
+_MARKDOWN_SPECIAL = re.compile("([" + re.escape(string.punctuation) + "])")
+#: Line breaks and other controls would start a new Markdown block: shown as one space.
+_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+#: What GFM turns into a link even in plain text (its autolink transform runs on the text after
+#: backslash escapes are resolved): "scheme://", "www." and "name@host". A zero-width space
+#: inside each keeps the text readable and the link dead.
+_AUTOLINK = re.compile(r"(?i)(:)(//)|(www)(\.)|(@)")
+_ZWSP = "\u200b"
+
+
+def plain(text: object) -> str:
+    """``text`` escaped so a Markdown element shows it literally (user text is data, not markup).
+
+    Use it wherever user text (scenario, site and file names, notes, values quoted in messages)
+    goes into ``st.markdown``, ``st.caption``, ``st.info/success/warning/error``, ``st.metric``,
+    headings or widget labels: all of them render Markdown. Links, images, HTML and Streamlit's
+    directives in the text stay visible as text; bare URLs (``http://…``, ``www.…``) and e-mail
+    addresses get a zero-width space so they are not linked either.
+    """
+    flat = _BREAKS.sub(" ", str(text))
+    flat = _AUTOLINK.sub(
+        lambda m: (
+            _ZWSP + m.group(5)
+            if m.group(5)
+            else (m.group(1) or m.group(3)) + _ZWSP + (m.group(2) or m.group(4))
+        ),
+        flat,
+    )
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
 
 
 def number_table(
@@ -72,8 +107,13 @@ def figures_table(figures: pd.DataFrame, lang: str) -> None:
 
 
 def show_diagnosis(plan: SeasonPlan, lang: str) -> None:
-    """Why an infeasible plan failed: each rule and what relaxing it gives."""
-    st.error(t("ui.season.infeasible", lang))
+    """Why a run gave no plan (its status) and, when known, each rule and what relaxing it
+    gives."""
+    status_key = f"ui.status.{plan.status}"
+    if plan.status != "infeasible" and status_key in CATALOGUE:
+        st.error(t(status_key, lang))  # e.g. no plan within the time limit: no rule is at fault
+    else:
+        st.error(t("ui.season.infeasible", lang))
     rows = [
         {
             t("ui.diag.rule", lang): d.rule_text(lang),
@@ -99,7 +139,7 @@ def _cell(value: object, lang: str) -> str:
     return format_value(value, lang)
 
 
-_STATUS = ("optimal", "feasible", "infeasible")
+_STATUS = ("optimal", "feasible", "infeasible", "time_limit")
 
 
 def _total(key: str, value: object, lang: str) -> str:

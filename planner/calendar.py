@@ -18,6 +18,8 @@ from functools import cached_property
 import holidays as _holidays
 
 from planner.i18n import DEFAULT_LANGUAGE, Message
+from planner.notation import MAX_YEAR, MIN_YEAR, NotationError
+from planner.notation import parse_date as _read_date
 
 __all__ = [
     "WEEKDAY_NAMES",
@@ -34,12 +36,16 @@ WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def parse_date(value: object, *, field_name: str = "date") -> dt.date:
-    """Parse an ISO date (``YYYY-MM-DD``) or pass a :class:`datetime.date` through.
+    """Parse an ISO (``YYYY-MM-DD``) or German (``TT.MM.JJJJ``) date, or pass a date through.
+
+    Reads dates exactly like :func:`planner.notation.parse_date`, so years outside
+    :data:`planner.notation.MIN_YEAR`..:data:`~planner.notation.MAX_YEAR` are refused (a
+    blackout range ending 9999-12-31 cannot overflow the calendar).
 
     Parameters
     ----------
     value
-        A ``date``, ``datetime`` or ISO string.
+        A ``date``, ``datetime`` or text.
     field_name
         Name used in the error message.
 
@@ -52,16 +58,15 @@ def parse_date(value: object, *, field_name: str = "date") -> dt.date:
     ValueError
         Naming ``field_name`` and the offending value.
     """
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
+    if isinstance(value, dt.date | str):
         try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
+            return _read_date(value)
+        except NotationError:
             pass
-    raise ValueError(f"{field_name}: {value!r} is not a date (expected YYYY-MM-DD)")
+    raise ValueError(
+        f"{field_name}: {value!r} is not a date (expected YYYY-MM-DD or DD.MM.YYYY, "
+        f"years {MIN_YEAR}..{MAX_YEAR})"
+    )
 
 
 class BlackoutError(ValueError):
@@ -91,7 +96,7 @@ def split_blackout_text(text: str) -> list[str]:
 
 
 def parse_blackout_entry(entry: object) -> tuple[dt.date, dt.date]:
-    """One blackout entry: a date or ``first..last`` (ISO dates), as ``(first, last)``.
+    """One blackout entry: a date or ``first..last`` (ISO or German dates), as ``(first, last)``.
 
     Raises
     ------
@@ -99,14 +104,19 @@ def parse_blackout_entry(entry: object) -> tuple[dt.date, dt.date]:
         Naming the entry when it is not a date or a range, or the range is reversed.
     """
     if isinstance(entry, dt.date):
-        day = entry.date() if isinstance(entry, dt.datetime) else entry
+        try:
+            day = _read_date(entry)
+        except NotationError:
+            raise BlackoutError(
+                str(entry), Message("calendar.bad_blackout", {"entry": str(entry)})
+            ) from None
         return day, day
     text = str(entry).strip()
     parts = text.split("..", 1)
     try:
-        first = dt.date.fromisoformat(parts[0].strip())
-        last = dt.date.fromisoformat(parts[1].strip()) if len(parts) == 2 else first
-    except ValueError:
+        first = _read_date(parts[0].strip())
+        last = _read_date(parts[1].strip()) if len(parts) == 2 else first
+    except NotationError:
         raise BlackoutError(text, Message("calendar.bad_blackout", {"entry": text})) from None
     if last < first:
         raise BlackoutError(text, Message("calendar.bad_range", {"entry": text}))

@@ -429,6 +429,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "ui.export.geojson": {"de": "GeoJSON Stopps", "en": "GeoJSON stops"},
     "ui.export.route_geojson": {"de": "GeoJSON Route", "en": "GeoJSON route"},
     "ui.export.gpkg": {"de": "GeoPackage", "en": "GeoPackage"},
+    "ui.export.pdf": {"de": "Bericht (PDF)", "en": "Report (PDF)"},
+    "ui.export.failed": {
+        "de": "{format} konnte nicht erstellt werden: {reason}. Die anderen Formate sind da.",
+        "en": "{format} could not be made: {reason}. The other formats are there.",
+    },
     "ui.coverage.title": {"de": "Abdeckung", "en": "Coverage"},
     "ui.coverage.intro": {
         "de": (
@@ -1457,3 +1462,646 @@ def format_percent(share: object, lang: str = DEFAULT_LANGUAGE) -> str:
     if not isinstance(share, numbers.Real) or not math.isfinite(share):
         return t("ui.none", lang)
     return format_number(100 * float(share), lang, ".1f") + " %"
+
+
+CATALOGUE.update(
+    {
+        "report.title": {"de": "Tiny Rathaus: Saisonplan", "en": "Tiny Rathaus: season plan"},
+        "report.subtitle": {
+            "de": "Das mobile Rathaus der KielRegion auf Tour",
+            "en": "KielRegion's mobile town hall on tour",
+        },
+        "report.season": {"de": "Saison {start} bis {end}", "en": "Season {start} to {end}"},
+        "report.key.period": {"de": "Zeitraum", "en": "Period"},
+        "report.key.stops": {"de": "Stopps", "en": "Stops"},
+        "report.key.people": {"de": "Erreichte Menschen", "en": "People reached"},
+        "report.key.people_value": {
+            "de": "{people} ({share} der {total} Menschen im Zensus-Raster der Region)",
+            "en": "{people} ({share} of the {total} people in the region's census grid)",
+        },
+        "report.key.districts": {"de": "Kreise", "en": "Districts"},
+        "report.key.district_value": {"de": "{name}: {stops}", "en": "{name}: {stops}"},
+        "report.key.rural": {"de": "Ländliche Stopps", "en": "Rural stops"},
+        "report.key.open_days": {"de": "Öffnungstage", "en": "Open days"},
+        "report.key.towing": {"de": "Schleppstrecke", "en": "Towing"},
+        "report.key.towing_value": {
+            "de": "{km:,.0f} km, {hours:,.1f} Stunden",
+            "en": "{km:,.0f} km, {hours:,.1f} hours",
+        },
+        "report.key.home": {"de": "Heimatstandort", "en": "Home base"},
+        "report.heading.map": {
+            "de": "Karte der Stopps und der Route",
+            "en": "Map of the stops and the route",
+        },
+        "report.heading.schedule": {"de": "Zeitplan", "en": "Schedule"},
+        "report.heading.figures": {
+            "de": "Zahlen nach Kreis, Stadt und Land",
+            "en": "Figures by district, urban and rural",
+        },
+        "report.heading.sources": {
+            "de": "Quellen und Namensnennung",
+            "en": "Sources and attribution",
+        },
+        "report.heading.method": {"de": "Methode", "en": "Method"},
+        "report.col.stop": {"de": "Nr.", "en": "No."},
+        "report.col.period": {"de": "Zeitraum", "en": "Dates"},
+        "report.col.site": {"de": "Standort", "en": "Site"},
+        "report.col.municipality": {"de": "Gemeinde", "en": "Municipality"},
+        "report.col.district": {"de": "Kreis", "en": "District"},
+        "report.col.area": {"de": "Raum", "en": "Area"},
+        "report.col.people": {"de": "Neu erreicht", "en": "Newly reached"},
+        "report.col.group": {"de": "Kreis / Raum", "en": "District / area"},
+        "report.col.stops": {"de": "Stopps", "en": "Stops"},
+        "report.col.stop_share": {"de": "Anteil Stopps", "en": "Share of stops"},
+        "report.col.people_reached": {"de": "Erreichte Menschen", "en": "People reached"},
+        "report.col.people_share": {"de": "Anteil Erreichte", "en": "Share of people reached"},
+        "report.col.source": {"de": "Quelle", "en": "Source"},
+        "report.col.vintage": {"de": "Stand", "en": "Vintage"},
+        "report.col.licence": {"de": "Lizenz", "en": "Licence"},
+        "report.col.attribution": {"de": "Namensnennung", "en": "Attribution"},
+        "report.row.total": {"de": "Gesamt", "en": "Total"},
+        "report.period": {"de": "{start} bis {end}", "en": "{start} to {end}"},
+        "report.note.people": {
+            "de": "„Neu erreicht“: Menschen (Zensus 2022, 1-km-Raster) innerhalb von {minutes:g} "
+            "Autominuten um den Stopp, die kein früherer Stopp schon erreicht hat; jede Person "
+            "zählt einmal.",
+            "en": "“Newly reached”: people (Zensus 2022, 1 km grid) within {minutes:g} minutes by "
+            "car of the stop whom no earlier stop has reached; each person counts once.",
+        },
+        "report.note.people_plain": {
+            "de": "„Neu erreicht“: Menschen (Zensus 2022, 1-km-Raster) im Einzugsbereich des "
+            "Stopps, die kein früherer Stopp schon erreicht hat; jede Person zählt einmal.",
+            "en": "“Newly reached”: people (Zensus 2022, 1 km grid) in the stop's catchment whom "
+            "no earlier stop has reached; each person counts once.",
+        },
+        "report.note.figures": {
+            "de": "Erreichte Menschen werden dem Kreis und Raum (städtisch/ländlich) des Stopps "
+            "zugerechnet, der sie zuerst erreicht.",
+            "en": "People reached are credited to the district and area (urban/rural) of the stop "
+            "that reaches them first.",
+        },
+        "report.map.stop": {
+            "de": "Stopp (Nummer = Reihenfolge)",
+            "en": "Stop (number = tour order)",
+        },
+        "report.map.route": {"de": "Route", "en": "Route"},
+        "report.map.home": {"de": "Heimatstandort", "en": "Home base"},
+        "report.map.district": {"de": "Kreisgrenze", "en": "District boundary"},
+        "report.map.municipality": {"de": "Gemeindegrenze", "en": "Municipality boundary"},
+        "report.map.north": {"de": "N", "en": "N"},
+        "report.map.caption": {
+            "de": "Die Linien verbinden die Stopps in Tourreihenfolge (Luftlinie), vom "
+            "Heimatstandort und zurück. Projektion ETRS89 / UTM Zone 32N (EPSG:25832); Quellen "
+            "der Grenzen unter „Quellen und Namensnennung“.",
+            "en": "The lines join the stops in tour order (straight lines), from the home base and "
+            "back. Projection ETRS89 / UTM zone 32N (EPSG:25832); sources of the boundaries under "
+            "“Sources and attribution”.",
+        },
+        "report.method.travel": {
+            "de": "Fahrzeitmodell: {model}.",
+            "en": "Travel-time model: {model}.",
+        },
+        "report.method.crow_fly": {
+            "de": "Luftlinie × {detour:g} (Umwegfaktor), gefahren mit {bands}",
+            "en": "straight line × {detour:g} (detour factor), driven at {bands}",
+        },
+        "report.method.band": {
+            "de": "{speed:g} km/h bis {upper:g} km",
+            "en": "{speed:g} km/h up to {upper:g} km",
+        },
+        "report.method.band_last": {"de": "{speed:g} km/h darüber", "en": "{speed:g} km/h beyond"},
+        "report.method.coverage": {
+            "de": "Ein Rasterfeld gilt als erreicht, wenn es höchstens {minutes:g} Autominuten vom "
+            "Stopp entfernt liegt.",
+            "en": "A grid cell counts as reached when it lies within {minutes:g} minutes by car of "
+            "the stop.",
+        },
+        "report.method.rules": {
+            "de": "Regeln der Saison: {stay} Öffnungstage je Stopp, {relocation} freie Tage für "
+            "jeden Umzug, {tow}, {gap} Tage Abstand vor einem erneuten Stopp in derselben "
+            "Gemeinde, mindestens {rural} ländliche Stopps.",
+            "en": "Season rules: {stay} open days per stop, {relocation} free days for each move, "
+            "{tow}, {gap} days before a municipality hosts again, at least {rural} rural stops.",
+        },
+        "report.method.max_tow": {
+            "de": "höchstens {minutes:,.0f} Schleppminuten je Umzug",
+            "en": "at most {minutes:,.0f} towing minutes per move",
+        },
+        "report.method.no_max_tow": {"de": "keine Grenze der Schleppzeit", "en": "no towing limit"},
+        "report.method.solver": {
+            "de": "Optimiert mit Google OR-Tools (CP-SAT): {status}; Abstand zur bewiesenen "
+            "oberen Schranke des Saisonwerts {gap}.",
+            "en": "Optimised with Google OR-Tools (CP-SAT): {status}; gap to the proven upper "
+            "bound of the season value {gap}.",
+        },
+        "report.status.optimal": {"de": "beweisbar optimal", "en": "proven optimal"},
+        "report.status.feasible": {
+            "de": "gültiger Plan, Optimalität nicht bewiesen",
+            "en": "valid plan, optimality not proven",
+        },
+        "report.method.towing": {
+            "de": "Schleppstrecke gesamt {km:,.1f} km ({minutes:,.0f} min) einschließlich der "
+            "Rückfahrt zum Heimatstandort.",
+            "en": "Towing in all {km:,.1f} km ({minutes:,.0f} min) including the way back to the "
+            "home base.",
+        },
+        "report.created": {
+            "de": "Erstellt am {date} mit dem Tiny Rathaus Tourplaner.",
+            "en": "Created on {date} with the Tiny Rathaus Tourplaner.",
+        },
+        "report.page": {"de": "Seite {page} von {pages}", "en": "Page {page} of {pages}"},
+    }
+)  # --- printable season report (planner.report)
+
+
+CATALOGUE.update(
+    {
+        "selection.request.invalid": {
+            "de": "Einstellung {field} = {value}: erwartet {expected}",
+            "en": "{field} = {value}: expected {expected}",
+        },
+        "selection.expect.whole": {
+            "de": "eine ganze Zahl von {lo} bis {hi}",
+            "en": "a whole number from {lo} to {hi}",
+        },
+        "selection.expect.number": {
+            "de": "eine Zahl von {lo:g} bis {hi:g}",
+            "en": "a number from {lo:g} to {hi:g}",
+        },
+        "selection.expect.number_above": {
+            "de": "eine Zahl größer als {lo:g} und höchstens {hi:g}",
+            "en": "a number above {lo:g} and at most {hi:g}",
+        },
+        "selection.expect.choice": {"de": "einen der Werte {choices}", "en": "one of {choices}"},
+        "selection.expect.ids": {
+            "de": "eine Liste von Standort-IDs (Texte)",
+            "en": "a list of site ids (texts)",
+        },
+        "selection.expect.quotas": {
+            "de": "eine Zuordnung Kreis → Anzahl",
+            "en": "a mapping district → count",
+        },
+        "selection.expect.district": {"de": "einen Kreisnamen", "en": "a district name"},
+        "selection.expect.quota": {
+            "de": "eine Anzahl oder (Minimum, Maximum)",
+            "en": "a count or (minimum, maximum)",
+        },
+        "selection.expect.rules": {
+            "de": "Auswahlregeln (SelectionRules)",
+            "en": "selection rules (SelectionRules)",
+        },
+        "selection.problem.spacing_too_few": {
+            "de": (
+                "bei {metres:,.0f} m Mindestabstand passen höchstens {n} der verfügbaren "
+                "Standorte in die Auswahl, gefragt sind {p}"
+            ),
+            "en": (
+                "with a minimum spacing of {metres:,.0f} m at most {n} of the available sites "
+                "fit in one selection, {p} are asked for"
+            ),
+        },
+        "selection.stop.optimal": {"de": "optimal (bewiesen)", "en": "optimal (proven)"},
+        "selection.stop.gap": {
+            "de": "zulässig (Ziel-Abstand {gap:.2f} % erreicht)",
+            "en": "feasible (target gap {gap:.2f} % reached)",
+        },
+        "selection.stop.no_improvement": {
+            "de": (
+                "lokales Optimum: kein Tausch verbessert die Auswahl mehr (Abstand zur "
+                "Lagrange-Schranke {gap:.2f} %)"
+            ),
+            "en": (
+                "local optimum: no swap improves the selection (gap to the Lagrangian bound "
+                "{gap:.2f} %)"
+            ),
+        },
+        "selection.stop.time_limit": {
+            "de": "zulässig (Zeitlimit erreicht)",
+            "en": "feasible (time limit reached)",
+        },
+        "selection.stop.no_solution": {
+            "de": "keine Auswahl im Zeitlimit gefunden",
+            "en": "no selection found within the time limit",
+        },
+        "region_selection.status.none": {
+            "de": (
+                "Status: keine Auswahl gefunden, die alle Regeln einhält (Zeitlimit {limit:g} s, "
+                "Rechenzeit {seconds:.1f} s); unerfüllbar ist damit nicht bewiesen"
+            ),
+            "en": (
+                "Status: no selection keeping every rule was found (time limit {limit:g} s, "
+                "solve time {seconds:.1f} s); this does not prove the rules infeasible"
+            ),
+        },
+        "cli.select.none": {
+            "de": (
+                "keine Auswahl im Zeitlimit von {limit:g} s gefunden, die alle Regeln einhält "
+                "(nicht als unerfüllbar bewiesen): Regeln lockern (z. B. --min-spacing-km, "
+                "--quota) oder --time-limit erhöhen"
+            ),
+            "en": (
+                "no selection keeping every rule was found within the time limit of {limit:g} s "
+                "(not proven infeasible): relax the rules (e.g. --min-spacing-km, --quota) or "
+                "raise --time-limit"
+            ),
+        },
+        "cli.out.invalid": {
+            "de": "--out {path}: {reason}",
+            "en": "--out {path}: {reason}",
+        },
+        "cli.out.is_folder": {"de": "ist ein Ordner, keine Datei", "en": "is a folder, not a file"},
+        "cli.out.below_file": {
+            "de": "{parent} ist eine Datei, kein Ordner",
+            "en": "{parent} is a file, not a folder",
+        },
+        "cli.out.not_writable": {
+            "de": "kann nicht geschrieben werden ({error})",
+            "en": "cannot be written ({error})",
+        },
+        "cli.check.no_rows": {
+            "de": "{file}: keine gültige Zeile (die Datei hat keine Standorte)",
+            "en": "{file}: no valid row (the file holds no sites)",
+        },
+        "cli.spacing.invalid": {
+            "de": "--min-spacing-km {value}: erwartet einen Abstand von 0 bis 1000 km",
+            "en": "--min-spacing-km {value}: expected a distance from 0 to 1000 km",
+        },
+    }
+)  # --- exports, site selection and CLI
+
+
+CATALOGUE.update(
+    {
+        "ui.store.unreadable": {
+            "de": (
+                "Der Szenario-Speicher kann nicht gelesen werden: {path} ({reason}). Die App "
+                "arbeitet ohne gespeicherte Szenarien weiter."
+            ),
+            "en": (
+                "The scenario store cannot be read: {path} ({reason}). The app keeps working "
+                "without saved scenarios."
+            ),
+        },
+        "ui.scenario.save_failed_named": {
+            "de": "Szenario „{name}“ wurde nicht gespeichert: {error}",
+            "en": "Scenario '{name}' was not saved: {error}",
+        },
+        "ui.scenario.open_failed_named": {
+            "de": "Szenario „{name}“ konnte nicht geöffnet werden: {error}",
+            "en": "Scenario '{name}' could not be opened: {error}",
+        },
+        "ui.season.kept_plan": {
+            "de": (
+                "Der neue Lauf hat keinen Plan ergeben; unten steht weiter der letzte gültige Plan."
+            ),
+            "en": "The new run gave no plan; the last valid plan is still shown below.",
+        },
+        "ui.season.run_error": {
+            "de": "Die Planung ist mit einem Fehler abgebrochen: {error}",
+            "en": "Planning stopped with an error: {error}",
+        },
+        "ui.select.kept_result": {
+            "de": "Die neue Auswahl ist fehlgeschlagen; unten steht weiter das letzte Ergebnis.",
+            "en": "The new selection failed; the last result is still shown below.",
+        },
+        "ui.select.run_error": {
+            "de": "Die Auswahl ist mit einem Fehler abgebrochen: {error}",
+            "en": "The selection stopped with an error: {error}",
+        },
+    }
+)  # --- app, scenario store, map files
+
+CATALOGUE.update(
+    {
+        "field.name": {"de": "Name", "en": "name"},
+        "field.lon": {"de": "Längengrad", "en": "longitude"},
+        "field.lat": {"de": "Breitengrad", "en": "latitude"},
+        "field.lon/lat": {"de": "Koordinaten", "en": "coordinates"},
+        "field.site_id": {"de": "Standort-ID", "en": "site id"},
+        "field.power": {"de": "Stromanschluss", "en": "mains power"},
+        "field.space_m2": {"de": "Fläche (m²)", "en": "space (m²)"},
+        "field.visibility": {"de": "Sichtbarkeit", "en": "visibility"},
+        "field.available_from": {"de": "verfügbar ab", "en": "available from"},
+        "field.available_to": {"de": "verfügbar bis", "en": "available until"},
+        "field.notes": {"de": "Notizen", "en": "notes"},
+        "field.geometry": {"de": "Geometrie", "en": "geometry"},
+        "field.coordinates": {"de": "Koordinaten", "en": "coordinates"},
+        "field.properties": {"de": "Eigenschaften", "en": "properties"},
+        "field.feature": {"de": "Objekt", "en": "feature"},
+        "import.feature": {"de": "Objekt {row}", "en": "Feature {row}"},
+        "import.kept_unknown": {
+            "de": "Die Zeile wurde übernommen, „{field}“ bleibt unbekannt.",
+            "en": "The row was kept, '{field}' stays unknown.",
+        },
+        "import.cleaned": {
+            "de": "Feld „{field}“: Zeichen {chars} entfernt (Steuer- oder Richtungszeichen); "
+            "übernommen als „{value}“.",
+            "en": "Field '{field}': removed the characters {chars} (control or direction "
+            "characters); kept as '{value}'.",
+        },
+        "import.only_unsafe": {
+            "de": "Feld „{field}“ enthält nur unzulässige Zeichen ({chars}).",
+            "en": "Field '{field}' holds only characters that are not allowed ({chars}).",
+        },
+        "import.too_long": {
+            "de": "Feld „{field}“ ist {length} Zeichen lang, erlaubt sind höchstens {max}: "
+            "„{value}“.",
+            "en": "Field '{field}' is {length} characters long, at most {max} are allowed: "
+            "'{value}'.",
+        },
+        "import.out_of_range_open": {
+            "de": "Feld „{field}“: {value} muss größer als {low} und höchstens {high} sein.",
+            "en": "Field '{field}': {value} must be greater than {low} and at most {high}.",
+        },
+        "import.bad_date": {
+            "de": "Feld „{field}“: „{value}“ ist kein Datum (TT.MM.JJJJ oder JJJJ-MM-TT).",
+            "en": "Field '{field}': '{value}' is not a date (DD.MM.YYYY or YYYY-MM-DD).",
+        },
+        "import.outside_region": {
+            "de": "Punkt ({lon}, {lat}) liegt außerhalb der KielRegion (mehr als {tolerance} m "
+            "von jeder Gemeinde entfernt).",
+            "en": "Point ({lon}, {lat}) lies outside the KielRegion (more than {tolerance} m "
+            "from every municipality).",
+        },
+        "import.missing_column": {
+            "de": "Spalte „{value}“ ({field}) fehlt in der Datei (Pflichtfeld).",
+            "en": "Column '{value}' ({field}) is missing from the file (required).",
+        },
+        "import.duplicate_column": {
+            "de": "Spalte „{value}“ kommt mehrfach vor; bitte eine davon umbenennen oder löschen.",
+            "en": "Column '{value}' appears more than once; rename or delete one of them.",
+        },
+        "import.no_rows": {
+            "de": "Die Datei enthält keine Datenzeilen (nur eine Kopfzeile oder nichts).",
+            "en": "The file holds no data rows (only a header or nothing).",
+        },
+        "import.encoding": {
+            "de": "Die Datei ist kein Text in einer bekannten Zeichenkodierung (UTF-8, UTF-16, "
+            "Windows-1252 …).",
+            "en": "The file is not text in a known encoding (UTF-8, UTF-16, Windows-1252 …).",
+        },
+        "import.field_count": {
+            "de": "{found} Felder statt {expected} wie in der Kopfzeile; Zeile übersprungen: "
+            "„{value}“.",
+            "en": "{found} fields instead of {expected} as in the header; row skipped: '{value}'.",
+        },
+        "import.broken_record": {
+            "de": "Anführungszeichen nicht geschlossen oder falsch gesetzt; Zeile übersprungen: "
+            "„{value}“.",
+            "en": "Quote not closed or misplaced; row skipped: '{value}'.",
+        },
+        "import.record_too_long": {
+            "de": "Ein Feld ist zu lang zum Lesen; Zeile übersprungen: „{value}“.",
+            "en": "A field is too long to read; row skipped: '{value}'.",
+        },
+        "import.too_deep": {
+            "de": "Die Datei ist zu tief verschachtelt, um sie als GeoJSON zu lesen.",
+            "en": "The file is nested too deeply to be read as GeoJSON.",
+        },
+        "import.bad_json": {
+            "de": "Die Datei ist kein gültiges JSON (Zeile {line}, Spalte {column}).",
+            "en": "The file is not valid JSON (line {line}, column {column}).",
+        },
+        "import.features_not_list": {
+            "de": "„features“ ist keine Liste von Objekten (gefunden: {value}).",
+            "en": "'features' is not a list of features (found: {value}).",
+        },
+        "import.not_feature_collection": {
+            "de": "Die Datei ist weder eine GeoJSON-FeatureCollection noch ein Feature "
+            "(gefunden: {value}).",
+            "en": "The file is neither a GeoJSON FeatureCollection nor a Feature (found: {value}).",
+        },
+        "import.unknown_crs": {
+            "de": "Unbekanntes Koordinatensystem „{value}“ (lesbar sind z. B. EPSG:4326, "
+            "EPSG:25832, EPSG:3857).",
+            "en": "Unknown coordinate reference system '{value}' (readable are e.g. EPSG:4326, "
+            "EPSG:25832, EPSG:3857).",
+        },
+        "import.damaged_utf8": {
+            "de": "Die Datei ist UTF-8 mit {count} ungültigen Bytes; sie wurden durch „\ufffd“ "
+            "ersetzt.",
+            "en": "The file is UTF-8 with {count} invalid bytes; they were replaced by '\ufffd'.",
+        },
+        "import.not_a_feature": {
+            "de": "Kein GeoJSON-Feature (gefunden: {value}).",
+            "en": "Not a GeoJSON feature (found: {value}).",
+        },
+        "import.not_an_object": {
+            "de": "Feld „{field}“ ist kein JSON-Objekt (gefunden: {value}).",
+            "en": "Field '{field}' is not a JSON object (found: {value}).",
+        },
+        "import.no_point": {
+            "de": "Keine Geometrie (gefunden: {value}); ein Standort braucht einen Punkt.",
+            "en": "No geometry (found: {value}); a site needs a point.",
+        },
+        "import.not_a_point": {
+            "de": "Geometrie vom Typ „{kind}“: nur Punkte (Point) können Standorte sein.",
+            "en": "Geometry of type '{kind}': only points (Point) can be sites.",
+        },
+        "import.bad_coordinates": {
+            "de": "Feld „{field}“: „{value}“ ist kein Punkt [Länge, Breite] aus zwei Zahlen.",
+            "en": "Field '{field}': '{value}' is not a point [lon, lat] of two numbers.",
+        },
+        "import.not_text": {
+            "de": "Feld „{field}“ ist kein einfacher Wert (gefunden: {value}).",
+            "en": "Field '{field}' is not a plain value (found: {value}).",
+        },
+        "import.cannot_open": {
+            "de": "Die Datei „{value}“ kann nicht geöffnet werden (fehlt, ist ein Ordner oder "
+            "nicht lesbar).",
+            "en": "The file '{value}' cannot be opened (missing, a folder or not readable).",
+        },
+    }
+)  # --- site input (uploads, edit form, site facts)
+
+CATALOGUE.update(
+    {
+        "config.whole_between": {
+            "de": "erwartet eine ganze Zahl von {low} bis {high}",
+            "en": "expected a whole number from {low} to {high}",
+        },
+        "config.year_range": {
+            "de": "erwartet ein Datum in den Jahren {low} bis {high}",
+            "en": "expected a date in the years {low} to {high}",
+        },
+        "config.season_too_long": {
+            "de": "die Saison hätte {days} Tage; erlaubt sind höchstens {max}",
+            "en": "the season would have {days} days; at most {max} are allowed",
+        },
+        "config.number_above_max": {
+            "de": "erwartet eine Zahl größer als {low:g} und höchstens {high:g}",
+            "en": "expected a number above {low:g} and at most {high:g}",
+        },
+        "config.not_a_bool": {
+            "de": "erwartet true oder false",
+            "en": "expected true or false",
+        },
+        "config.not_text": {
+            "de": "erwartet einen Text",
+            "en": "expected a text",
+        },
+        "config.list": {
+            "de": "erwartet eine Liste von Tabellen ([[bookings]])",
+            "en": "expected a list of tables ([[bookings]])",
+        },
+        "config.sites_unreadable": {
+            "de": "ist keine lesbare Standorttabelle: {error}",
+            "en": "is not a readable sites table: {error}",
+        },
+        "config.sites_columns": {
+            "de": "ist keine Standorttabelle: es fehlen die Spalten {missing}",
+            "en": "is not a sites table: missing column(s) {missing}",
+        },
+        "config.score_not_numeric": {
+            "de": "Spalte {column} hat keine Zahlen (Zeile {row}: {found}); "
+            "erwartet eine Spalte mit Bewertungen",
+            "en": "column {column} holds no numbers (row {row}: {found}); "
+            "expected a column of scores",
+        },
+        "config.score_reserved": {
+            "de": "ist eine Spalte mit Standortangaben; erwartet eine Spalte mit Bewertungen",
+            "en": "is a column of site facts; expected a column of scores",
+        },
+        "config.is_folder": {
+            "de": "ist ein Ordner, keine Datei",
+            "en": "is a folder, not a file",
+        },
+        "config.out_is_file": {
+            "de": "ist eine vorhandene Datei; erwartet ein Ausgabeverzeichnis",
+            "en": "is an existing file; expected an output folder",
+        },
+        "config.out_below_file": {
+            "de": "liegt unter der Datei {parent}; dort kann kein Ordner entstehen",
+            "en": "lies below the file {parent}; no folder can be made there",
+        },
+        "config.out_not_writable": {
+            "de": "ist nicht beschreibbar: {error}",
+            "en": "is not writable: {error}",
+        },
+        "season.rule.stay_days": {"de": "Aufenthaltsdauer", "en": "stay length"},
+        "ui.status.time_limit": {
+            "de": "kein Plan im Zeitlimit",
+            "en": "no plan within the time limit",
+        },
+        "season.stop.optimal": {
+            "de": "optimal (bewiesen) nach {seconds:.1f} s",
+            "en": "optimal (proven) after {seconds:.1f} s",
+        },
+        "season.stop.search_done": {
+            "de": "zulässig: Suche nach {seconds:.1f} s beendet, Abstand zur Schranke {gap:.2f} %",
+            "en": "feasible: search ended after {seconds:.1f} s, gap to bound {gap:.2f} %",
+        },
+        "season.stop.time_limit": {
+            "de": "zulässig: Zeitlimit von {limit:g} s erreicht, Abstand zur Schranke {gap:.2f} %",
+            "en": "feasible: time limit of {limit:g} s reached, gap to bound {gap:.2f} %",
+        },
+        "season.stop.stopped": {
+            "de": "zulässig: Suche nach {seconds:.1f} s ohne Verbesserung angehalten, "
+            "Abstand zur Schranke {gap:.2f} %",
+            "en": "feasible: search stopped without improvement after {seconds:.1f} s, "
+            "gap to bound {gap:.2f} %",
+        },
+        "season.stop.feasible": {"de": "zulässig", "en": "feasible"},
+        "season.stop.infeasible": {
+            "de": "unerfüllbar (bewiesen)",
+            "en": "infeasible (proven)",
+        },
+        "season.stop.no_plan": {
+            "de": "Kein Plan innerhalb des Zeitlimits von {limit:g} s gefunden, aber auch kein "
+            "Beweis, dass die Regeln unvereinbar sind. Mehr Zeit geben oder Regeln lockern.",
+            "en": "No plan found within the time limit of {limit:g} s, and no proof that the "
+            "rules conflict either. Allow more time or relax rules.",
+        },
+        "season.diag.stay_too_long": {
+            "de": "Aufenthalte von {days} Öffnungstagen passen nicht in die Saison: sie hat "
+            "{ops} Betriebstage, höchstens {longest} davon ohne Sperrtermin am Stück",
+            "en": "stays of {days} open days do not fit into the season: it has {ops} "
+            "operating days, at most {longest} of them in a row without a blackout date",
+        },
+        "season.diag.must_no_dates": {
+            "de": "Pflichtstandort {site} hat keinen Termin für {days} Öffnungstage "
+            "(Verfügbarkeit, Sperrtermine, Saisonende)",
+            "en": "required site {site} has no dates for {days} open days "
+            "(availability, blackout dates, season end)",
+        },
+        "season.diag.must_too_far": {
+            "de": "Pflichtstandort {site} ist von keinem Standort innerhalb der Schleppgrenze "
+            "erreichbar",
+            "en": "required site {site} cannot be reached from any site within the towing limit",
+        },
+        "season.diag.quota_sites": {
+            "de": "Quote für {district} ist {quota}, der Kreis hat aber nur {sites} "
+            "Kandidatenstandort(e)",
+            "en": "quota for {district} is {quota} but the district has only {sites} "
+            "candidate site(s)",
+        },
+        "season.diag.quota_usable": {
+            "de": "Quote für {district} ist {quota}; von den {sites} Kandidatenstandorten des "
+            "Kreises können nur {usable} einen Aufenthalt aufnehmen (Verfügbarkeit, "
+            "Aufenthaltsdauer, Schleppgrenze)",
+            "en": "quota for {district} is {quota}; of the district's {sites} candidate sites "
+            "only {usable} can host a stay (availability, stay length, towing limit)",
+        },
+        "season.diag.stops_usable": {
+            "de": "{stops} Stopps verlangt, aber nur {usable} Standorte können einen Aufenthalt "
+            "aufnehmen",
+            "en": "{stops} stops required but only {usable} sites can host a stay",
+        },
+        "season.diag.bookings_overlap": {
+            "de": "Buchung {a} ({a_start} bis {a_end}) und Buchung {b} ({b_start} bis {b_end}) "
+            "überschneiden sich (mit {relocation} Umzugstag(en), {units} Einheit(en))",
+            "en": "booking {a} ({a_start} to {a_end}) and booking {b} ({b_start} to {b_end}) "
+            "overlap (with {relocation} relocation day(s), {units} unit(s))",
+        },
+        "season.diag.capacity": {
+            "de": "{stops} Stopps auf {units} Einheit(en) brauchen mindestens {need} "
+            "Betriebstage ({days} je Stopp), die Saison hat {ops}",
+            "en": "{stops} stops on {units} unit(s) need at least {need} operating days "
+            "({days} per stop), the season has {ops}",
+        },
+        "season.diag.relocation": {
+            "de": "{stops} Stopps zu {days} Öffnungstagen mit je {relocation} Umzugstag(en) "
+            "dazwischen brauchen mindestens {need} Kalendertage, die Saison hat {cal}",
+            "en": "{stops} stops of {days} open days with {relocation} relocation day(s) "
+            "between them need at least {need} calendar days, the season has {cal}",
+        },
+        "season.diag.proven_untested": {
+            "de": "die Regeln {rules} sind nachweislich unvereinbar; nicht jede Lockerung "
+            "konnte im Zeitlimit geprüft werden",
+            "en": "the rules {rules} are proven to conflict; not every relaxation could be "
+            "tried within the time limit",
+        },
+        "season.diag.proven_untested_combination": {
+            "de": "die Regeln sind nachweislich unvereinbar; nicht jede Lockerung konnte im "
+            "Zeitlimit geprüft werden",
+            "en": "the rules are proven to conflict; not every relaxation could be tried "
+            "within the time limit",
+        },
+    }
+)  # --- season planner and season config
+
+CATALOGUE.update(
+    {
+        "build.stage.register": {
+            "de": "Gemeindeverzeichnis wird gelesen …",
+            "en": "Reading the municipality register …",
+        },
+        "build.stage.boundaries": {
+            "de": "Gemeindegrenzen werden zugeordnet (Gebietsstände 2021/2024) …",
+            "en": "Matching municipality boundaries (2021/2024 vintages) …",
+        },
+        "build.stage.cells": {
+            "de": "Zensus-Gitterzellen werden den Gemeinden zugeordnet …",
+            "en": "Assigning Zensus grid cells to municipalities …",
+        },
+        "build.stage.stops": {
+            "de": "Haltestellen und Bahnhöfe werden gelesen …",
+            "en": "Reading stops and rail stations …",
+        },
+        "build.stage.sites": {
+            "de": "Standortvorschläge werden erzeugt …",
+            "en": "Generating candidate sites …",
+        },
+        "build.stage.done": {"de": "Regionspaket fertig.", "en": "Region pack ready."},
+    }
+)  # --- region pack build (planner.build)

@@ -53,6 +53,7 @@ from planner.i18n import DEFAULT_LANGUAGE, format_number, format_percent, t
 from planner.pack import RegionPack
 from planner.settings import DISPLAY_CRS, METRIC_CRS, REPO_ROOT
 from planner.traveltime import TravelModel, default_model, travel_time_matrix
+from planner.usertext import file_stem
 
 #: Default travel-time threshold in minutes (by car).
 DEFAULT_THRESHOLD_MIN = 15.0
@@ -1003,16 +1004,17 @@ def map_bytes(fmap: folium.Map) -> bytes:
     return map_html(fmap).encode("utf-8")
 
 
+#: Longest readable part of a map's file name (ASCII characters, before the hash).
 def save_map(fmap: folium.Map, *, name: str = "abdeckung", folder: Path | None = None) -> Path:
-    """Write the self-contained map to ``folder/name.html`` (default folder: ``maps/``).
+    """Write the self-contained map to ``folder/<stem>.html`` (default folder: ``maps/``).
 
-    The file is written to a temporary name first and then renamed, so a reader never sees half
-    a map.
+    The stem comes from :func:`planner.usertext.file_stem` (unique per exact ``name``, bounded,
+    never a path outside ``folder``). The file is written to a temporary name first and then
+    renamed, so a reader never sees half a map.
     """
     folder = folder or MAPS_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    safe = re.sub(r"[^\w.-]+", "_", name).strip("._") or "map"
-    path = folder / f"{safe}.html"
+    path = folder / f"{file_stem(name, default='map')}.html"
     tmp = path.with_suffix(".html.tmp")
     tmp.write_text(map_html(fmap), encoding="utf-8")
     tmp.replace(path)

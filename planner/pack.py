@@ -1,20 +1,26 @@
 """The region pack: one GeoPackage holding everything the planner needs about the region.
 
 A GeoPackage is what GIS users open (QGIS, ArcGIS), so planners can inspect the very data the tool
-uses. Every spatial layer is stored in EPSG:25832; ``metadata`` is a plain table naming each source,
-its vintage, licence, attribution and the checksum of the raw file it was built from.
+uses. Every spatial layer is stored in the pack's metric CRS (EPSG:25832 for the KielRegion and any
+region west of 12° E, EPSG:25833 east of it); ``metadata`` is a plain table naming each source,
+its vintage, licence, attribution and the checksum of the raw file it was built from; ``region`` is
+a key/value table (JSON values) describing the region (:class:`RegionInfo`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from planner.settings import METRIC_CRS, pack_path
+from planner.regions import PRESETS, default_quota, land_of
+from planner.settings import DISPLAY_CRS, METRIC_CRS, URBAN_MIN_POPULATION, pack_path
 
 #: Spatial layers in the order they are written.
 SPATIAL_LAYERS = (
@@ -28,9 +34,134 @@ SPATIAL_LAYERS = (
 )
 
 
+#: Non-spatial layers (read and written as plain tables).
+TABLE_LAYERS = ("metadata", "region")
+
+
+@dataclass(frozen=True)
+class RegionInfo:
+    """What the app and the season planner need to know about a pack's region, generically.
+
+    Attributes
+    ----------
+    name
+        Display name ("KielRegion", "Schleswig-Flensburg", "Schleswig-Holstein").
+    districts
+        ``(district key, name)`` pairs in key order.
+    lands
+        2-digit Land keys the region touches (a municipality's Land is ``ags[:2]``).
+    crs
+        Metric CRS of every spatial layer.
+    home_base_ags, home_base_name
+        Suggested home base: the most populous municipality.
+    default_quota
+        Default stops per district key for a season.
+    extent
+        ``(min lon, min lat, max lon, max lat)`` of the region (map extent).
+    urban_min_population
+        The urban/rural rule's population threshold for register class 2.
+    notes
+        What the build wants users to know (e.g. no school source for this region).
+    merges
+        Municipalities merged between the boundary and register vintages: ``{"ags", "name",
+        "from": [[ags, name], …], "area_polygons_km2", "area_register_km2"}``.
+    """
+
+    name: str
+    districts: tuple[tuple[str, str], ...]
+    lands: tuple[str, ...]
+    crs: str
+    home_base_ags: str
+    home_base_name: str
+    default_quota: Mapping[str, int]
+    extent: tuple[float, float, float, float]
+    urban_min_population: int = URBAN_MIN_POPULATION
+    notes: tuple[str, ...] = ()
+    merges: tuple[Mapping[str, Any], ...] = ()
+
+    @property
+    def district_names(self) -> dict[str, str]:
+        """District key → name."""
+        return dict(self.districts)
+
+    def land_of(self, ags: str) -> str:
+        """Land key of a municipality (for its public holidays)."""
+        return land_of(ags)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The ``region`` table: one row per attribute, the value as JSON."""
+        rows = [
+            {"key": f.name, "value": json.dumps(_plain(getattr(self, f.name)), ensure_ascii=False)}
+            for f in fields(self)
+        ]
+        return pd.DataFrame(rows, columns=["key", "value"])
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame) -> RegionInfo:
+        """Read the ``region`` table written by :meth:`to_frame` (unknown keys are ignored)."""
+        values = {
+            str(k): json.loads(str(v)) for k, v in zip(frame["key"], frame["value"], strict=True)
+        }
+        known = {f.name for f in fields(cls)}
+        args: dict[str, Any] = {k: v for k, v in values.items() if k in known}
+        args["districts"] = tuple((str(k), str(n)) for k, n in args.get("districts", ()))
+        args["lands"] = tuple(str(x) for x in args.get("lands", ()))
+        args["extent"] = tuple(float(x) for x in args.get("extent", (0, 0, 0, 0)))
+        args["default_quota"] = {str(k): int(v) for k, v in args.get("default_quota", {}).items()}
+        args["notes"] = tuple(str(x) for x in args.get("notes", ()))
+        args["merges"] = tuple(args.get("merges", ()))
+        return cls(**args)
+
+    @classmethod
+    def derive(
+        cls,
+        municipalities: gpd.GeoDataFrame,
+        districts: gpd.GeoDataFrame,
+        *,
+        name: str | None = None,
+        notes: tuple[str, ...] = (),
+        merges: tuple[Mapping[str, Any], ...] = (),
+    ) -> RegionInfo:
+        """Region facts computed from the layers (for packs written before the ``region`` table)."""
+        pairs = tuple(
+            sorted(
+                (str(k), str(n))
+                for k, n in zip(districts["district_ags"], districts["name"], strict=True)
+            )
+        )
+        keys = tuple(k for k, _ in pairs)
+        if name is None:
+            preset = next((n for n, ks in PRESETS.items() if tuple(sorted(ks)) == keys), None)
+            name = preset or " + ".join(n for _, n in pairs)
+        largest = municipalities.loc[municipalities["population"].idxmax()]
+        bounds = municipalities.to_crs(DISPLAY_CRS).total_bounds
+        return cls(
+            name=name,
+            districts=pairs,
+            lands=tuple(sorted({land_of(k) for k in keys})),
+            crs=str(municipalities.crs),
+            home_base_ags=str(largest["ags"]),
+            home_base_name=str(largest["name"]),
+            default_quota=default_quota(keys),
+            extent=tuple(round(float(b), 5) for b in bounds),  # type: ignore[arg-type]
+            notes=notes,
+            merges=merges,
+        )
+
+
+def _plain(value: object) -> object:
+    """JSON-ready form of a RegionInfo value (tuples → lists, mappings → dicts)."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    return value
+
+
 @dataclass(frozen=True)
 class RegionPack:
-    """All region data, in EPSG:25832. See ``docs/CONTRACTS.md`` for the columns of each layer."""
+    """All region data, in the pack's metric CRS (:attr:`crs`). See ``docs/CONTRACTS.md`` for the
+    columns of each layer; ``region`` is derived from the layers when not given."""
 
     municipalities: gpd.GeoDataFrame
     districts: gpd.GeoDataFrame
@@ -40,6 +171,24 @@ class RegionPack:
     schools: gpd.GeoDataFrame
     sites: gpd.GeoDataFrame
     metadata: pd.DataFrame
+    region: RegionInfo | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.region is None:
+            object.__setattr__(
+                self, "region", RegionInfo.derive(self.municipalities, self.districts)
+            )
+
+    @property
+    def info(self) -> RegionInfo:
+        """The region facts (never ``None`` after construction)."""
+        assert self.region is not None
+        return self.region
+
+    @property
+    def crs(self) -> str:
+        """Metric CRS of every spatial layer (``"EPSG:25832"`` or ``"EPSG:25833"``)."""
+        return str(self.municipalities.crs)
 
     @property
     def region_population(self) -> int:
@@ -69,6 +218,8 @@ class RegionPack:
             "sites": len(self.sites),
             "sites_by_kind": {str(k): int(v) for k, v in self.sites["kind"].value_counts().items()},
             "crs": str(self.municipalities.crs),
+            "region": self.info.name,
+            "merges": len(self.info.merges),
         }
 
 
@@ -77,12 +228,16 @@ def save_pack(pack: RegionPack, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.stem + ".tmp" + path.suffix)
     tmp.unlink(missing_ok=True)
+    crs = pack.info.crs
+    if crs not in (METRIC_CRS, "EPSG:25833"):
+        raise ValueError(f"pack CRS {crs} is not a metric ETRS89/UTM CRS (EPSG:25832/25833)")
     for layer in SPATIAL_LAYERS:
         frame: gpd.GeoDataFrame = getattr(pack, layer)
-        if str(frame.crs) != METRIC_CRS:
-            raise ValueError(f"layer {layer} is in {frame.crs}, expected {METRIC_CRS}")
+        if str(frame.crs) != crs:
+            raise ValueError(f"layer {layer} is in {frame.crs}, expected {crs}")
         pyogrio.write_dataframe(frame, tmp, layer=layer, driver="GPKG")
     pyogrio.write_dataframe(pack.metadata, tmp, layer="metadata", driver="GPKG")
+    pyogrio.write_dataframe(pack.info.to_frame(), tmp, layer="region", driver="GPKG")
     tmp.replace(path)
     return path
 
@@ -101,10 +256,14 @@ def load_pack(path: Path | None = None) -> RegionPack:
             f"region pack not found: {path}. Build it with "
             "`tiny-rathaus data build --raw ../shared/kielregion`."
         )
+    present = {str(name) for name, _ in pyogrio.list_layers(path)}
     layers: dict[str, object] = {}
-    for field in fields(RegionPack):
-        frame = pyogrio.read_dataframe(path, layer=field.name)
-        layers[field.name] = _restore_types(field.name, frame)
+    for name in (*SPATIAL_LAYERS, "metadata"):
+        frame = pyogrio.read_dataframe(path, layer=name)
+        layers[name] = _restore_types(name, frame)
+    # Packs built before the region table (the committed KielRegion pack) derive it.
+    if "region" in present:
+        layers["region"] = RegionInfo.from_frame(pyogrio.read_dataframe(path, layer="region"))
     return RegionPack(**layers)  # type: ignore[arg-type]
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, get_args
+from typing import Any, ClassVar, Literal, get_args
 
 import geopandas as gpd
 import numpy as np
@@ -29,7 +29,15 @@ import pandas as pd
 
 from planner.coverage import DEFAULT_THRESHOLD_MIN, site_cell_minutes
 from planner.i18n import DEFAULT_LANGUAGE, Message, t
-from planner.selection import MaximalCovering, PMedian, SelectionResult, SelectionRules
+from planner.selection import (
+    MaximalCovering,
+    PMedian,
+    SelectionRequestError,
+    SelectionResult,
+    SelectionRules,
+    checked_number,
+    checked_whole,
+)
 from planner.settings import METRIC_CRS
 
 __all__ = [
@@ -37,6 +45,7 @@ __all__ = [
     "ModelKind",
     "RegionSelection",
     "SelectionRequest",
+    "SelectionRequestError",
     "demand_weights",
     "select_sites",
 ]
@@ -76,18 +85,19 @@ class SelectionRequest:
         Whose coverage counts more in the MCLP: ``"population"`` (everyone alike), ``"rural"``
         (people in rural municipalities) or ``"age65"`` (people aged 65 and over).
     emphasis_factor
-        How many times an emphasised person counts (≥ 1).
+        How many times an emphasised person counts (1 to :attr:`MAX_EMPHASIS_FACTOR`).
     rules
         District quotas, urban/rural mix, must/must-not sites, minimum spacing.
     time_limit
-        Seconds for the solver.
+        Seconds for the whole selection (more than 0, at most :attr:`MAX_TIME_LIMIT`).
     seed
-        Seed of the heuristics.
+        Seed of the heuristics (a whole number ≥ 0).
 
     Raises
     ------
-    ValueError
-        For a value out of range; the message names the field and the value.
+    planner.selection.SelectionRequestError
+        (a ``ValueError``) for a value of the wrong type or out of range; it names the field
+        and the value. Numbers are normalised (``p`` an ``int``, minutes a ``float``).
     """
 
     model: ModelKind = "mclp"
@@ -99,23 +109,44 @@ class SelectionRequest:
     time_limit: float = 30.0
     seed: int = 0
 
+    #: Upper limits: far beyond any sensible setting, low enough that no figure overflows.
+    MAX_P: ClassVar[int] = 10_000
+    MAX_THRESHOLD_MIN: ClassVar[float] = 1_440.0
+    MAX_EMPHASIS_FACTOR: ClassVar[float] = 100.0
+    MAX_TIME_LIMIT: ClassVar[float] = 3_600.0
+
     def __post_init__(self) -> None:
-        checks: list[tuple[str, object, bool, str]] = [
-            ("model", self.model, self.model in get_args(ModelKind), "mclp, pmedian"),
-            ("p", self.p, isinstance(self.p, int) and self.p >= 1, "≥ 1"),
-            ("threshold_min", self.threshold_min, self.threshold_min > 0, "> 0"),
-            (
-                "emphasis",
-                self.emphasis,
-                self.emphasis in get_args(Emphasis),
-                "population, rural, age65",
+        for name, kinds in (("model", ModelKind), ("emphasis", Emphasis)):
+            value = getattr(self, name)
+            if not isinstance(value, str) or value not in get_args(kinds):
+                choices = ", ".join(get_args(kinds))
+                raise SelectionRequestError(
+                    name, value, Message("selection.expect.choice", {"choices": choices})
+                )
+        normalised: dict[str, object] = {
+            "p": checked_whole("p", self.p, minimum=1, maximum=self.MAX_P),
+            "threshold_min": checked_number(
+                "threshold_min",
+                self.threshold_min,
+                minimum=0.0,
+                maximum=self.MAX_THRESHOLD_MIN,
+                above=True,
             ),
-            ("emphasis_factor", self.emphasis_factor, self.emphasis_factor >= 1, "≥ 1"),
-            ("time_limit", self.time_limit, self.time_limit > 0, "> 0"),
-        ]
-        for name, value, ok, allowed in checks:
-            if not ok:
-                raise ValueError(f"selection.{name} = {value!r}: expected {allowed}")
+            "emphasis_factor": checked_number(
+                "emphasis_factor",
+                self.emphasis_factor,
+                minimum=1.0,
+                maximum=self.MAX_EMPHASIS_FACTOR,
+            ),
+            "time_limit": checked_number(
+                "time_limit", self.time_limit, minimum=0.0, maximum=self.MAX_TIME_LIMIT, above=True
+            ),
+            "seed": checked_whole("seed", self.seed, minimum=0, maximum=2**31 - 1),
+        }
+        if not isinstance(self.rules, SelectionRules):
+            raise SelectionRequestError("rules", self.rules, Message("selection.expect.rules"))
+        for name, value in normalised.items():
+            object.__setattr__(self, name, value)
 
 
 @dataclass(frozen=True)
@@ -171,15 +202,35 @@ class RegionSelection:
         rows = rows[~rows["chosen"]]
         return rows.sort_values("reached", ascending=False).reset_index(drop=True)
 
+    @property
+    def found(self) -> bool:
+        """Whether a selection was found (``False``: none within the time limit)."""
+        return bool(self.result.chosen)
+
+    def csv_bytes(self, lang: str = DEFAULT_LANGUAGE) -> bytes:
+        """:meth:`table` as CSV through the one table writer
+        (:func:`planner.export.table_csv_bytes`: text cells never run as formulas)."""
+        from planner.export import table_csv_bytes
+
+        return table_csv_bytes(self.table(lang))
+
     def status_text(self, lang: str = DEFAULT_LANGUAGE) -> str:
-        """One line: status, objective, bound and gap, time, in ``lang``."""
+        """One line in ``lang``: what ended the solver (proven optimal, gap reached, no swap
+        improves, time limit, nothing found), objective, bound and gap, time."""
         result = self.result
+        if not self.found:
+            return t(
+                "region_selection.status.none",
+                lang,
+                seconds=result.solve_seconds,
+                limit=self.request.time_limit,
+            )
         key = "mclp" if self.request.model == "mclp" else "pmedian"
         weights = self.population if self.request.model == "pmedian" else 1.0
         return t(
             f"region_selection.status.{key}",
             lang,
-            status=Message(f"ui.status.{result.status}"),
+            status=result.status_message(),
             objective=result.objective / weights,
             bound=result.bound / weights,
             gap=100 * result.gap,
@@ -195,6 +246,7 @@ class RegionSelection:
             "threshold_min": self.request.threshold_min,
             "emphasis": self.request.emphasis,
             "status": result.status,
+            "stop": result.stop,
             "objective": result.objective,
             "bound": result.bound,
             "gap_pct": round(100 * result.gap, 4),

@@ -13,7 +13,17 @@ revision and moves the scenario's head to it, so
 
 The payload is JSON with a schema version (:data:`SCHEMA_VERSION`). Tables travel through
 :func:`frame_to_json` / :func:`frame_from_json`, which keep column types, dates and geometry
-(as WKT in EPSG:25832) intact.
+(as WKT in EPSG:25832) intact. JSON has no NaN or infinity: NaN, ``+inf`` and ``-inf`` (Python or
+numpy floats, anywhere in the payload) are stored as ``null`` and come back as ``None`` (in a float
+column of a stored table: as NaN). A site fact of "unknown" (``space_m2 = NaN``) therefore
+round-trips as unknown; an infinite value is not kept as infinite (no setting of the planner uses
+one).
+
+A damaged, read-only or missing store never stops the app: opening a :class:`ScenarioStore`
+touches no file, reading opens the file read-only (``mode=ro``; nothing is created, WAL is not
+switched on) and a missing file reads as empty, and the schema is created on the first write.
+Every problem with the file itself (not a database, malformed, read-only, a folder at the path,
+no permission) is raised as :class:`ScenarioStoreError`, which names the path and the reason.
 """
 
 from __future__ import annotations
@@ -21,13 +31,14 @@ from __future__ import annotations
 import builtins
 import dataclasses
 import json
+import os
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import geopandas as gpd
 import numpy as np
@@ -87,6 +98,27 @@ class ScenarioVersionError(ScenarioError):
     """The payload was written by a newer version of the planner."""
 
 
+class ScenarioStoreError(ScenarioError):
+    """The store file cannot be read or written (damaged, read-only, a folder, no permission).
+
+    Attributes
+    ----------
+    path
+        The store file.
+    action
+        ``"read"`` or ``"write"``.
+    reason
+        What went wrong (SQLite's or the operating system's message).
+    """
+
+    def __init__(self, path: Path, *, action: Literal["read", "write"], reason: str) -> None:
+        verb = "read" if action == "read" else "written"
+        super().__init__(f"scenario store {path} cannot be {verb}: {reason}")
+        self.path = path
+        self.action = action
+        self.reason = reason
+
+
 @dataclass(frozen=True)
 class Scenario:
     """One saved revision of a scenario.
@@ -126,11 +158,15 @@ def _now() -> str:
 class ScenarioStore:
     """Scenarios in a SQLite file.
 
+    Creating a store touches no file: reads open the file read-only (a missing file reads as an
+    empty store), and the folder, the file, WAL mode and the tables are created by the first
+    write. So a read-only store can still be listed and opened, and a damaged one is reported
+    (:class:`ScenarioStoreError`) when it is used, not when the app starts.
+
     Parameters
     ----------
     path
-        The database file (created with its folder on first use); default
-        :func:`planner.settings.database_path`.
+        The database file; default :func:`planner.settings.database_path`.
     timeout_s
         How long a save waits for another writer before giving up.
     """
@@ -138,20 +174,79 @@ class ScenarioStore:
     def __init__(self, path: Path | None = None, *, timeout_s: float = 15.0) -> None:
         self.path = Path(path) if path is not None else database_path()
         self.timeout_s = timeout_s
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as con:
-            con.execute("PRAGMA journal_mode=WAL")
-            con.executescript(_SCHEMA)
+        self._schema_ready = False
 
     @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        con = sqlite3.connect(self.path, timeout=self.timeout_s, isolation_level=None)
+    def _guard(self, action: Literal["read", "write"]) -> Iterator[None]:
+        """Turn SQLite's and the file system's errors into :class:`ScenarioStoreError`."""
         try:
-            con.execute(f"PRAGMA busy_timeout={int(self.timeout_s * 1000)}")
-            con.execute("PRAGMA synchronous=FULL")
-            yield con
-        finally:
-            con.close()
+            yield
+        except sqlite3.Error as exc:
+            reason = str(exc)
+            if action == "write" and "readonly" in reason:
+                reason = f"the file is read-only ({reason})"
+            raise ScenarioStoreError(self.path, action=action, reason=reason) from exc
+        except OSError as exc:
+            raise ScenarioStoreError(
+                self.path, action=action, reason=exc.strerror or str(exc)
+            ) from exc
+
+    def _check_path(self, action: Literal["read", "write"]) -> None:
+        if self.path.is_dir():
+            raise ScenarioStoreError(
+                self.path, action=action, reason="the path is a folder, not a file"
+            )
+
+    @contextmanager
+    def _reader(self) -> Iterator[sqlite3.Connection | None]:
+        """A read-only connection, or ``None`` when there is no store file yet."""
+        self._check_path("read")
+        if not self.path.exists():
+            yield None
+            return
+        with self._guard("read"):
+            # mode=ro: reading never creates the file or its tables, nor switches WAL on, so a
+            # read-only store stays readable.
+            con = sqlite3.connect(
+                f"{self.path.resolve().as_uri()}?mode=ro",
+                uri=True,
+                timeout=self.timeout_s,
+                isolation_level=None,
+            )
+            try:
+                con.execute(f"PRAGMA busy_timeout={int(self.timeout_s * 1000)}")
+                tables = {
+                    str(row[0])
+                    for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                }
+                yield con if {"scenarios", "scenario_revisions"} <= tables else None
+            finally:
+                con.close()
+
+    @contextmanager
+    def _writer(self) -> Iterator[sqlite3.Connection]:
+        """A read-write connection; creates the folder, the file and the schema when needed."""
+        self._check_path("write")
+        with self._guard("write"):
+            if self.path.exists() and not os.access(self.path, os.W_OK):
+                # SQLite would open it and only fail at the first write, after the work was done
+                raise ScenarioStoreError(self.path, action="write", reason="the file is read-only")
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            con = sqlite3.connect(self.path, timeout=self.timeout_s, isolation_level=None)
+            try:
+                con.execute(f"PRAGMA busy_timeout={int(self.timeout_s * 1000)}")
+                con.execute("PRAGMA synchronous=FULL")
+                if not self._schema_ready:
+                    con.execute("PRAGMA journal_mode=WAL")
+                    con.executescript(_SCHEMA)
+                    self._schema_ready = True
+                yield con
+            finally:
+                con.close()
+
+    def check(self) -> None:
+        """Read the scenario list once: :class:`ScenarioStoreError` if the file is unusable."""
+        self.list()
 
     def save(
         self,
@@ -181,14 +276,11 @@ class ScenarioStore:
         name = name.strip()
         if not name:
             raise ValueError("a scenario needs a name")
-        payload = json.dumps(
-            {"schema_version": SCHEMA_VERSION, "data": dict(data)},
-            ensure_ascii=False,
-            default=_json_default,
-            allow_nan=False,
-        )
+        if any(0xD800 <= ord(c) <= 0xDFFF for c in name):
+            raise ValueError(f"scenario name {name!r} holds a lone surrogate (not valid text)")
+        payload = dumps_payload(data)
         now = _now()
-        with self._connect() as con:
+        with self._writer() as con, self._guard("write"):
             con.execute("BEGIN IMMEDIATE")
             try:
                 row = con.execute("SELECT head FROM scenarios WHERE name = ?", (name,)).fetchone()
@@ -230,7 +322,9 @@ class ScenarioStore:
         ScenarioVersionError
             Written by a newer planner (schema version above :data:`SCHEMA_VERSION`).
         """
-        with self._connect() as con:
+        with self._reader() as con, self._guard("read"):
+            if con is None:
+                raise ScenarioNotFound(name)
             if revision is None:
                 row = con.execute(
                     "SELECT r.revision, r.saved_at, r.schema_version, r.payload "
@@ -247,12 +341,20 @@ class ScenarioStore:
         if row is None:
             raise ScenarioNotFound(name)
         rev, saved_at, version, payload = row
-        data = _migrate(int(version), json.loads(payload)["data"])
+        try:
+            stored = json.loads(payload)["data"]
+        except (ValueError, TypeError, KeyError) as exc:
+            raise ScenarioError(
+                f"scenario {name!r} revision {rev} in {self.path} is damaged: {exc}"
+            ) from exc
+        data = _migrate(int(version), stored)
         return Scenario(name=name, revision=int(rev), saved_at=str(saved_at), data=data)
 
     def list(self) -> list[ScenarioInfo]:
         """All scenarios, most recently saved first."""
-        with self._connect() as con:
+        with self._reader() as con, self._guard("read"):
+            if con is None:
+                return []
             rows = con.execute(
                 "SELECT name, head, created_at, updated_at FROM scenarios "
                 "ORDER BY updated_at DESC, name"
@@ -265,7 +367,9 @@ class ScenarioStore:
 
     def revisions(self, name: str) -> builtins.list[tuple[int, str]]:
         """``(revision, saved_at)`` of every kept revision of ``name``, oldest first."""
-        with self._connect() as con:
+        with self._reader() as con, self._guard("read"):
+            if con is None:
+                return []
             rows = con.execute(
                 "SELECT revision, saved_at FROM scenario_revisions WHERE name = ? "
                 "ORDER BY revision",
@@ -275,7 +379,7 @@ class ScenarioStore:
 
     def delete(self, name: str) -> bool:
         """Delete a scenario with all its revisions; ``False`` if there was none."""
-        with self._connect() as con:
+        with self._writer() as con, self._guard("write"):
             con.execute("BEGIN IMMEDIATE")
             try:
                 cur = con.execute("DELETE FROM scenarios WHERE name = ?", (name,))
@@ -299,6 +403,30 @@ def _migrate(version: int, data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _jsonable(value: object) -> object:
+    """``value`` with every part JSON can hold as it is: NaN and ±inf become ``None``, numpy
+    scalars and arrays Python values, dates ISO strings, tuples and sets lists."""
+    if value is None or isinstance(value, str | bool | int):
+        return value
+    if isinstance(value, float | np.floating):
+        return float(value) if np.isfinite(value) else None
+    if isinstance(value, Mapping):
+        return {_jsonable_key(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset | np.ndarray):
+        return [_jsonable(v) for v in (value.tolist() if isinstance(value, np.ndarray) else value)]
+    if value is pd.NaT or value is pd.NA:
+        return None
+    return _jsonable(_json_default(value))
+
+
+def _jsonable_key(key: object) -> object:
+    if isinstance(key, np.generic):
+        key = key.item()
+    if isinstance(key, float) and not np.isfinite(key):
+        return str(key)  # json.dumps would write it as "NaN"/"Infinity" anyway
+    return key
+
+
 def _json_default(value: object) -> object:
     if isinstance(value, np.integer):
         return int(value)
@@ -313,6 +441,32 @@ def _json_default(value: object) -> object:
     if isinstance(value, set | frozenset | tuple):
         return list(value)
     raise TypeError(f"cannot store {type(value).__name__} in a scenario")
+
+
+def dumps_payload(data: Mapping[str, Any]) -> str:
+    """The stored JSON text of a payload (with its schema version).
+
+    NaN and ±inf become ``null`` (see the module docstring); anything else JSON cannot hold
+    raises.
+
+    Raises
+    ------
+    TypeError
+        For a value of a type a scenario cannot hold (named).
+    ValueError
+        For a payload nested too deeply, or an integer too long to write as text.
+    """
+    try:
+        document = {"schema_version": SCHEMA_VERSION, "data": _jsonable(dict(data))}
+        text = json.dumps(document, ensure_ascii=False, allow_nan=False)
+    except RecursionError as exc:
+        raise ValueError("the scenario is nested too deeply to be stored") from exc
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        # a lone surrogate (not valid UTF-8): \uXXXX escapes keep it, SQLite stores the text
+        text = json.dumps(document, ensure_ascii=True, allow_nan=False)
+    return text
 
 
 # --- tables --------------------------------------------------------------------------------------
@@ -351,13 +505,14 @@ def frame_to_json(frame: pd.DataFrame) -> dict[str, Any]:
 
 
 def _plain(value: object) -> object:
-    if isinstance(value, float) and not np.isfinite(value):
-        return None
+    if isinstance(value, datetime | date | pd.Timestamp) and not pd.isna(value):
+        return value.isoformat()
     if isinstance(value, np.generic):
         return _plain(value.item())
-    if isinstance(value, datetime | date | pd.Timestamp):
-        return value.isoformat()
-    return value
+    try:
+        return _jsonable(value)
+    except TypeError:
+        return value  # left for json.dumps to name
 
 
 def frame_from_json(data: Mapping[str, Any]) -> pd.DataFrame:

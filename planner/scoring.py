@@ -44,6 +44,7 @@ from scipy import sparse
 from scipy.spatial import cKDTree
 
 from planner.i18n import Message, Value
+from planner.notation import NotationError, parse_date
 
 __all__ = [
     "CRITERIA",
@@ -164,14 +165,20 @@ class SiteCriteria:
 
 
 def _normalise(values: np.ndarray, method: str) -> np.ndarray:
+    """Values 0..1 (see the module docstring); NaN and ±inf count as unknown and get 0.5."""
     out = np.full(len(values), 0.5)
     known = np.isfinite(values)
     if known.sum() == 0:
         return out
     v = values[known]
     if method == "minmax":
-        lo, hi = float(v.min()), float(v.max())
-        out[known] = 0.5 if hi - lo <= 1e-12 else (v - lo) / (hi - lo)
+        # Halved first, so that the spread of ±1e308 does not overflow to inf (inf/inf = NaN).
+        lo, hi = float(v.min()) / 2, float(v.max()) / 2
+        spread = hi - lo
+        if spread <= 1e-12 * max(1.0, abs(hi), abs(lo)):
+            out[known] = 0.5
+        else:
+            out[known] = np.clip((v / 2 - lo) / spread, 0.0, 1.0)
     elif method == "rank":
         if len(v) == 1 or np.all(v == v[0]):
             out[known] = 0.5
@@ -189,10 +196,10 @@ def _availability(frm: str, to: str, season: tuple[date, date] | None) -> tuple[
         return np.nan, "unknown"
     if season is None:
         return 1.0, f"{frm or '…'} – {to or '…'}"
-    try:
-        start = date.fromisoformat(frm) if frm else date.min
-        end = date.fromisoformat(to) if to else date.max
-    except ValueError:
+    try:  # ISO as uploads and edits store it; German dates of older scenarios read too
+        start = parse_date(frm) if frm else date.min
+        end = parse_date(to) if to else date.max
+    except NotationError:
         return np.nan, "unknown"
     ok = start <= season[0] and end >= season[1]
     return (1.0 if ok else 0.0), ("yes" if ok else f"only {frm or '…'} – {to or '…'}")
@@ -399,14 +406,27 @@ def _weight_vector(weights: Mapping[str, float]) -> np.ndarray:
     vec = np.array([float(weights.get(k, 0.0)) for k in CRITERIA])
     if np.any(vec < 0) or not np.all(np.isfinite(vec)):
         raise ValueError("weights must be finite and non-negative")
-    if vec.sum() <= 0:
+    if vec.max() <= 0:
         raise ValueError("at least one weight must be positive")
-    return vec
+    # Only the ratios matter; scaled to a largest weight of 1 so that huge weights (1e308) do not
+    # overflow their sum to inf and every share to 0.
+    return vec / vec.max()
+
+
+def _normalised_matrix(criteria: SiteCriteria) -> np.ndarray:
+    """The normalised criteria, with any non-finite value as the neutral unknown value.
+
+    ``compute_criteria`` never produces one; a hand-built or stored ``SiteCriteria`` might, and a
+    single NaN would make a score NaN and its rank meaningless.
+    """
+    norm = criteria.normalised[list(CRITERIA)].to_numpy(float)
+    neutral = float(criteria.params.get("unknown_value", 0.5))
+    return np.where(np.isfinite(norm), norm, neutral if np.isfinite(neutral) else 0.5)
 
 
 def _scores(criteria: SiteCriteria, weight_matrix: np.ndarray) -> np.ndarray:
     """Scores for one or more weight vectors (columns): ``(n_sites, n_scenarios)``."""
-    norm = criteria.normalised[list(CRITERIA)].to_numpy(float)
+    norm = _normalised_matrix(criteria)
     shares = weight_matrix / weight_matrix.sum(axis=0, keepdims=True)
     return 100.0 * norm @ shares
 
@@ -416,7 +436,9 @@ def _ranks(scores: np.ndarray) -> np.ndarray:
     scores = scores if scores.ndim == 2 else scores[:, None]
     ranks = np.empty_like(scores, dtype=int)
     for k in range(scores.shape[1]):
-        ranks[:, k] = pd.Series(np.round(scores[:, k], 9)).rank(method="min", ascending=False)
+        # A NaN score would get a NaN rank (-2**63 as an integer, "first"): it ranks last.
+        column = np.nan_to_num(np.round(scores[:, k], 9), nan=-np.inf)
+        ranks[:, k] = pd.Series(column).rank(method="min", ascending=False).to_numpy(int)
     return ranks
 
 
@@ -431,7 +453,7 @@ def score_sites(criteria: SiteCriteria, weights: Mapping[str, float]) -> pd.Data
     """
     vec = _weight_vector(weights)
     shares = vec / vec.sum()
-    norm = criteria.normalised[list(CRITERIA)].to_numpy(float)
+    norm = _normalised_matrix(criteria)
     points = 100.0 * norm * shares[None, :]
     score = points.sum(axis=1)
     out = criteria.sites.copy()

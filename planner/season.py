@@ -43,6 +43,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+import numbers
 import time
 from collections import defaultdict
 from collections.abc import Collection, Hashable, Mapping, Sequence
@@ -55,6 +56,7 @@ from ortools.sat.python import cp_model
 
 from planner.calendar import SeasonCalendar, parse_date
 from planner.i18n import DEFAULT_LANGUAGE, Message, t
+from planner.notation import MAX_YEAR, MIN_YEAR
 
 __all__ = [
     "REASON_CODES",
@@ -214,54 +216,13 @@ class SeasonConfig:
     time_limit: float = 30.0
 
     def __post_init__(self) -> None:
-        def whole(low: int) -> Message:
-            return Message("config.whole_number", {"low": low})
-
-        checks: list[tuple[str, object, bool, Message]] = [
-            ("stay_days", self.stay_days, self.stay_days >= 1, whole(1)),
-            ("relocation_days", self.relocation_days, self.relocation_days >= 0, whole(0)),
-            ("units", self.units, self.units >= 1, whole(1)),
-            (
-                "min_rural_share",
-                self.min_rural_share,
-                0 <= self.min_rural_share <= 1,
-                Message("config.number_between", {"low": 0, "high": 1}),
-            ),
-            (
-                "municipality_gap_days",
-                self.municipality_gap_days,
-                self.municipality_gap_days >= 0,
-                whole(0),
-            ),
-            (
-                "time_limit",
-                self.time_limit,
-                self.time_limit > 0,
-                Message("config.number_above", {"low": 0}),
-            ),
-            (
-                "end",
-                self.end,
-                self.end >= self.start,
-                Message("config.before_start", {"start": self.start.isoformat()}),
-            ),
-        ]
-        if self.max_tow_minutes is not None:
-            checks.append(
-                (
-                    "max_tow_minutes",
-                    self.max_tow_minutes,
-                    self.max_tow_minutes > 0,
-                    Message("config.number_above", {"low": 0}),
-                )
-            )
-        if self.stops_total is not None:
-            checks.append(("stops_total", self.stops_total, self.stops_total >= 0, whole(0)))
-        for key, q in self.district_quotas.items():
-            checks.append((f"quotas.{key}", q, int(q) == q and q >= 0, whole(0)))
-        for name, value, ok, msg in checks:
-            if not ok:
-                raise ConfigError(name, msg, value=value)
+        # Every bound is checked here, so the file parser, the app's form and direct callers
+        # share one validation; bounds keep the solver's integer model and date arithmetic in
+        # range (a relocation of 1e12 days or a weight of 1e300 is a typo, not a plan).
+        problem = _config_problem(self)
+        if problem is not None:
+            key, value, message = problem
+            raise ConfigError(key, message, value=value)
 
     def calendar(self) -> SeasonCalendar:
         """The season's :class:`~planner.calendar.SeasonCalendar`."""
@@ -272,6 +233,115 @@ class SeasonConfig:
             blackouts=dict(self.blackout_dates),
             public_holidays=self.public_holidays,
         )
+
+
+#: Bounds of the season settings (see :func:`_config_problem`): wide enough for any real tour,
+#: narrow enough that the solver's integer model and the date arithmetic stay in range.
+MAX_STAY_DAYS = 366
+MAX_RELOCATION_DAYS = 365
+MAX_GAP_DAYS = 3660
+MAX_UNITS = 20
+MAX_STOPS = 10_000
+MAX_WEIGHT = 1000.0
+MAX_TOW_MINUTES = 24 * 60.0
+MAX_TIME_LIMIT = 24 * 3600.0
+MAX_SEASON_DAYS = 11 * 366
+
+
+def _is_whole(value: object, low: int, high: int) -> bool:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return False
+    number = float(value)
+    return math.isfinite(number) and number.is_integer() and low <= number <= high
+
+
+def _is_number(value: object, low: float, high: float, *, open_low: bool = False) -> bool:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return False
+    number = float(value)
+    above = number > low if open_low else number >= low
+    return math.isfinite(number) and above and number <= high
+
+
+def _config_problem(cfg: SeasonConfig) -> tuple[str, object, Message] | None:
+    """The first setting of ``cfg`` out of its bounds, as (key, value, problem), else ``None``."""
+
+    def whole(low: int, high: int) -> Message:
+        return Message("config.whole_between", {"low": low, "high": high})
+
+    for key, day in (("season.start", cfg.start), ("season.end", cfg.end)):
+        if not isinstance(day, dt.date):
+            return key, day, Message("config.not_a_date")
+        if not MIN_YEAR <= day.year <= MAX_YEAR:
+            return key, day, Message("config.year_range", {"low": MIN_YEAR, "high": MAX_YEAR})
+    if cfg.end < cfg.start:
+        return (
+            "season.end",
+            cfg.end,
+            Message("config.before_start", {"start": cfg.start.isoformat()}),
+        )
+    days = (cfg.end - cfg.start).days + 1
+    if days > MAX_SEASON_DAYS:
+        return (
+            "season.end",
+            cfg.end,
+            Message("config.season_too_long", {"days": days, "max": MAX_SEASON_DAYS}),
+        )
+    wholes: list[tuple[str, object, int, int]] = [
+        ("season.stay_days", cfg.stay_days, 1, MAX_STAY_DAYS),
+        ("season.relocation_days", cfg.relocation_days, 0, MAX_RELOCATION_DAYS),
+        ("season.municipality_gap_days", cfg.municipality_gap_days, 0, MAX_GAP_DAYS),
+        ("season.units", cfg.units, 1, MAX_UNITS),
+    ]
+    if cfg.stops_total is not None:
+        wholes.append(("season.stops_total", cfg.stops_total, 0, MAX_STOPS))
+    wholes.extend((f"quotas.{k}", q, 0, MAX_STOPS) for k, q in cfg.district_quotas.items())
+    for key, value, low, high in wholes:
+        if not _is_whole(value, low, high):
+            return key, value, whole(low, high)
+    between = Message("config.number_between", {"low": 0, "high": 1})
+    if not _is_number(cfg.min_rural_share, 0.0, 1.0):
+        return "season.min_rural_share", cfg.min_rural_share, between
+    for key, value in (
+        ("weights.score", cfg.weight_score),
+        ("weights.coverage", cfg.weight_coverage),
+        ("weights.tow", cfg.weight_tow),
+    ):
+        if not _is_number(value, 0.0, MAX_WEIGHT):
+            return key, value, Message("config.number_between", {"low": 0, "high": MAX_WEIGHT})
+    above = Message("config.number_above_max", {"low": 0, "high": MAX_TIME_LIMIT})
+    if not _is_number(cfg.time_limit, 0.0, MAX_TIME_LIMIT, open_low=True):
+        return "season.time_limit", cfg.time_limit, above
+    if cfg.max_tow_minutes is not None and not _is_number(
+        cfg.max_tow_minutes, 0.0, MAX_TOW_MINUTES, open_low=True
+    ):
+        return (
+            "season.max_tow_minutes",
+            cfg.max_tow_minutes,
+            Message("config.number_above_max", {"low": 0, "high": MAX_TOW_MINUTES}),
+        )
+    weekdays = tuple(cfg.operating_weekdays)
+    if not weekdays or not all(_is_whole(w, 0, 6) for w in weekdays):
+        return "season.operating_weekdays", list(weekdays), Message("config.weekday_list")
+    for day in cfg.blackout_dates:
+        if not isinstance(day, dt.date) or not MIN_YEAR <= day.year <= MAX_YEAR:
+            return (
+                "season.blackout_dates",
+                day,
+                Message("config.year_range", {"low": MIN_YEAR, "high": MAX_YEAR}),
+            )
+    for n, b in enumerate(cfg.bookings):
+        parts: tuple[tuple[str, dt.date | None], ...] = (("start", b.start), ("end", b.end))
+        for part, when in parts:
+            if when is None:
+                continue
+            if not isinstance(when, dt.date) or not MIN_YEAR <= when.year <= MAX_YEAR:
+                return (
+                    f"bookings[{n}].{part}",
+                    when,
+                    Message("config.year_range", {"low": MIN_YEAR, "high": MAX_YEAR}),
+                )
+    return None
 
 
 @dataclass(frozen=True)
@@ -355,7 +425,10 @@ class SeasonPlan:
     Attributes
     ----------
     status
-        ``"optimal"``, ``"feasible"`` or ``"infeasible"``.
+        ``"optimal"`` (proven), ``"feasible"`` (a plan, not proven optimal),
+        ``"infeasible"`` (proven: the rules cannot all hold, see ``diagnosis``) or
+        ``"time_limit"`` (neither a plan nor a proof within the time limit).  What ended the
+        search is ``totals["stop_reason"]`` (see :meth:`status_text`).
     schedule
         One row per stop: stop, unit, site_id, name, municipality, district, area_class,
         start, end, open_days, tow_minutes, tow_km (from the previous stop or home),
@@ -389,8 +462,27 @@ class SeasonPlan:
         """Whether the plan satisfies all rules."""
         return self.status in ("optimal", "feasible")
 
+    def status_text(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """What ended the search, in ``lang``: proven optimal, search ended with a gap, time
+        limit reached with a plan, stopped, proven infeasible, or no plan within the limit."""
+        reason = str(self.totals.get("stop_reason") or "")
+        if self.status in ("infeasible", "time_limit"):
+            reason = "no_plan" if self.status == "time_limit" else "infeasible"
+        elif reason not in ("optimal", "search_done", "time_limit", "stopped"):
+            reason = "optimal" if self.status == "optimal" else "feasible"  # older plans
+        limit = self.totals.get("time_limit", self.config.time_limit)
+        return t(
+            f"season.stop.{reason}",
+            lang,
+            gap=100 * float(self.totals.get("gap") or 0.0),
+            seconds=float(self.totals.get("seconds") or 0.0),
+            limit=float(limit if limit is not None else self.config.time_limit),
+        )
+
     def explain(self, lang: str = DEFAULT_LANGUAGE) -> str:
         """Short text in ``lang``: the totals, or the diagnosis when infeasible."""
+        if self.status == "time_limit":
+            return self.status_text(lang)
         if not self.feasible:
             lines = [t("season.explain.infeasible", lang)]
             for d in self.diagnosis:
@@ -681,20 +773,26 @@ def _prepare(
         s = config.stay_days if v is None or (isinstance(v, float) and math.isnan(v)) else int(v)
         stay.append(s)
     starts: list[list[int]] = []
+    # Most sites share their stay and window: compute each distinct start list once (a
+    # 10-year season has thousands of operating days).
+    memo: dict[tuple[int, dt.date | None, dt.date | None], list[int]] = {}
     for i in range(n):
         lo = _opt_date(df["available_from"].iloc[i])
         hi = _opt_date(df["available_to"].iloc[i])
         L = stay[i]
-        feas = []
-        for k in range(len(ops) - L + 1):
-            if seg[k] != seg[k + L - 1]:
-                continue
-            if lo is not None and ops[k] < lo:
-                continue
-            if hi is not None and ops[k + L - 1] > hi:
-                continue
-            feas.append(k)
-        starts.append(feas)
+        key = (L, lo, hi)
+        if key not in memo:
+            feas = []
+            for k in range(len(ops) - L + 1):
+                if seg[k] != seg[k + L - 1]:
+                    continue
+                if lo is not None and ops[k] < lo:
+                    continue
+                if hi is not None and ops[k + L - 1] > hi:
+                    continue
+                feas.append(k)
+            memo[key] = feas
+        starts.append(list(memo[key]))
     # bookings override stay and start
     for i, b in booking_of.items():
         if b.start not in ops:
@@ -774,6 +872,147 @@ def _prepare(
         keys,
         tow_lb,
     )
+
+
+def _precheck(p: _Problem) -> None:
+    """Exact, cheap proofs that the rules cannot hold, each naming its rule and numbers.
+
+    Raises
+    ------
+    _Infeasible
+        For the first rule found that cannot hold: a stay longer than the season, a required
+        site that cannot host a stay, a quota above the district's candidates, bookings that
+        overlap, more stops than the season's days can hold.
+    """
+    cfg = p.config
+    ids = p.sites["site_id"].astype(str).tolist()
+    n_ops = len(p.ops)
+    n_cal = len(p.cal.days)
+    usable = [i for i in p.cand if p.starts[i] and math.isfinite(p.tow_lb[i])]
+    required = sum(int(q) for q in p.quota_of.values())
+    if cfg.stops_total is not None:
+        required = max(required, int(cfg.stops_total))
+    required = max(required, len(set(cfg.must_include) | {b.site_id for b in cfg.bookings}))
+    # stays longer than the longest stretch of operating days without a blackout date
+    stretches: dict[int, int] = defaultdict(int)
+    for segment in p.cal.segments:
+        stretches[segment] += 1
+    longest = max(stretches.values(), default=0)
+    fitting = [i for i in p.cand if p.starts[i]]
+    if required > len(fitting) and cfg.stay_days > longest:
+        raise _Infeasible(
+            "stay_days",
+            Message(
+                "season.diag.stay_too_long",
+                {"days": cfg.stay_days, "ops": n_ops, "longest": longest},
+            ),
+        )
+    # required sites that cannot host a stay at all
+    idx_of = {s: i for i, s in enumerate(ids)}
+    for s in cfg.must_include:
+        i = idx_of[s]
+        if not p.starts[i] or not math.isfinite(p.tow_lb[i]):
+            why = "no_dates" if not p.starts[i] else "too_far"
+            raise _Infeasible(
+                f"must_include[{s}]",
+                Message(f"season.diag.must_{why}", {"site": s, "days": p.stay[i]}),
+            )
+    # quotas above the district's candidates
+    for k, q in p.quota_of.items():
+        in_district = [i for i in p.cand if p.district_key[i] == k]
+        can_host = [i for i in usable if p.district_key[i] == k]
+        if int(q) > len(in_district):
+            raise _Infeasible(
+                f"district_quota[{k}]",
+                Message(
+                    "season.diag.quota_sites",
+                    {"district": k, "quota": int(q), "sites": len(in_district)},
+                ),
+            )
+        if int(q) > len(can_host):
+            raise _Infeasible(
+                f"district_quota[{k}]",
+                Message(
+                    "season.diag.quota_usable",
+                    {
+                        "district": k,
+                        "quota": int(q),
+                        "sites": len(in_district),
+                        "usable": len(can_host),
+                    },
+                ),
+            )
+    if cfg.stops_total is not None and int(cfg.stops_total) > len(usable):
+        raise _Infeasible(
+            "stops_total",
+            Message(
+                "season.diag.stops_usable", {"stops": int(cfg.stops_total), "usable": len(usable)}
+            ),
+        )
+    # bookings: more than `units` of them within relocation reach of each other
+    spans = []
+    for i, b in p.booking_of.items():
+        first_op = p.starts[i][0]
+        spans.append((p.op_cal[first_op], p.op_cal[first_op + p.stay[i] - 1], b))
+    spans.sort(key=lambda x: (x[0], x[1]))
+    active: list[tuple[int, int, Booking]] = []
+    for first, last, b in spans:
+        # a booking still blocks the unit until its relocation days are over
+        active = [a for a in active if a[1] + cfg.relocation_days >= first]
+        active.append((first, last, b))
+        if len(active) > cfg.units:
+            clash = active[-(cfg.units + 1) :]
+            a_, b_ = clash[0][2], clash[-1][2]
+            raise _Infeasible(
+                " + ".join(f"booking[{c[2].site_id}]" for c in clash),
+                Message(
+                    "season.diag.bookings_overlap",
+                    {
+                        "a": a_.site_id,
+                        "a_start": p.cal.days[clash[0][0]].isoformat(),
+                        "a_end": p.cal.days[clash[0][1]].isoformat(),
+                        "b": b_.site_id,
+                        "b_start": p.cal.days[clash[-1][0]].isoformat(),
+                        "b_end": p.cal.days[clash[-1][1]].isoformat(),
+                        "relocation": cfg.relocation_days,
+                        "units": cfg.units,
+                    },
+                ),
+            )
+    # capacity: the busiest unit holds ceil(required / units) stays on distinct days
+    if required > 0:
+        per_unit = -(-required // cfg.units)
+        shortest = min((p.stay[i] for i in usable), default=cfg.stay_days)
+        need_ops = per_unit * shortest
+        if need_ops > n_ops:
+            raise _Infeasible(
+                "season_length",
+                Message(
+                    "season.diag.capacity",
+                    {
+                        "stops": required,
+                        "units": cfg.units,
+                        "days": shortest,
+                        "need": need_ops,
+                        "ops": n_ops,
+                    },
+                ),
+            )
+        need_cal = need_ops + (per_unit - 1) * cfg.relocation_days
+        if cfg.relocation_days > 0 and need_cal > n_cal:
+            raise _Infeasible(
+                "relocation_days",
+                Message(
+                    "season.diag.relocation",
+                    {
+                        "stops": per_unit,
+                        "days": shortest,
+                        "relocation": cfg.relocation_days,
+                        "need": need_cal,
+                        "cal": n_cal,
+                    },
+                ),
+            )
 
 
 def _allowed_arcs(mins: np.ndarray, max_tow: float | None) -> np.ndarray:
@@ -911,23 +1150,51 @@ class _Master:
             m.clear_hints()
             for i, v in self.x.items():
                 m.add_hint(v, i in hint)
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(0.1, seconds)
-        solver.parameters.num_workers = 2
         # The coverage model is a covering MIP: a full LP relaxation gives tight bounds.
-        solver.parameters.linearization_level = 2
-        st = solver.solve(m)
-        if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        st, solver = _run_solver(m, seconds=seconds, workers=2, linearization_level=2)
+        if st in ("optimal", "time_limit", "stopped"):
             chosen = [i for i, v in self.x.items() if solver.value(v)]
             obj = (solver.objective_value + self.const) / self.SCALE
             bound = (solver.best_objective_bound + self.const) / self.SCALE
-            return ("optimal" if st == cp_model.OPTIMAL else "feasible"), chosen, obj, bound, []
-        if st == cp_model.INFEASIBLE:
+            return st, chosen, obj, bound, []
+        if st == "infeasible":
             core_idx = solver.sufficient_assumptions_for_infeasibility()
             names = {lit.index: name for name, lit in self.rule_lits.items()}
             core = [names[k] for k in core_idx if k in names]
             return "infeasible", [], math.nan, math.nan, core
         return "unknown", [], math.nan, math.nan, []
+
+
+def _run_solver(
+    model: cp_model.CpModel, *, seconds: float, workers: int, linearization_level: int = 1
+) -> tuple[str, cp_model.CpSolver]:
+    """Solve ``model`` within ``seconds`` and say what ended the solver.
+
+    Returns
+    -------
+    tuple
+        (``"optimal"`` proven, ``"time_limit"`` a solution when the time ran out,
+        ``"stopped"`` a solution when the search stopped for another reason,
+        ``"infeasible"`` proven, ``"unknown"`` neither a solution nor a proof), the solver.
+    """
+    solver = cp_model.CpSolver()
+    # No floor on the budget: the caller's deadline is the limit, whatever is left of it.
+    solver.parameters.max_time_in_seconds = max(0.0, float(seconds))
+    solver.parameters.num_workers = workers
+    solver.parameters.linearization_level = linearization_level
+    st = solver.solve(model)
+    if st == cp_model.OPTIMAL:
+        return "optimal", solver
+    if st == cp_model.FEASIBLE:
+        # CP-SAT stops with FEASIBLE at a limit; only the time limit is set here, but the
+        # wall time tells it apart from an interrupted search.
+        hit = solver.wall_time >= 0.9 * seconds
+        return ("time_limit" if hit else "stopped"), solver
+    if st == cp_model.INFEASIBLE:
+        return "infeasible", solver
+    if st == cp_model.MODEL_INVALID:
+        raise ValueError(f"season model is invalid: {model.validate()}")
+    return "unknown", solver
 
 
 # ---------------------------------------------------------------------- schedule
@@ -938,10 +1205,31 @@ class _Schedule:
     tow: float
 
 
+def _stay_span_days(operating: Collection[int], weekday: int, open_days: int) -> int:
+    """Calendar days from the first to the last open day of a stay starting on ``weekday``.
+
+    A stay never contains a blackout date, so the only closed days inside it are
+    non-operating weekdays: its calendar length depends on the starting weekday alone.
+    """
+    count, offset = 0, 0
+    while True:
+        if (weekday + offset) % 7 in operating:
+            count += 1
+            if count == open_days:
+                return offset
+        offset += 1
+
+
 def _schedule(
     p: _Problem, chosen: Sequence[int], seconds: float, *, relaxed: Collection[str] = ()
 ) -> tuple[_Schedule | None, list[int], str]:
-    """Order and dates for the chosen sites; returns (schedule, conflict sites, status)."""
+    """Order and dates for the chosen sites; returns (schedule, conflict sites, status).
+
+    Times are calendar-day indices.  A stop's start has the calendar days on which its
+    stay fits as domain and its end is the start plus a span looked up by the start's
+    weekday (seven values), so the model's size does not grow with the season's length
+    (an element constraint over every operating day made a 10-year season unsolvable).
+    """
     cfg = p.config
     home = p.home
     mins = p.minutes
@@ -951,25 +1239,32 @@ def _schedule(
     gap_days = 0 if "municipality_gap" in relaxed else cfg.municipality_gap_days
     m = cp_model.CpModel()
     ncal = len(p.cal.days)
+    first_weekday = p.cal.start.weekday()
+    operating = frozenset(cfg.operating_weekdays)
     nodes = list(chosen)
     present: dict[int, cp_model.IntVar] = {i: m.new_bool_var(f"p{i}") for i in nodes}
-    a: dict[int, cp_model.IntVar] = {}
     cs: dict[int, cp_model.IntVar] = {}
     ce: dict[int, cp_model.IntVar] = {}
+    op_of_cal = {c: k for k, c in enumerate(p.op_cal)}
     for i in nodes:
         dom = p.starts[i]
         if not dom:
             return None, [i], "infeasible"
-        a[i] = m.new_int_var_from_domain(cp_model.Domain.from_values(dom), f"a{i}")
-        L = p.stay[i]
-        cal_start = p.op_cal
-        cal_end = [
-            p.op_cal[k + L - 1] if k + L - 1 < len(p.ops) else ncal for k in range(len(p.ops))
-        ]
-        cs[i] = m.new_int_var(0, ncal, f"cs{i}")
-        ce[i] = m.new_int_var(0, ncal, f"ce{i}")
-        m.add_element(a[i], cal_start, cs[i])
-        m.add_element(a[i], cal_end, ce[i])
+        cs[i] = m.new_int_var_from_domain(
+            cp_model.Domain.from_values([p.op_cal[k] for k in dom]), f"cs{i}"
+        )
+        ce[i] = m.new_int_var(0, ncal + MAX_STAY_DAYS * 7, f"ce{i}")
+        spans = [_stay_span_days(operating, w, p.stay[i]) for w in range(7)]
+        if len(set(spans)) == 1:
+            m.add(ce[i] == cs[i] + spans[0])
+            continue
+        # weekday of the start: (first_weekday + cs) = 7 * week + weekday
+        week = m.new_int_var(0, (ncal + first_weekday) // 7 + 1, f"w{i}")
+        weekday = m.new_int_var(0, 6, f"d{i}")
+        m.add(cs[i] + first_weekday == 7 * week + weekday)
+        span = m.new_int_var(min(spans), max(spans), f"s{i}")
+        m.add_element(weekday, spans, span)
+        m.add(ce[i] == cs[i] + span)
     arcs: list[tuple[int, int, Any]] = []
     lit: dict[tuple[int, int], cp_model.IntVar] = {}
     node_id = {i: k + 1 for k, i in enumerate(nodes)}  # 0 = home
@@ -1013,11 +1308,8 @@ def _schedule(
         sum(round(10 * mins[f, t]) * tie * v for (f, t), v in lit.items()) + sum(cs.values())
     )
     m.add_assumptions(list(present.values()))
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1, seconds)
-    solver.parameters.num_workers = 1
-    st = solver.solve(m)
-    if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    st, solver = _run_solver(m, seconds=seconds, workers=1)
+    if st in ("optimal", "time_limit", "stopped"):
         succ = {f: t for (f, t), v in lit.items() if solver.value(v)}
         order: list[list[int]] = []
         for (f, t), v in lit.items():
@@ -1027,14 +1319,10 @@ def _schedule(
                     r.append(succ[r[-1]])
                 order.append(r)
         order.sort(key=lambda r: solver.value(cs[r[0]]))
-        starts = {i: int(solver.value(a[i])) for i in nodes}
+        starts = {i: op_of_cal[int(solver.value(cs[i]))] for i in nodes}
         tow = sum(mins[f, t] for (f, t), v in lit.items() if solver.value(v))
-        return (
-            _Schedule(order, starts, float(tow)),
-            [],
-            "optimal" if st == cp_model.OPTIMAL else "feasible",
-        )
-    if st == cp_model.INFEASIBLE:
+        return _Schedule(order, starts, float(tow)), [], st
+    if st == "infeasible":
         core = solver.sufficient_assumptions_for_infeasibility()
         idx = {v.index: i for i, v in present.items()}
         conflict = [idx[k] for k in core if k in idx] or list(nodes)
@@ -1081,17 +1369,26 @@ def plan_season(
         be met.
     """
     t0 = time.perf_counter()
+    # One deadline for the whole call: preparation, search and diagnosis all end by it.
     deadline = t0 + config.time_limit
     try:
         p = _prepare(sites, minutes, km, config, coverage, cell_population)
+        _precheck(p)
+        prepare_seconds = time.perf_counter() - t0
     except _Infeasible as exc:
-        df = sites.copy()
-        return _infeasible_plan(config, df, [RuleDiagnosis(exc.rule, exc.message)], t0)
+        return _unplanned_plan(
+            "infeasible", config, sites.copy(), [RuleDiagnosis(exc.rule, exc.message)], t0
+        )
     res = _solve(p, deadline=deadline)
     if isinstance(res, SeasonPlan):
         res.totals["seconds"] = time.perf_counter() - t0
         return res
-    core, log = res
+    outcome, core, log = res
+    if outcome == "time_limit":
+        # Neither a plan nor a proof: say so, and blame no rule.
+        plan = _unplanned_plan("time_limit", config, p.sites, [], t0)
+        plan.log.extend(log)
+        return plan
     diags: list[RuleDiagnosis] = []
     if diagnose:
         diags = _diagnose(
@@ -1102,26 +1399,37 @@ def plan_season(
             coverage,
             cell_population,
             core,
-            deadline=t0 + 2 * config.time_limit,
+            deadline=deadline,
+            prepare_seconds=prepare_seconds,
         )
     if not diags:
+        # The core of CP-SAT's proof: these rules cannot all hold together.
         diags = [
-            RuleDiagnosis(r, Message("season.diag.in_conflict", {"rule": r}))
+            RuleDiagnosis(r, Message("season.diag.in_conflict", {"rule": r}), relaxed_feasible=None)
             for r in core
-            if r != "time_limit"
-        ] or [RuleDiagnosis("time_limit", Message("season.diag.time_limit"))]
-    plan = _infeasible_plan(config, p.sites, diags, t0)
+        ] or [RuleDiagnosis("combination", Message("season.diag.none_combination"))]
+    plan = _unplanned_plan("infeasible", config, p.sites, diags, t0)
     plan.log.extend(log)
     return plan
 
 
-def _infeasible_plan(
-    config: SeasonConfig, sites: pd.DataFrame, diags: list[RuleDiagnosis], t0: float
+def _unplanned_plan(
+    status: str,
+    config: SeasonConfig,
+    sites: pd.DataFrame,
+    diags: list[RuleDiagnosis],
+    t0: float,
 ) -> SeasonPlan:
+    """A plan without stops: ``"infeasible"`` (proven) or ``"time_limit"`` (no plan in time)."""
     return SeasonPlan(
-        status="infeasible",
+        status=status,
         schedule=pd.DataFrame(columns=SCHEDULE_COLUMNS),
-        totals={"stops": 0, "seconds": time.perf_counter() - t0},
+        totals={
+            "stops": 0,
+            "seconds": time.perf_counter() - t0,
+            "time_limit": float(config.time_limit),
+            "stop_reason": status,
+        },
         unplanned=pd.DataFrame(columns=_UNPLANNED_COLUMNS),
         diagnosis=diags,
         config=config,
@@ -1152,32 +1460,40 @@ SCHEDULE_COLUMNS = [
 ]
 
 
+#: Below this many seconds left, no solve is started: it could not finish by the deadline.
+_MIN_SOLVE_SECONDS = 0.05
+
+
 def _solve(
     p: _Problem, *, deadline: float, relaxed: Collection[str] = ()
-) -> SeasonPlan | tuple[list[str], list[str]]:
+) -> SeasonPlan | tuple[str, list[str], list[str]]:
+    """A plan, or (``"infeasible"`` with the proof's rules | ``"time_limit"``, rules, log)."""
     master = _Master(p, relaxed=relaxed)
     log: list[str] = []
     hint: list[int] | None = None
     while True:
         remaining = deadline - time.perf_counter()
-        if remaining <= 0.2:
-            return ["time_limit"], log
+        if remaining <= _MIN_SOLVE_SECONDS:
+            return "time_limit", [], log
+        # keep time for the schedule, but never more than what is left
         st, chosen, obj, bound, core = master.solve(remaining * 0.6, hint)
         log.append(
             f"master: {st}, {len(chosen)} sites, objective {obj:.2f}, bound {bound:.2f}, "
             f"cuts {master.cuts}"
         )
         if st == "infeasible":
-            return (core or ["unknown"]), log
+            return "infeasible", core, log
         if st == "unknown":
-            return ["time_limit"], log
+            return "time_limit", [], log
         remaining = deadline - time.perf_counter()
-        sched, conflict, sst = _schedule(p, chosen, max(0.2, remaining * 0.8), relaxed=relaxed)
+        if remaining <= _MIN_SOLVE_SECONDS:
+            return "time_limit", [], log
+        sched, conflict, sst = _schedule(p, chosen, remaining, relaxed=relaxed)
         log.append(f"schedule: {sst}" + (f", conflict {len(conflict)} sites" if conflict else ""))
         if sched is not None:
             return _build_plan(p, chosen, sched, bound, master_status=st, sched_status=sst, log=log)
         if sst == "unknown":
-            return ["time_limit"], log
+            return "time_limit", [], log
         master.add_cut(conflict)
         hint = None
 
@@ -1269,7 +1585,18 @@ def _build_plan(
     n = len(schedule)
     rural = int((schedule["area_class"] == "rural").sum())
     gap = max(0.0, (bound - value) / abs(bound)) if bound and math.isfinite(bound) else 0.0
-    optimal = master_status == "optimal" and sched_status == "optimal" and gap < 1e-9
+    statuses = {master_status, sched_status}
+    if statuses == {"optimal"} and gap < 1e-9:
+        stop_reason = "optimal"
+    elif "time_limit" in statuses:
+        stop_reason = "time_limit"
+    elif "stopped" in statuses:
+        stop_reason = "stopped"
+    else:
+        # both parts proven optimal, but the selection's towing bound leaves a gap: the
+        # decomposition ends with the first selection that can be scheduled
+        stop_reason = "search_done"
+    optimal = stop_reason == "optimal"
     totals: dict[str, Any] = {
         "stops": n,
         "stops_per_district": schedule.groupby("district").size().to_dict() if n else {},
@@ -1284,6 +1611,8 @@ def _build_plan(
         "first_day": schedule["start"].min() if n else None,
         "last_day": schedule["end"].max() if n else None,
         "units": cfg.units,
+        "stop_reason": stop_reason,
+        "time_limit": float(cfg.time_limit),
     }
     plan = SeasonPlan(
         status="optimal" if optimal else "feasible",
@@ -1463,15 +1792,18 @@ def _relaxations(
                 set(),
             )
         )
-    longer = config.end + dt.timedelta(weeks=4)
-    out.append(
-        (
-            "season_length",
-            Message("season.relax.season_length", {"end": longer.isoformat()}),
-            rep(config, end=longer),
-            set(),
+    try:
+        longer = config.end + dt.timedelta(weeks=4)
+        out.append(
+            (
+                "season_length",
+                Message("season.relax.season_length", {"end": longer.isoformat()}),
+                rep(config, end=longer),
+                set(),
+            )
         )
-    )
+    except (ConfigError, OverflowError):  # already as long as a season may be
+        pass
     # rules named in the core first
     core_set = set(core)
     out.sort(
@@ -1492,64 +1824,81 @@ def _diagnose(
     core: Sequence[str],
     *,
     deadline: float,
+    prepare_seconds: float = 0.0,
 ) -> list[RuleDiagnosis]:
+    """The rules whose relaxation (one at a time) gives a plan, all within ``deadline``.
+
+    A rule is named only when its relaxed season has a plan; when no relaxation was shown to
+    help, the rules of CP-SAT's infeasibility proof are named, and whether every relaxation
+    could be tried in time.
+    """
     cands = _relaxations(config, core)
     results: list[RuleDiagnosis] = []
     done: set[str] = set()
+    untested = 0
     for k, (rule, desc, cfg2, relaxed) in enumerate(cands):
         if rule in done:
             continue
         remaining = deadline - time.perf_counter()
-        if remaining <= 0.3:
+        # preparing a relaxed season takes about as long as the first preparation did
+        if remaining <= _MIN_SOLVE_SECONDS + prepare_seconds:
+            untested = len(cands) - k
             break
-        per = max(0.3, remaining / (len(cands) - k))
+        # an equal share of what is left for each relaxation not yet tried
+        share = remaining / (len(cands) - k)
         try:
-            p2 = _prepare(
-                sites,
-                minutes,
-                km,
-                dataclasses.replace(cfg2, time_limit=per),
-                coverage,
-                cell_population,
-            )
-            res = _solve(p2, deadline=time.perf_counter() + per, relaxed=relaxed)
+            p2 = _prepare(sites, minutes, km, cfg2, coverage, cell_population)
+            _precheck(p2)
+            res = _solve(p2, deadline=min(deadline, time.perf_counter() + share), relaxed=relaxed)
         except _Infeasible:
+            continue  # proven: this relaxation alone does not help
+        if not isinstance(res, SeasonPlan):
+            if res[0] == "time_limit":
+                untested += 1
             continue
-        if isinstance(res, SeasonPlan):
-            tot = res.totals
-            done.add(rule)
-            results.append(
-                RuleDiagnosis(
-                    rule=rule,
-                    message=Message(
-                        "season.diag.relaxable",
-                        {
-                            "relaxation": desc,
-                            "stops": int(tot["stops"]),
-                            "value": float(tot["value"]),
-                            "detail": _relaxed_detail(rule, res),
-                        },
-                    ),
-                    relaxation=desc,
-                    relaxed_feasible=True,
-                    relaxed_value=float(tot["value"]),
-                    relaxed_stops=int(tot["stops"]),
-                )
-            )
-    if not results:
-        named = ", ".join(core)
+        tot = res.totals
+        done.add(rule)
         results.append(
             RuleDiagnosis(
-                rule=" + ".join(core) if core else "combination",
-                message=(
-                    Message("season.diag.none", {"rules": named})
-                    if core
-                    else Message("season.diag.none_combination")
+                rule=rule,
+                message=Message(
+                    "season.diag.relaxable",
+                    {
+                        "relaxation": desc,
+                        "stops": int(tot["stops"]),
+                        "value": float(tot["value"]),
+                        "detail": _relaxed_detail(rule, res),
+                    },
                 ),
-                relaxed_feasible=False,
+                relaxation=desc,
+                relaxed_feasible=True,
+                relaxed_value=float(tot["value"]),
+                relaxed_stops=int(tot["stops"]),
             )
         )
-    return results
+    if results:
+        return results
+    named = ", ".join(core)
+    if untested:
+        # the proof stands, but not every relaxation could be tried before the deadline
+        message = (
+            Message("season.diag.proven_untested", {"rules": named})
+            if core
+            else Message("season.diag.proven_untested_combination")
+        )
+    else:
+        message = (
+            Message("season.diag.none", {"rules": named})
+            if core
+            else Message("season.diag.none_combination")
+        )
+    return [
+        RuleDiagnosis(
+            rule=" + ".join(core) if core else "combination",
+            message=message,
+            relaxed_feasible=None if untested else False,
+        )
+    ]
 
 
 def _relaxed_detail(rule: str, plan: SeasonPlan) -> Message:

@@ -47,7 +47,9 @@ import argparse
 import dataclasses
 import datetime as dt
 import json
+import math
 import sys
+import tempfile
 import time
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -59,12 +61,22 @@ import pandas as pd
 
 from planner.calendar import WEEKDAY_NAMES, BlackoutError, parse_blackout_entry, parse_date
 from planner.i18n import DEFAULT_LANGUAGE, LANGUAGES, Message
-from planner.season import Booking, ConfigError, SeasonConfig, SeasonPlan
+from planner.notation import MAX_YEAR, MIN_YEAR, NotationError
+from planner.notation import parse_date as read_date
+from planner.season import (
+    MAX_WEIGHT,
+    REQUIRED_SITE_COLUMNS,
+    Booking,
+    ConfigError,
+    SeasonConfig,
+    SeasonPlan,
+)
 
 __all__ = [
     "DEFAULT_OBJECTIVE",
     "ConfigError",
     "SeasonFile",
+    "check_out_dir",
     "load_season_config",
     "load_sites",
     "parse_season_config",
@@ -159,6 +171,7 @@ def _get_float(
     if (
         isinstance(v, bool)
         or not isinstance(v, int | float)
+        or not math.isfinite(v)  # nan passes every comparison, inf overflows the model
         or v < lo
         or (hi is not None and v > hi)
     ):
@@ -171,10 +184,26 @@ def _get_float(
 def _get_date(tbl: Mapping[str, Any], key: str, *, prefix: str) -> dt.date:
     if key not in tbl:
         raise ConfigError(f"{prefix}{key}", Message("config.missing"))
+    return _date(tbl[key], f"{prefix}{key}")
+
+
+def _date(value: object, key: str) -> dt.date:
+    """A date as ISO or German text (or a TOML date), years within the planning range."""
     try:
-        return parse_date(tbl[key], field_name=f"{prefix}{key}")
+        return parse_date(value, field_name=key)
     except ValueError:
-        raise _err(f"{prefix}{key}", tbl[key], "not_a_date") from None
+        pass
+    if isinstance(value, dt.date | str) and _is_date_any_year(value):
+        raise _err(key, value, "year_range", low=MIN_YEAR, high=MAX_YEAR)
+    raise _err(key, value, "not_a_date")
+
+
+def _is_date_any_year(value: dt.date | str) -> bool:
+    try:
+        read_date(value, min_year=dt.MINYEAR, max_year=dt.MAXYEAR)
+    except NotationError:
+        return False
+    return True
 
 
 def _weekdays(v: object) -> tuple[int, ...]:
@@ -206,32 +235,65 @@ def _blackouts(items: object) -> dict[dt.date, str]:
     for n_item, item in enumerate(items):
         key = f"season.blackout_dates[{n_item}]"
         if isinstance(item, dict):
-            day, reason, until = item.get("date"), str(item.get("reason", "")), item.get("until")
-            try:
-                d0 = parse_date(day, field_name=key)
-            except ValueError:
-                raise _err(key, day, "not_a_date") from None
-            try:
-                d1 = parse_date(until, field_name=key) if until is not None else d0
-            except ValueError:
-                raise _err(f"{key}.until", until, "not_a_date") from None
+            unknown = set(item) - {"date", "until", "reason"}
+            if unknown:
+                k = sorted(map(str, unknown))[0]
+                raise _err(f"{key}.{k}", item[k], "unknown_key", allowed="date, until, reason")
+            day, reason, until = item.get("date"), item.get("reason", ""), item.get("until")
+            if not isinstance(reason, str):
+                raise _err(f"{key}.reason", reason, "not_text")
+            d0 = _date(day, key)
+            d1 = _date(until, f"{key}.until") if until is not None else d0
             if d1 < d0:
                 raise _err(f"{key}.until", until, "range_reversed")
-        else:
+        elif isinstance(item, dt.date | str):
             reason = ""
             try:
                 d0, d1 = parse_blackout_entry(item)
             except BlackoutError as exc:
-                problem = (
-                    "range_reversed"
-                    if exc.problem.key == "calendar.bad_range"
-                    else ("blackout_entry")
-                )
-                raise _err(key, item, problem) from None
+                if exc.problem.key == "calendar.bad_range":
+                    raise _err(key, item, "range_reversed") from None
+                parts = item.split("..", 1) if isinstance(item, str) else [item]
+                if all(_is_date_any_year(x.strip() if isinstance(x, str) else x) for x in parts):
+                    raise _err(key, item, "year_range", low=MIN_YEAR, high=MAX_YEAR) from None
+                raise _err(key, item, "blackout_entry") from None
+        else:
+            raise _err(key, item, "blackout_entry")
         while d0 <= d1:
             blackouts[d0] = reason
             d0 += dt.timedelta(days=1)
     return blackouts
+
+
+#: Keys of ``[data]`` and the bounds of the coverage threshold (car minutes).
+_DATA_KEYS = ("sites", "coverage_minutes", "score_column")
+MAX_COVERAGE_MINUTES = 240.0
+
+
+def _data_table(data: object) -> dict[str, Any]:
+    """The ``[data]`` table, each key checked (a path, a threshold, a column name)."""
+    if not isinstance(data, dict):
+        raise _err("data", data, "table")
+    for k in data:
+        if k not in _DATA_KEYS:
+            raise _err(f"data.{k}", data[k], "unknown_key", allowed=", ".join(_DATA_KEYS))
+    if "sites" in data and (not isinstance(data["sites"], str) or not data["sites"].strip()):
+        raise _err("data.sites", data["sites"], "not_text")
+    if "coverage_minutes" in data:
+        v = data["coverage_minutes"]
+        ok = isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+        if not ok or not 0 < v <= MAX_COVERAGE_MINUTES:
+            raise _err(
+                "data.coverage_minutes", v, "number_above_max", low=0, high=MAX_COVERAGE_MINUTES
+            )
+    if "score_column" in data:
+        v = data["score_column"]
+        if not isinstance(v, str) or not v.strip():
+            raise _err("data.score_column", v, "not_text")
+        if v in (*REQUIRED_SITE_COLUMNS, "x", "y", "geometry"):
+            # the scores would overwrite the names (or ids, or positions) of the sites
+            raise _err("data.score_column", v, "score_reserved")
+    return dict(data)
 
 
 def parse_season_config(raw: Mapping[str, Any], *, path: Path | None = None) -> SeasonFile:
@@ -292,6 +354,10 @@ def parse_season_config(raw: Mapping[str, Any], *, path: Path | None = None) -> 
             raise _err(
                 f"weights.{k}", weights[k], "unknown_weight", allowed=", ".join(DEFAULT_OBJECTIVE)
             )
+    objective = {
+        k: _get_float(weights, k, default, prefix="weights.", hi=MAX_WEIGHT) or 0.0
+        for k, default in DEFAULT_OBJECTIVE.items()
+    }
     criteria_raw = raw.get("criteria", {})
     if not isinstance(criteria_raw, dict):
         raise _err("criteria", criteria_raw, "table")
@@ -301,20 +367,29 @@ def parse_season_config(raw: Mapping[str, Any], *, path: Path | None = None) -> 
             raise _err(
                 f"criteria.{k}", criteria_raw[k], "unknown_weight", allowed=", ".join(CRITERIA)
             )
-        criteria[str(k)] = _get_float(criteria_raw, k, 0.0, prefix="criteria.") or 0.0
+        criteria[str(k)] = (
+            _get_float(criteria_raw, k, 0.0, prefix="criteria.", hi=MAX_WEIGHT) or 0.0
+        )
     bookings = []
-    for n_b, b in enumerate(raw.get("bookings", [])):
+    raw_bookings = raw.get("bookings", [])
+    if not isinstance(raw_bookings, list):
+        raise _err("bookings", raw_bookings, "list")
+    for n_b, b in enumerate(raw_bookings):
         key = f"bookings[{n_b}]"
         if not isinstance(b, dict) or not isinstance(b.get("site"), str):
             raise _err(f"{key}.site", b.get("site") if isinstance(b, dict) else b, "booking")
+        unknown = set(b) - {"site", "start", "end"}
+        if unknown:
+            k = sorted(map(str, unknown))[0]
+            raise _err(f"{key}.{k}", b[k], "unknown_key", allowed="site, start, end")
         bstart = _get_date(b, "start", prefix=f"{key}.")
         bend = _get_date(b, "end", prefix=f"{key}.") if "end" in b else None
         bookings.append(Booking(site_id=b["site"], start=bstart, end=bend))
-    data = raw.get("data", {})
-    if not isinstance(data, dict):
-        raise _err("data", data, "table")
+    data = _data_table(raw.get("data", {}))
+    public_holidays = season.get("public_holidays", True)
+    if not isinstance(public_holidays, bool):  # "no" is a true string, not false
+        raise _err("season.public_holidays", public_holidays, "not_a_bool")
     max_tow = _get_float(season, "max_tow_minutes", 90.0, prefix=p)
-    w = "weights."
     cfg = SeasonConfig(
         start=start,
         end=end,
@@ -323,7 +398,7 @@ def parse_season_config(raw: Mapping[str, Any], *, path: Path | None = None) -> 
         if "operating_weekdays" in season
         else (0, 1, 2, 3, 4),
         blackout_dates=blackouts,
-        public_holidays=bool(season.get("public_holidays", True)),
+        public_holidays=public_holidays,
         stay_days=_get_int(season, "stay_days", 5, prefix=p, lo=1) or 5,
         relocation_days=_get_int(season, "relocation_days", 1, prefix=p) or 0,
         max_tow_minutes=max_tow or None,  # 0: no limit
@@ -335,13 +410,9 @@ def parse_season_config(raw: Mapping[str, Any], *, path: Path | None = None) -> 
         must_include=_str_list(season, "must_include"),
         exclude=_str_list(season, "exclude"),
         bookings=tuple(bookings),
-        weight_score=_get_float(weights, "score", DEFAULT_OBJECTIVE["score"], prefix=w, lo=-1e18)
-        or 0.0,
-        weight_coverage=_get_float(
-            weights, "coverage", DEFAULT_OBJECTIVE["coverage"], prefix=w, lo=-1e18
-        )
-        or 0.0,
-        weight_tow=_get_float(weights, "tow", DEFAULT_OBJECTIVE["tow"], prefix=w, lo=-1e18) or 0.0,
+        weight_score=objective["score"],
+        weight_coverage=objective["coverage"],
+        weight_tow=objective["tow"],
         score_column=str(data.get("score_column", "score")),
         time_limit=_get_float(season, "time_limit", 30.0, prefix=p, lo=1e-3) or 30.0,
     )
@@ -366,13 +437,17 @@ def load_season_config(path: str | Path) -> SeasonFile:
         When the file is missing, is not valid TOML, or a key has a bad value.
     """
     p = Path(path)
+    if p.is_dir():
+        raise _err("file", str(p), "is_folder")
     try:
         with p.open("rb") as fh:
             raw = tomllib.load(fh)
     except FileNotFoundError:
         raise _err("file", str(p), "file_not_found") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise _err("file", str(p), "bad_toml", error=str(exc)) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise _err("file", str(p), "bad_toml", error=str(exc)[:200]) from None
+    except OSError as exc:
+        raise _err("file", str(p), "sites_unreadable", error=exc.strerror or str(exc)) from None
     return parse_season_config(raw, path=p)
 
 
@@ -413,7 +488,7 @@ def season_config_from_values(
     season: Mapping[str, Any],
     *,
     sites: pd.DataFrame,
-    quotas: Mapping[str, int] | None = None,
+    quotas: Mapping[str, float] | None = None,
     objective: Mapping[str, float] | None = None,
     bookings: Sequence[Booking] = (),
 ) -> SeasonConfig:
@@ -450,9 +525,14 @@ def season_config_from_values(
     text = values.get("blackout_dates")
     if isinstance(text, str):
         values["blackout_dates"] = split_blackout_text(text)
+    # a form's number widgets give floats: 4.0 is a quota of 4; the parser names the rest
+    given = {
+        str(k): int(v) if isinstance(v, float) and v.is_integer() else v
+        for k, v in (quotas or {}).items()
+    }
     raw: dict[str, Any] = {
         "season": values,
-        "quotas": {k: int(v) for k, v in (quotas or {}).items() if int(v) > 0},
+        "quotas": {k: v for k, v in given.items() if not (isinstance(v, int) and v == 0)},
         "weights": dict(objective or {}),
     }
     parsed = parse_season_config(raw)
@@ -474,22 +554,94 @@ def load_sites(season_file: SeasonFile) -> pd.DataFrame:
 
     ``[data].sites`` is a CSV with ``x``/``y`` in EPSG:25832, or a GeoJSON / GeoPackage file
     (any CRS); relative paths are relative to the config file.
+
+    Raises
+    ------
+    ConfigError
+        ``data.sites`` naming the path when it is missing, a folder, unreadable or not a
+        sites table (required columns and positions), and ``data.score_column`` when that
+        column holds text.
     """
     data = season_file.data
     if "sites" not in data:
         from planner.pack import load_pack
 
-        return load_pack().sites.copy()
+        return _checked_sites(load_pack().sites.copy(), season_file, "")
     sp = Path(str(data["sites"]))
     if not sp.is_absolute() and season_file.path is not None:
         sp = season_file.path.parent / sp
-    if sp.suffix.lower() == ".csv":
-        return pd.read_csv(
-            sp, dtype={"site_id": str, "district_ags": str, "ags": str}, keep_default_na=False
-        )
-    import geopandas as gpd
+    if sp.is_dir():
+        raise _err("data.sites", str(sp), "is_folder")
+    if not sp.exists():
+        raise _err("data.sites", str(sp), "file_not_found")
+    try:
+        if sp.suffix.lower() == ".csv":
+            table: pd.DataFrame = pd.read_csv(
+                sp, dtype={"site_id": str, "district_ags": str, "ags": str}, keep_default_na=False
+            )
+        else:
+            import geopandas as gpd
 
-    return gpd.read_file(sp).to_crs("EPSG:25832")
+            frame = gpd.read_file(sp)
+            if frame.crs is None or frame.geometry.isna().any():
+                raise ValueError("no coordinate reference system or a row without geometry")
+            table = frame.to_crs("EPSG:25832")
+    except ConfigError:
+        raise
+    except Exception as exc:  # any reader failure: the file is not a sites table
+        raise _err("data.sites", str(sp), "sites_unreadable", error=str(exc)[:200]) from None
+    return _checked_sites(table, season_file, str(sp))
+
+
+def _checked_sites(table: pd.DataFrame, season_file: SeasonFile, where: str) -> pd.DataFrame:
+    """``table`` if it is a sites table with positions and a numeric score column (if any)."""
+    has_xy = {"x", "y"} <= set(table.columns) or "geometry" in table.columns
+    missing = [c for c in REQUIRED_SITE_COLUMNS if c not in table.columns]
+    if not has_xy:
+        missing.append("x/y")
+    if missing:
+        raise _err("data.sites", where or "pack", "sites_columns", missing=", ".join(missing))
+    column = season_file.config.score_column
+    if column in table.columns:
+        numbers = pd.to_numeric(table[column], errors="coerce")
+        bad = numbers.isna() | ~numbers.abs().lt(math.inf)
+        if bad.any():
+            row = int(bad.to_numpy().nonzero()[0][0])
+            found = table[column].iloc[row]
+            raise _err(
+                "data.score_column",
+                column,
+                "score_not_numeric",
+                column=column,
+                row=row + 1,
+                found=repr(found),
+            )
+    return table
+
+
+def check_out_dir(out_dir: Path) -> None:
+    """Make sure ``out_dir`` is (or can become) a writable folder, before any solving.
+
+    Raises
+    ------
+    ConfigError
+        ``out`` naming the path: an existing file, a path below a file, or not writable.
+    """
+    if out_dir.exists() and not out_dir.is_dir():
+        raise _err("out", str(out_dir), "out_is_file")
+    for parent in out_dir.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise _err("out", str(out_dir), "out_below_file", parent=str(parent))
+            break
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out_dir):
+            pass
+    except OSError as exc:
+        raise _err(
+            "out", str(out_dir), "out_not_writable", error=exc.strerror or str(exc)
+        ) from None
 
 
 def run_season_plan(
@@ -500,7 +652,8 @@ def run_season_plan(
     The inputs come from :func:`planner.season_inputs.season_inputs`, exactly as in the app:
     site scores from :mod:`planner.scoring` (the ``[criteria]`` weights, defaults for the rest;
     a sites file with a score column keeps its scores), coverage sets within
-    ``[data].coverage_minutes`` (default 15) and the towing matrix.
+    ``[data].coverage_minutes`` (default 15) and the towing matrix.  ``out_dir`` and the sites
+    are checked before anything is solved.
 
     Parameters
     ----------
@@ -514,14 +667,21 @@ def run_season_plan(
     Returns
     -------
     SeasonPlan
+
+    Raises
+    ------
+    ConfigError
+        Naming the key and value: ``out``, ``data.sites``, ``data.score_column``, ...
     """
     from planner.export import export_all
     from planner.pack import load_pack
+    from planner.report import to_pdf
     from planner.season_inputs import season_inputs
 
+    check_out_dir(out_dir)
     cfg = season_file.config
-    pack = load_pack()
     sites = load_sites(season_file)
+    pack = load_pack()
     inputs = season_inputs(
         pack,
         sites,
@@ -532,13 +692,29 @@ def run_season_plan(
     )
     cfg = dataclasses.replace(cfg, home_site_id=resolve_home(inputs.sites, season_file.home))
     plan = inputs.plan(cfg)
-    out_dir.mkdir(parents=True, exist_ok=True)
     if plan.feasible:
-        export_all(plan, out_dir, lang=lang)
+        written = export_all(plan, out_dir, lang=lang)
+        try:
+            to_pdf(
+                plan,
+                out_dir / "season.pdf",
+                pack=pack,
+                lang=lang,
+                coverage_minutes=inputs.threshold_min,
+            )
+        except Exception as exc:  # one failed format never hides the others
+            written.errors["pdf"] = f"{type(exc).__name__}: {exc}"
+        for fmt, reason in written.errors.items():
+            print(f"error: export {fmt}: {reason}", file=sys.stderr)
+        if written.errors:
+            raise OSError(f"{len(written.errors)} export(s) failed: {', '.join(written.errors)}")
     return plan
 
 
 def _cmd_season_plan(args: argparse.Namespace) -> int:
+    """``season plan``: exit 0 with a plan, 1 for bad input or rules that cannot hold (named)
+    and for no plan within the time limit (said so); argparse exits 2 on a wrong command line.
+    """
     t0 = time.perf_counter()
     lang = str(args.lang)
     try:
@@ -546,33 +722,36 @@ def _cmd_season_plan(args: argparse.Namespace) -> int:
         plan = run_season_plan(sf, out_dir=Path(args.out), lang=lang)
     except ConfigError as exc:
         print(f"error: {exc.message(lang)}", file=sys.stderr)
-        return 2
-    except ValueError as exc:
+        return 1
+    except (ValueError, KeyError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return 1
+    if not plan.feasible:
+        print(f"error: {plan.status_text(lang)}", file=sys.stderr)
+        print(plan.explain(lang), file=sys.stderr)
+        return 1
     print(plan.explain(lang))
-    if plan.feasible:
-        cols = [
-            "stop",
-            "name",
-            "municipality",
-            "district",
-            "start",
-            "end",
-            "tow_minutes",
-            "score",
-            "population_new",
-        ]
-        print(plan.schedule[cols].round(1).to_string(index=False))
-        summary = {
-            k: (v if isinstance(v, int | float | str | dict) or v is None else str(v))
-            for k, v in plan.totals.items()
-        }
-        summary["seconds_total"] = round(time.perf_counter() - t0, 1)
-        print(json.dumps(summary, default=str, ensure_ascii=False))
-        print(f"exports: {args.out}")
-        return 0
-    return 1
+    print(plan.status_text(lang))
+    cols = [
+        "stop",
+        "name",
+        "municipality",
+        "district",
+        "start",
+        "end",
+        "tow_minutes",
+        "score",
+        "population_new",
+    ]
+    print(plan.schedule[cols].round(1).to_string(index=False))
+    summary = {
+        k: (v if isinstance(v, int | float | str | dict) or v is None else str(v))
+        for k, v in plan.totals.items()
+    }
+    summary["seconds_total"] = round(time.perf_counter() - t0, 1)
+    print(json.dumps(summary, default=str, ensure_ascii=False))
+    print(f"exports: {args.out}")
+    return 0
 
 
 def register_season_cli(subparsers: Any) -> None:

@@ -63,6 +63,7 @@ remain in its group.
 from __future__ import annotations
 
 import math
+import numbers
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -81,12 +82,96 @@ __all__ = [
     "MaximalCovering",
     "PMedian",
     "RuleProblem",
+    "SelectionRequestError",
     "SelectionResult",
     "SelectionRules",
     "rule_label",
 ]
 
 _EPS = 1e-9
+#: What ended a solve (:attr:`SelectionResult.stop`): proven optimal, the requested gap reached,
+#: a local optimum no swap improves (the interchange heuristic converged), the time limit, or
+#: no selection found within the time limit.
+STOP_REASONS = ("optimal", "gap", "no_improvement", "time_limit", "no_solution")
+
+
+class SelectionRequestError(ValueError):
+    """A selection setting out of range: names the field, the value found and what is expected.
+
+    ``str(error)`` is English (``selection.p = 0: expected a whole number ≥ 1``);
+    :meth:`message` gives the text in another language.
+
+    Attributes
+    ----------
+    field
+        The field's name (``"p"``, ``"rules.min_spacing_m"``, ``"rules.district_quotas[Plön]"``).
+    value
+        The value found.
+    expected
+        What the field takes, as a structured message.
+    """
+
+    def __init__(self, field: str, value: object, expected: Message) -> None:
+        self.field = field
+        self.value = value
+        self.expected = expected
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """The error in ``lang``."""
+        shown = repr(self.value)
+        if len(shown) > 80:  # a megabyte of text is not a message
+            shown = shown[:77] + "..."
+        return Message(
+            "selection.request.invalid",
+            {"field": f"selection.{self.field}", "value": shown, "expected": self.expected},
+        ).text(lang)
+
+
+def _expect(key: str, **params: Any) -> Message:
+    return Message(f"selection.expect.{key}", params)
+
+
+def checked_whole(field: str, value: object, *, minimum: int, maximum: int) -> int:
+    """``value`` as an ``int`` in ``[minimum, maximum]``, else :class:`SelectionRequestError`.
+
+    Booleans and floats are not whole numbers here (``True`` is not one site; ``2.5`` sites is
+    a mistake, not a rounding).
+    """
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
+        raise SelectionRequestError(field, value, _expect("whole", lo=minimum, hi=maximum))
+    number = int(value)
+    if not minimum <= number <= maximum:
+        raise SelectionRequestError(field, value, _expect("whole", lo=minimum, hi=maximum))
+    return number
+
+
+def checked_number(
+    field: str, value: object, *, minimum: float, maximum: float, above: bool = False
+) -> float:
+    """``value`` as a finite ``float`` with ``minimum ≤ value ≤ maximum`` (``minimum < value``
+    when ``above``), else :class:`SelectionRequestError`; NaN and infinity are never numbers."""
+    key = "number_above" if above else "number"
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+        raise SelectionRequestError(field, value, _expect(key, lo=minimum, hi=maximum))
+    try:
+        number = float(value)
+    except (OverflowError, ValueError):  # an int too large for a float
+        raise SelectionRequestError(field, value, _expect(key, lo=minimum, hi=maximum)) from None
+    low_ok = number > minimum if above else number >= minimum
+    if not (math.isfinite(number) and low_ok and number <= maximum):
+        raise SelectionRequestError(field, value, _expect(key, lo=minimum, hi=maximum))
+    return number
+
+
+def _site_id_list(field: str, value: object) -> tuple[str, ...]:
+    # a bare string is one id, not its characters
+    if isinstance(value, str | bytes) or not isinstance(value, Collection):
+        raise SelectionRequestError(field, value, _expect("ids"))
+    ids = tuple(value)
+    if not all(isinstance(v, str) for v in ids):
+        raise SelectionRequestError(field, value, _expect("ids"))
+    return ids
 
 
 # ---------------------------------------------------------------------------------------------
@@ -116,6 +201,49 @@ class SelectionRules:
     must: Collection[str] = ()
     must_not: Collection[str] = ()
     min_spacing_m: float | None = None
+
+    #: Largest count a quota or mix minimum may name (far above any candidate list).
+    MAX_COUNT = 100_000
+    #: Largest spacing (metres): the region is about 100 km across.
+    MAX_SPACING_M = 1_000_000.0
+
+    def __post_init__(self) -> None:
+        """Check and normalise every field (whole numbers, finite spacing, ids as tuples).
+
+        Raises
+        ------
+        SelectionRequestError
+            For a value out of range; names the field and the value.
+        """
+        quotas = self.district_quotas
+        if not isinstance(quotas, Mapping):
+            raise SelectionRequestError("rules.district_quotas", quotas, _expect("quotas"))
+        clean: dict[str, int | tuple[int, int]] = {}
+        for district, quota in quotas.items():
+            name = f"rules.district_quotas[{district}]"
+            if not isinstance(district, str) or not district.strip():
+                raise SelectionRequestError("rules.district_quotas", district, _expect("district"))
+            if isinstance(quota, tuple | list) and len(quota) == 2:
+                lo = checked_whole(name, quota[0], minimum=0, maximum=self.MAX_COUNT)
+                hi = checked_whole(name, quota[1], minimum=0, maximum=self.MAX_COUNT)
+                clean[district] = (lo, hi)  # min > max is a rule that cannot hold: named later
+            else:
+                if isinstance(quota, tuple | list):
+                    raise SelectionRequestError(name, quota, _expect("quota"))
+                clean[district] = checked_whole(name, quota, minimum=0, maximum=self.MAX_COUNT)
+        object.__setattr__(self, "district_quotas", clean)
+        for name in ("min_urban", "min_rural"):
+            number = checked_whole(
+                f"rules.{name}", getattr(self, name), minimum=0, maximum=self.MAX_COUNT
+            )
+            object.__setattr__(self, name, number)
+        object.__setattr__(self, "must", _site_id_list("rules.must", self.must))
+        object.__setattr__(self, "must_not", _site_id_list("rules.must_not", self.must_not))
+        if self.min_spacing_m is not None:
+            spacing = checked_number(
+                "rules.min_spacing_m", self.min_spacing_m, minimum=0.0, maximum=self.MAX_SPACING_M
+            )
+            object.__setattr__(self, "min_spacing_m", spacing or None)  # 0 m: no spacing rule
 
     def quota_range(self, district: str) -> tuple[int, int]:
         """``(min, max)`` of the quota of ``district``."""
@@ -192,7 +320,8 @@ class SelectionResult:
     model
         ``"MCLP"`` or ``"p-median"``.
     status
-        ``"optimal"`` (proven), ``"feasible"`` (time limit hit; see ``gap``) or ``"no_solution"``.
+        ``"optimal"`` (proven), ``"feasible"`` (a selection, optimality not proven; see ``gap``
+        and ``stop``) or ``"no_solution"``.
     chosen
         Chosen site ids, in candidate order.
     objective
@@ -209,6 +338,10 @@ class SelectionResult:
         message; :meth:`reason` gives its text).
     stats
         Figures of the preprocessing and the solver (sizes before/after, sites fixed, ...).
+    stop
+        What ended the solve (:data:`STOP_REASONS`): ``"optimal"``, ``"gap"`` (the requested
+        gap was reached), ``"no_improvement"`` (a local optimum: no swap improves it; the gap to
+        the proven bound is stated), ``"time_limit"`` or ``"no_solution"``.
     """
 
     model: str
@@ -220,6 +353,23 @@ class SelectionResult:
     solve_seconds: float
     reasons: dict[str, Message]
     stats: dict[str, Any] = field(default_factory=dict)
+    stop: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.stop:  # results built without one: what their status implies
+            self.stop = {"optimal": "optimal", "no_solution": "no_solution"}.get(
+                self.status, "time_limit"
+            )
+
+    @classmethod
+    def nothing(cls, model: str, seconds: float, stats: dict[str, Any]) -> SelectionResult:
+        """A solve that ended without any selection (``"no_solution"``)."""
+        nan = math.nan
+        return cls(model, "no_solution", [], nan, nan, nan, seconds, {}, stats, stop="no_solution")
+
+    def status_message(self) -> Message:
+        """What ended the solve, as a message (with the gap where one is left)."""
+        return Message(f"selection.stop.{self.stop}", {"gap": 100 * self.gap})
 
     @property
     def is_optimal(self) -> bool:
@@ -427,7 +577,45 @@ class _LocationModel:
                         b=self._label(b),
                         metres=float(rules.min_spacing_m),
                     )
+            if self.site_distance_m is not None and available.sum() >= p:
+                most = self._spacing_capacity(np.nonzero(available)[0], limit=p)
+                if most < p:
+                    problem(
+                        "min_spacing",
+                        "spacing_too_few",
+                        n=most,
+                        p=p,
+                        metres=float(rules.min_spacing_m),
+                    )
         return problems
+
+    def _spacing_capacity(self, candidates: np.ndarray, *, limit: int) -> int:
+        """An upper bound on how many of ``candidates`` can be chosen with the minimum spacing
+        (capped at ``limit``): the number of groups of a greedy clique cover.
+
+        Sites that are all pairwise closer than the spacing form a group of which at most one
+        can be chosen, so the number of groups bounds every selection: fewer groups than ``p``
+        proves the spacing cannot hold (sites 60 km apart: the region has room for a handful).
+        """
+        spacing = self.rules.min_spacing_m
+        dist = self.site_distance_m
+        if not spacing or dist is None or len(candidates) == 0:
+            return len(candidates)
+        # sweep from one end of the region (the site farthest from the first): groups of
+        # neighbours along the sweep stay compact
+        far = int(candidates[np.argmax(dist[candidates[0], candidates])])
+        order = candidates[np.argsort(dist[far, candidates], kind="stable")]
+        groups: list[list[int]] = []
+        for j in order.tolist():
+            for members in groups:
+                if bool((dist[j, members] < spacing).all()):
+                    members.append(j)
+                    break
+            else:
+                groups.append([j])
+                if len(groups) >= limit:  # enough room for p: the bound says nothing more
+                    return limit
+        return len(groups)
 
     def _rule_groups(self) -> list[str]:
         rules, groups = self.rules, ["sites_total"]
@@ -472,23 +660,33 @@ class _LocationModel:
             return True, np.array([bool(solver.value(v)) for v in y])
         return (False if status == cp_model.INFEASIBLE else None), None
 
-    def _feasible_without(self, dropped: set[str], time_limit: float = 5.0) -> bool | None:
-        """Feasibility of the rules (only the site choice) with some rule groups dropped."""
+    def _feasible_without(
+        self, dropped: set[str], time_limit: float = 5.0, *, deadline: float | None = None
+    ) -> bool | None:
+        """Feasibility of the rules (only the site choice) with some rule groups dropped;
+        ``None`` when undecided (also when the ``deadline``, a ``time.perf_counter()`` value,
+        has passed)."""
+        if deadline is not None:
+            time_limit = min(time_limit, deadline - time.perf_counter())
+            if time_limit <= 0.01:
+                return None
         return self._rule_selection(dropped=dropped, time_limit=time_limit)[0]
 
-    def diagnose(self) -> list[RuleProblem]:
+    def diagnose(self, *, deadline: float | None = None) -> list[RuleProblem]:
         """Name the rule group(s) whose removal makes the rule set feasible.
 
         Runs the cheap pre-check first; if that finds nothing, relaxes one rule group at a time,
-        then pairs, with a CP-SAT feasibility model of the site choice alone.
+        then pairs, with a CP-SAT feasibility model of the site choice alone. A rule is named
+        only when relaxing it was shown to help; checks that the ``deadline`` (a
+        ``time.perf_counter()`` value) cuts short name nothing.
         """
         problems = self.check_rules()
         if problems:
             return problems
-        if self._feasible_without(set()) is not False:
+        if self._feasible_without(set(), deadline=deadline) is not False:
             return []
         groups = self._rule_groups()
-        singles = [g for g in groups if self._feasible_without({g})]
+        singles = [g for g in groups if self._feasible_without({g}, deadline=deadline)]
         if singles:
             return [
                 RuleProblem(g, Message("selection.problem.drop_one", {"rule": _rule_name(g)}))
@@ -498,7 +696,7 @@ class _LocationModel:
             (a, b)
             for k, a in enumerate(groups)
             for b in groups[k + 1 :]
-            if self._feasible_without({a, b})
+            if self._feasible_without({a, b}, deadline=deadline)
         ]
         if pairs:
             return [
@@ -508,6 +706,8 @@ class _LocationModel:
                 )
                 for a, b in pairs
             ]
+        if deadline is not None and time.perf_counter() >= deadline:
+            return []  # proven infeasible, but no time left to say which rule
         return [RuleProblem("rules", Message("selection.problem.none_feasible"))]
 
     def _add_rules(
@@ -623,11 +823,14 @@ def _solve_mip(
     time_limit: float,
     hint: np.ndarray | None,
     integral: bool,
+    deadline: float | None = None,
 ) -> tuple[str, np.ndarray | None, float, float]:
     """Solve the (reduced) covering MIP with SCIP: returns status, y, objective, bound.
 
     ``coverage`` is the ``(demand rows, sites)`` 0/1 matrix of the rows still to cover; each row
-    gets a variable ``x ≤ Σ y`` of its covering sites, weighted in the objective.
+    gets a variable ``x ≤ Σ y`` of its covering sites, weighted in the objective. With a
+    ``deadline`` (a ``time.perf_counter()`` value) SCIP gets at most what is left of it once the
+    model is built (building thousands of spacing constraints takes time too).
     """
     from ortools.linear_solver import pywraplp
 
@@ -655,6 +858,8 @@ def _solve_mip(
     params.SetDoubleParam(pywraplp.MPSolverParameters.RELATIVE_MIP_GAP, 0.0)
     if integral:
         solver.SetSolverSpecificParametersAsString("limits/absgap = 0.999\n")
+    if deadline is not None:
+        time_limit = min(time_limit, max(0.05, deadline - time.perf_counter()))
     solver.SetTimeLimit(max(1, int(time_limit * 1000)))
     status = solver.Solve(params)
     names = {
@@ -920,6 +1125,21 @@ class MaximalCovering(_LocationModel):
         incumbent: np.ndarray | None = None
         inc_value = -math.inf
         lp_bound = math.inf
+        rule_start: np.ndarray | None = None
+        if not plain:
+            # a selection keeping the rules first (CP-SAT, preferring sites that reach many):
+            # SCIP starts from it, and a proof that none exists ends the solve with the rule
+            reach = np.asarray(self.coverage.T @ self.weights).ravel()
+            keeps, rule_start = self._rule_selection(
+                preference=-reach,
+                time_limit=max(0.05, min(10.0, 0.2 * (deadline - time.perf_counter()))),
+            )
+            stats["rule_start"] = {True: "found", False: "infeasible", None: "undecided"}[keeps]
+            if keeps is False:
+                raise InfeasibleRulesError(
+                    self.diagnose(deadline=deadline)
+                    or [RuleProblem("rules", Message("selection.problem.infeasible"))]
+                )
         if plain and use_lp_fixing and n_y > self.p:
             budget = (
                 heuristic_seconds if heuristic_seconds is not None else min(600.0, 0.8 * time_limit)
@@ -1010,7 +1230,10 @@ class MaximalCovering(_LocationModel):
             proxy.add(solver, y)
 
         hint = incumbent[sub_map] if incumbent is not None else None
-        remaining = max(1.0, deadline - time.perf_counter())
+        if hint is None and rule_start is not None:
+            hint = rule_start[full_index]
+        # the limit bounds the whole call: SCIP gets what is left (a sliver if nothing is)
+        remaining = max(0.05, deadline - time.perf_counter())
         state, y_val, _mip_obj, mip_bound = _solve_mip(
             fixed_one=sub_fixed_one,
             coverage=rows_matrix,
@@ -1019,18 +1242,22 @@ class MaximalCovering(_LocationModel):
             time_limit=remaining,
             hint=hint,
             integral=integral,
+            # what is left after SCIP (reasons, figures) must fit in the limit too
+            deadline=deadline - min(1.0, 0.03 * time_limit),
         )
         stats["mip_status"] = state
-        if y_val is None and incumbent is None:
+        if y_val is None and incumbent is None and rule_start is not None:
+            incumbent_full: np.ndarray | None = rule_start
+        else:
+            incumbent_full = None
+        if y_val is None and incumbent is None and incumbent_full is None:
             if state == "infeasible":
                 raise InfeasibleRulesError(
-                    self.diagnose()
+                    self.diagnose(deadline=deadline)
                     or [RuleProblem("rules", Message("selection.problem.infeasible"))]
                 )
             elapsed = time.perf_counter() - start
-            self.result = SelectionResult(
-                self.model_name, "no_solution", [], math.nan, math.nan, math.nan, elapsed, {}, stats
-            )
+            self.result = SelectionResult.nothing(self.model_name, elapsed, stats)
             return self.result
         candidates: list[np.ndarray] = []
         if y_val is not None:
@@ -1041,6 +1268,8 @@ class MaximalCovering(_LocationModel):
             chosen_inc = np.zeros(self.n_sites, dtype=bool)
             chosen_inc[site_map[incumbent]] = True
             candidates.append(chosen_inc)
+        if incumbent_full is not None:  # SCIP found nothing in time: the rule-keeping start
+            candidates.append(incumbent_full)
         values = [float(self.weights[self._cover_of(c)].sum()) for c in candidates]
         best = int(np.argmax(values))
         chosen = candidates[best]
@@ -1048,13 +1277,16 @@ class MaximalCovering(_LocationModel):
         bound = mip_bound + constant if not math.isnan(mip_bound) else math.inf
         if incumbent is not None:
             bound = max(bound, inc_value)
-        bound = min(bound, lp_bound)
+        bound = min(bound, lp_bound, float(self.weights.sum()))  # nobody is covered twice
         if state == "optimal":
             bound = min(bound, max(objective, _mip_obj + constant))
         bound = max(bound, objective)
         gap = (bound - objective) / max(abs(objective), _EPS)
         proven = gap <= 1e-9 or (integral and bound - objective < 1 - 1e-6)
         status = "optimal" if proven else "feasible"
+        # what ended it: SCIP stops short of optimal only on its time limit; an optimal SCIP
+        # run that leaves a gap stopped at its gap tolerance
+        stop = "optimal" if proven else ("gap" if state == "optimal" else "time_limit")
         if proven:
             bound, gap = objective, 0.0
         reasons = self._reasons(chosen)
@@ -1069,6 +1301,7 @@ class MaximalCovering(_LocationModel):
             solve_seconds=elapsed,
             reasons=reasons,
             stats=stats,
+            stop=stop,
         )
         return self.result
 
@@ -1706,10 +1939,16 @@ class PMedian(_LocationModel):
         lagrangian = -math.inf
         must = self._must_mask()
         start_set = None
+        deadline = start + time_limit
         if self.rules.has_structure_rules:  # a set keeping the rules, near the demand's centre
-            _, start_set = self._rule_selection(
+            keeps, start_set = self._rule_selection(
                 preference=(w[:, None] * cost).sum(axis=0), time_limit=min(10.0, 0.1 * time_limit)
             )
+            if keeps is False:  # CP-SAT proved that no selection keeps the rules
+                raise InfeasibleRulesError(
+                    self.diagnose(deadline=deadline)
+                    or [RuleProblem("rules", Message("selection.problem.infeasible"))]
+                )
         if not self.rules.has_structure_rules or start_set is not None:
             hint = _pmedian_heuristic(
                 cost,
@@ -1741,7 +1980,10 @@ class PMedian(_LocationModel):
             too_big = len(w) * n_nearest > self.max_assignment_pairs
             if proven or too_big:
                 stats["mip"] = "skipped: bound proven" if proven else "skipped: too large"
-                return self._finish(start, hint, lagrangian, proven, stats)
+                # not proven: the interchange converged (no swap improves the set), and the
+                # gap to the Lagrangian bound is what is left open
+                stop = "optimal" if proven else "no_improvement"
+                return self._finish(start, hint, lagrangian, proven, stats, stop=stop)
 
         solver = pywraplp.Solver.CreateSolver("SCIP")
         y = [solver.BoolVar(f"y{j}") for j in range(self.n_sites)]
@@ -1765,21 +2007,21 @@ class PMedian(_LocationModel):
         stats["assignment_vars"] = n_assign
         params = pywraplp.MPSolverParameters()
         params.SetDoubleParam(pywraplp.MPSolverParameters.RELATIVE_MIP_GAP, 1e-9)
-        remaining = max(1.0, time_limit - (time.perf_counter() - start))
-        solver.SetTimeLimit(int(remaining * 1000))
+        # the limit bounds the whole call: SCIP gets what is left (a sliver if nothing is)
+        remaining = max(0.05, time_limit - (time.perf_counter() - start))
+        solver.SetTimeLimit(max(1, int(remaining * 1000)))
         status = solver.Solve(params)
         if status == pywraplp.Solver.INFEASIBLE:
             raise InfeasibleRulesError(
-                self.diagnose() or [RuleProblem("rules", Message("selection.problem.infeasible"))]
+                self.diagnose(deadline=deadline)
+                or [RuleProblem("rules", Message("selection.problem.infeasible"))]
             )
         candidates = [] if hint is None else [hint]
         if status in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
             candidates.append(np.array([v.solution_value() > 0.5 for v in y]))
         if not candidates:
             elapsed = time.perf_counter() - start
-            self.result = SelectionResult(
-                self.model_name, "no_solution", [], math.nan, math.nan, math.nan, elapsed, {}, stats
-            )
+            self.result = SelectionResult.nothing(self.model_name, elapsed, stats)
             return self.result
         # SCIP may stop (time limit) with a worse set than its warm start: keep the better one
         values = [float((self.weights * self.cost[:, c].min(axis=1)).sum()) for c in candidates]
@@ -1788,9 +2030,10 @@ class PMedian(_LocationModel):
         stats["scip_value"] = values[-1] if solved else None
         stats["heuristic_value"] = values[0] if hint is not None else None
         bound = max(objective.BestBound() if solved else 0.0, lagrangian)
-        return self._finish(
-            start, candidates[best], bound, status == pywraplp.Solver.OPTIMAL, stats
-        )
+        optimal = status == pywraplp.Solver.OPTIMAL
+        # SCIP returns FEASIBLE (or nothing) only when its time limit stopped it
+        stop = "gap" if optimal else "time_limit"
+        return self._finish(start, candidates[best], bound, optimal, stats, stop=stop)
 
     def _finish(
         self,
@@ -1799,13 +2042,15 @@ class PMedian(_LocationModel):
         bound: float,
         optimal: bool,
         stats: dict[str, Any],
+        *,
+        stop: str,
     ) -> SelectionResult:
         objective_value = float((self.weights * self.cost[:, chosen].min(axis=1)).sum())
         bound = min(bound, objective_value)
         gap = (objective_value - bound) / max(abs(objective_value), _EPS)
         optimal = optimal or gap <= 1e-9
         if optimal:
-            bound, gap = objective_value, 0.0
+            bound, gap, stop = objective_value, 0.0, "optimal"
         self.result = SelectionResult(
             model=self.model_name,
             status="optimal" if optimal else "feasible",
@@ -1816,6 +2061,7 @@ class PMedian(_LocationModel):
             solve_seconds=time.perf_counter() - start,
             reasons=self._reasons(chosen),
             stats=stats,
+            stop=stop,
         )
         return self.result
 

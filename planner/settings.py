@@ -7,6 +7,8 @@ Environment variables
 ---------------------
 TINY_RATHAUS_RAW
     Folder with the raw KielRegion open data (default: ``../shared/kielregion`` next to the repo).
+TINY_RATHAUS_GERMANY
+    Folder with the Germany-wide open data for other regions (default: ``../shared/germany``).
 TINY_RATHAUS_PACK
     The region pack to load (default: ``data/kielregion.gpkg`` in the repo).
 TINY_RATHAUS_CACHE
@@ -30,21 +32,25 @@ APP_NAME = "tiny-rathaus"
 #: Repository root (the folder holding ``planner/``).
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
-#: CRS for all metric work (ETRS89 / UTM zone 32N).
+#: CRS for all metric work of the embedded KielRegion pack (ETRS89 / UTM zone 32N). Packs of
+#: regions east of 12° E use EPSG:25833; a pack names its own in ``RegionPack.crs``.
 METRIC_CRS = "EPSG:25832"
 #: CRS for display (web maps, GeoJSON).
 DISPLAY_CRS = "EPSG:4326"
 #: CRS of the Zensus 2022 grid (ETRS89-LAEA).
 ZENSUS_CRS = "EPSG:3035"
 
-#: The three KielRegion districts by their 5-digit key (Kreisschlüssel).
+#: The three KielRegion districts by their 5-digit key (Kreisschlüssel): the embedded default
+#: region (``planner.regions.PRESETS["KielRegion"]``). Other packs list theirs in
+#: ``RegionPack.info.districts``.
 REGION_DISTRICTS: dict[str, str] = {
     "01002": "Kiel",
     "01057": "Plön",
     "01058": "Rendsburg-Eckernförde",
 }
 
-#: Known figures the build checks against (Destatis register 31.12.2023, Zensus 2022 grid).
+#: Published figures of the embedded KielRegion pack (Destatis register 31.12.2023, Zensus 2022
+#: grid), for tests and docs. The build checks any region against the register itself instead.
 EXPECTED_MUNICIPALITIES: dict[str, int] = {"01002": 1, "01057": 85, "01058": 165}
 EXPECTED_REGISTER_POPULATION = 660_107
 EXPECTED_GRID_POPULATION = 663_787
@@ -80,6 +86,14 @@ def raw_dir() -> Path:
     if env:
         return Path(env)
     return REPO_ROOT.parent / "shared" / "kielregion"
+
+
+def germany_dir() -> Path:
+    """Folder of the Germany-wide raw data (VG5000, Zensus grid, stops) for any region."""
+    env = os.environ.get("TINY_RATHAUS_GERMANY")
+    if env:
+        return Path(env)
+    return REPO_ROOT.parent / "shared" / "germany"
 
 
 def shared_dir() -> Path:

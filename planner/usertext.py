@@ -8,6 +8,7 @@ own rules.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from typing import Final
@@ -84,3 +85,53 @@ def neutralise_formula(value: object) -> object:
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+#: Longest text an Excel cell holds (characters); longer text is cut with an ellipsis.
+SPREADSHEET_CELL_MAX_LENGTH: Final = 32_767
+
+
+def spreadsheet_text(value: str, *, max_length: int | None = None) -> str:
+    """``value`` as safe text for a table export cell (CSV or spreadsheet).
+
+    Characters no cell may hold (controls, lone surrogates, bidi overrides: the ones
+    :func:`unsafe_characters` names for multi-line text) are removed, the text is cleaned as
+    :func:`clean_text` does, a formula prefix is neutralised with :func:`neutralise_formula`,
+    and text longer than ``max_length`` is cut (ending in ``…``).
+
+    Parameters
+    ----------
+    value
+        The text of one cell.
+    max_length
+        Longest result in characters (``None``: no limit).
+
+    Returns
+    -------
+    str
+    """
+    # one kind of line break: a lone CR is no line break to a CSV writer and would split the row
+    text = clean_text(value.replace("\r\n", "\n").replace("\r", "\n"), multiline=True)
+    if max_length is not None and len(text) > max_length:
+        text = text[: max_length - 2] + "…"
+    neutral = neutralise_formula(text)
+    return neutral if isinstance(neutral, str) else text
+
+
+#: Longest readable part of a file name made from user text (the hash comes on top).
+FILE_SLUG_MAX_LENGTH: Final = 60
+
+
+def file_stem(name: str, *, default: str = "file") -> str:
+    """A unique, bounded, safe file-name stem for something a user named ``name``.
+
+    A readable slug (ASCII letters, digits and ``_``; umlauts folded, at most
+    :data:`FILE_SLUG_MAX_LENGTH` characters) plus a short hash of the exact name, so that
+    "Sommer 2025", "sommer_2025" and "Sommer (2025)" get different files, a name of any length
+    fits every file system, and no name can reach outside a folder. The same name always gives
+    the same stem (saving again replaces that file only).
+    """
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "_", folded.lower()).strip("_")[:FILE_SLUG_MAX_LENGTH].strip("_")
+    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    return f"{slug or default}-{digest}"

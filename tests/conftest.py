@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 from planner.pack import RegionPack, load_pack
 from planner.settings import raw_dir
@@ -43,3 +45,25 @@ def raw() -> Path:
 def osm_extract(raw: Path) -> Path:
     """The small Kiel OSM extract."""
     return raw / "osm" / "kiel_fjord_east.osm.pbf"
+
+
+@pytest.fixture
+def own_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A scenario database of the test's own (app tests that save and reopen scenarios)."""
+    db = tmp_path / "scenarios.sqlite"
+    monkeypatch.setenv("TINY_RATHAUS_DB", str(db))
+    return db
+
+
+@pytest.fixture
+def media(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[MemoryMediaFileStorage]]:
+    """Keep hold of the media storage AppTest creates, to read what download buttons serve."""
+    stores: list[MemoryMediaFileStorage] = []
+
+    class Recording(MemoryMediaFileStorage):
+        def __init__(self, endpoint: str) -> None:
+            super().__init__(endpoint)
+            stores.append(self)
+
+    monkeypatch.setattr("streamlit.testing.v1.app_test.MemoryMediaFileStorage", Recording)
+    yield stores

@@ -185,3 +185,25 @@ def test_exported_map_works_offline(browser: Browser, tmp_path: Path) -> None:
     page.wait_for_timeout(500)
     _shot(page, "5_export_offline.png")
     page.close()
+
+
+def test_hostile_scenario_name_is_shown_as_text(server: str, browser: Browser) -> None:
+    """A scenario name with a Markdown link and image: shown as text, nothing live, no fetch."""
+    evil = "[evil-link](http://evil.example/x) ![img](http://127.0.0.1:9/p.png) www.evil.example"
+    page = browser.new_page(viewport={"width": 1440, "height": 1200}, locale="de-DE")
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(server, wait_until="domcontentloaded")
+    page.get_by_role("heading", name="Standorte vergleichen").wait_for(timeout=90_000)
+    page.get_by_label("Name des Szenarios").fill(evil)
+    page.get_by_label("Name des Szenarios").press("Enter")
+    page.get_by_role("button", name="Speichern").click()
+    page.get_by_text("gespeichert (Version").wait_for(timeout=60_000)
+    page.wait_for_timeout(1000)
+    message = page.locator("[data-testid='stSidebar'] [data-testid='stAlert']").first
+    assert "[evil-link](http://evil.example/x)" in message.inner_text().replace("\u200b", "")
+    assert page.locator("a[href*='evil.example']").count() == 0
+    assert page.locator("img[src*='127.0.0.1:9']").count() == 0
+    assert not [url for url in requested if "127.0.0.1:9/" in url or "evil.example" in url]
+    _shot(page, "6_hostile_scenario_name.png")
+    page.close()

@@ -82,7 +82,7 @@ def test_blackout_text_parses_dates_and_ranges() -> None:
 @pytest.mark.parametrize(
     ("text", "entry", "de", "en"),
     [
-        ("2025-08-01, 31.12.2025", "31.12.2025", "ist kein Datum", "is not a date"),
+        ("2025-08-01, 31.02.2025", "31.02.2025", "ist kein Datum", "is not a date"),
         ("2025-09-05..2025-09-01", "2025-09-05..2025-09-01", "Ende liegt vor", "end is before"),
         ("2025-09-01..soon", "2025-09-01..soon", "ist kein Datum", "is not a date"),
     ],

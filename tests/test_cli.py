@@ -63,7 +63,7 @@ def test_sites_check_reports_rows_and_keeps_valid(
     assert main(["sites", "check", str(path), "--lang", "en"]) == 1
     out, err = capsys.readouterr()
     assert "Laboe Hafen" in out and "Laboe" in out
-    assert err.strip() == "Row 3: Field 'lon': 'x' is not a number."
+    assert err.strip() == "Row 3: Field 'longitude': 'x' is not a number."
 
 
 SMALL_SEASON = """
@@ -105,11 +105,11 @@ def test_season_plan_reports_bad_settings_in_the_language(
     config = tmp_path / "s.toml"
     config.write_text(SMALL_SEASON.replace("stay_days = 5", "stay_days = 0"), encoding="utf-8")
     args = ["season", "plan", "--config", str(config), "--out", str(tmp_path)]
-    assert main(args) == 2
+    assert main(args) == 1  # bad input: 1 (2 is a wrong command line)
     assert capsys.readouterr().err.strip() == (
         "error: Einstellung season.stay_days = 0: erwartet eine ganze Zahl ≥ 1"
     )
-    assert main([*args, "--lang", "en"]) == 2
+    assert main([*args, "--lang", "en"]) == 1
     assert capsys.readouterr().err.strip() == (
         "error: season config: season.stay_days = 0: expected a whole number >= 1"
     )
@@ -151,3 +151,132 @@ def test_sites_select_rejects_a_malformed_quota(capsys: pytest.CaptureFixture[st
     with pytest.raises(SystemExit):
         main(["sites", "select", "--quota", "Plön"])
     assert "--quota 'Plön': expected DISTRICT=N" in capsys.readouterr().err
+
+
+# --- issue 14: exit codes, named errors, a checked --out, safe tables -------------------------
+
+
+def _no_solve(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail the test if the CLI starts solving (the errors must come before)."""
+    import planner.region_selection as region_selection
+
+    def boom(*_a: object, **_k: object) -> None:
+        raise AssertionError("solved although the input was bad")
+
+    monkeypatch.setattr(region_selection, "select_sites", boom)
+
+
+@pytest.mark.parametrize("spacing", ["-3", "nan", "inf"])
+def test_a_bad_spacing_is_named_not_ignored(
+    spacing: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _no_solve(monkeypatch)
+    assert main(["sites", "select", "--min-spacing-km", spacing, "--lang", "en"]) == 1
+    assert capsys.readouterr().err.startswith(f"error: --min-spacing-km {float(spacing)}")
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        (["--minutes", "nan"], "threshold_min"),
+        (["--p", "0"], "p"),
+        (["--emphasis-factor", "-1"], "emphasis_factor"),
+        (["--time-limit", "0"], "time_limit"),
+        (["--min-urban", "-2"], "rules.min_urban"),
+    ],
+)
+def test_bad_select_values_exit_1_naming_the_field(
+    args: list[str],
+    field: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _no_solve(monkeypatch)
+    assert main(["sites", "select", *args, "--lang", "en"]) == 1
+    assert capsys.readouterr().err.startswith(f"error: selection.{field} = ")
+
+
+def test_an_impossible_spacing_names_the_rule_and_exits_1(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["sites", "select", "--min-spacing-km", "60", "--lang", "en"]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith("error: minimum spacing: with a minimum spacing of 60,000 m at most ")
+    assert err.strip().endswith("12 are asked for")
+
+
+def test_no_selection_found_exits_1_and_says_why(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from types import SimpleNamespace
+
+    import planner.region_selection as region_selection
+
+    def nothing(_pack: object, request: object) -> object:
+        return SimpleNamespace(found=False, status_text=lambda lang: "Status: nothing")
+
+    monkeypatch.setattr(region_selection, "select_sites", nothing)
+    assert main(["sites", "select", "--time-limit", "7", "--lang", "en"]) == 1
+    err = capsys.readouterr().err
+    assert "no selection keeping every rule was found within the time limit of 7 s" in err
+    assert "not proven infeasible" in err
+
+
+@pytest.mark.parametrize("where", ["below_file", "folder"])
+def test_a_wrong_out_is_named_before_solving(
+    where: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _no_solve(monkeypatch)
+    blocker = tmp_path / "plain.txt"
+    blocker.write_text("x")
+    out = blocker / "auswahl.csv" if where == "below_file" else tmp_path
+    assert main(["sites", "select", "--out", str(out), "--lang", "en"]) == 1
+    err = capsys.readouterr().err
+    reason = f"{blocker} is a file, not a folder" if where == "below_file" else "is a folder"
+    assert err.startswith(f"error: --out {out}: ") and reason in err
+
+
+def test_an_unwritable_out_is_named_before_solving(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _no_solve(monkeypatch)
+    out = tmp_path / "auswahl.csv"
+    real_open = Path.open
+
+    def read_only(self: Path, mode: str = "r", *a: object, **k: object):  # type: ignore[no-untyped-def]
+        if self == out and mode != "r":
+            raise PermissionError(13, "Permission denied")
+        return real_open(self, mode, *a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "open", read_only)
+    assert main(["sites", "select", "--out", str(out), "--lang", "en"]) == 1
+    assert "cannot be written (Permission denied)" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_sites_check_with_only_a_header_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "sites.csv"
+    path.write_text("name,lon,lat\n")
+    assert main(["sites", "check", str(path), "--lang", "en"]) == 1
+    out, err = capsys.readouterr()
+    assert out.strip() == "site_id,name,municipality,district,area_class,power"
+    assert err.strip()  # named (by the reader, or by the CLI when the reader says nothing)
+
+
+def test_sites_check_output_neutralises_formulas(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import csv
+    import io
+
+    path = tmp_path / "sites.csv"
+    path.write_text("name,lon,lat\n\"=cmd|' /C calc'!A0\",10.2262,54.4052\n")
+    main(["sites", "check", str(path), "--lang", "en"])
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert rows and not [v for r in rows for v in r.values() if v.startswith("=")]

@@ -147,10 +147,15 @@ def test_export_bytes_are_what_the_files_hold(plan: SeasonPlan, tmp_path: Path) 
     from icalendar import Calendar
 
     from planner.export import EXPORT_FORMATS, export_bytes
+    from planner.usertext import file_stem
 
     files = export_bytes(plan, stem="Sommer 2023!")
     assert list(files) == list(EXPORT_FORMATS)
-    assert files["csv"][0] == "sommer_2023.csv" and files["csv"][1] == "text/csv"
+    # a user's name gets a readable, bounded stem plus a hash of the exact name ("Sommer 2023"
+    # and "sommer_2023" must not overwrite each other)
+    assert files["csv"][0] == f"{file_stem('Sommer 2023!', default='season')}.csv"
+    assert files["csv"][0].startswith("sommer_2023-") and files["csv"][1] == "text/csv"
+    assert export_bytes(plan, stem="sommer_2023")["csv"][0] == "sommer_2023.csv"
     written = export_all(plan, tmp_path, stem="Sommer 2023!")
     for key, (name, _mime, data) in files.items():
         assert written[key].name == name

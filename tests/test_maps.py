@@ -80,6 +80,37 @@ def test_export_is_self_contained(page: str, pack: RegionPack, tmp_path: Path) -
     assert maps.map_bytes(fmap)[:15] == b"<!DOCTYPE html>"
 
 
+def test_map_file_names_are_unique_bounded_and_inside_the_folder(
+    pack: RegionPack, tmp_path: Path
+) -> None:
+    fmap = maps.coverage_map(pack, basemap=False)
+    folder = tmp_path / "maps"
+    names = [
+        "Sommer 2025",
+        "sommer_2025",
+        "Sommer (2025)",
+        "Plön " * 80,  # 400 characters: too long for a file name as it is
+        "x" * 300,
+        "../../etc/passwd",
+        "/abs/path",
+        "..",
+        "",
+        "Kiel\x00\u202eevil",
+        "🙂" * 100,
+    ]
+    paths = [maps.save_map(fmap, name=name, folder=folder) for name in names]
+    assert len(set(paths)) == len(names)  # no map overwrote another
+    assert sorted(folder.iterdir()) == sorted(paths)  # every file is directly in the folder
+    for path in paths:
+        assert path.parent == folder and path.suffix == ".html"
+        assert re.fullmatch(r"[a-z0-9_]{1,60}-[0-9a-f]{10}\.html", path.name), path.name
+    assert paths[0].name.startswith("sommer_2025-")
+    assert paths[3].name.startswith("plon_plon_")
+    # the same name again replaces only its own map
+    again = maps.save_map(fmap, name="Sommer 2025", folder=folder)
+    assert again == paths[0] and len(list(folder.iterdir())) == len(names)
+
+
 def test_map_html_rejects_cdn_links(pack: RegionPack) -> None:
     fmap = maps.coverage_map(pack, basemap=False)
     fmap.default_js = [("leaflet", "https://cdn.example.org/leaflet.js")]

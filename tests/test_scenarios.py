@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 from pathlib import Path
@@ -18,6 +19,7 @@ from planner.scenarios import (
     ScenarioConflict,
     ScenarioNotFound,
     ScenarioStore,
+    ScenarioStoreError,
     ScenarioVersionError,
     frame_from_json,
     frame_to_json,
@@ -102,9 +104,149 @@ def test_failed_save_leaves_no_trace(tmp_path: Path) -> None:
     store.save("keep", {"a": 1})
     with pytest.raises(TypeError):
         store.save("keep", {"bad": object()})
-    with pytest.raises(ValueError):
-        store.save("keep", {"nan": float("nan")})
+    with pytest.raises(ValueError, match="nested too deeply"):
+        deep: list[object] = []
+        for _ in range(100_000):
+            deep = [deep]
+        store.save("keep", {"deep": deep})
     assert store.load("keep").revision == 1
+
+
+def test_nan_and_inf_are_stored_as_null(tmp_path: Path) -> None:
+    """A fact edit with ``space_m2 = NaN`` (the default of every generated site) saves."""
+    store = ScenarioStore(tmp_path / "s.sqlite")
+    payload = {
+        "site_edits": {"centre-01002000": {"power": "yes", "space_m2": float("nan")}},
+        "numpy": [np.float64("nan"), np.float32("inf"), -np.inf, 2.5, np.int64(3)],
+        "table": frame_to_json(pd.DataFrame({"x": [1.0, np.inf, -np.inf, np.nan]})),
+    }
+    saved = store.save("Fakten", payload)
+    again = store.load("Fakten").data
+    assert again == saved.data
+    assert again["site_edits"] == {"centre-01002000": {"power": "yes", "space_m2": None}}
+    assert again["numpy"] == [None, None, None, 2.5, 3]
+    back = frame_from_json(again["table"])["x"]
+    assert back.iloc[0] == 1.0 and back.iloc[1:].isna().all()  # inf comes back as unknown
+    with sqlite3.connect(tmp_path / "s.sqlite") as con:
+        text = con.execute("SELECT payload FROM scenario_revisions").fetchone()[0]
+    assert "NaN" not in text and "Infinity" not in text
+    json.loads(text, parse_constant=lambda c: pytest.fail(f"non-JSON constant {c}"))
+
+
+def test_app_state_with_a_fact_edit_saves(pack) -> None:  # type: ignore[no-untyped-def]
+    """The payload the app builds after the edit form (``np.nan`` for an empty area)."""
+    from app_pages import state
+
+    session: dict[str, object] = {}
+    state.init(session)
+    first = str(pack.sites["site_id"].iloc[0])
+    session["site_edits"] = {first: {"power": "no", "space_m2": np.nan, "notes": "x"}}
+    store = ScenarioStore()
+    store.save("Mit Fakten", state.scenario_payload(session))
+    data = store.load("Mit Fakten").data
+    sites, errors = scenarios.scenario_sites(pack.sites, data)
+    assert errors == []
+    row = sites.set_index("site_id").loc[first]
+    assert row["power"] == "no" and pd.isna(row["space_m2"])
+
+
+# --- a damaged, read-only or missing store -------------------------------------------------------
+
+
+def _filled(path: Path) -> Path:
+    ScenarioStore(path).save("Basis", {"w": 1})
+    return path
+
+
+def test_opening_touches_no_file(tmp_path: Path) -> None:
+    db = tmp_path / "new" / "s.sqlite"
+    store = ScenarioStore(db)
+    assert store.names() == [] and store.list() == [] and store.revisions("x") == []
+    with pytest.raises(ScenarioNotFound):
+        store.load("x")
+    assert not db.parent.exists()  # reading created nothing
+    store.save("a", {})
+    assert store.names() == ["a"]
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"this is no database at all, just text " * 40, "file is not a database"),
+        (None, "malformed"),  # a real database, cut in half
+    ],
+)
+def test_damaged_store_names_path_and_reason(
+    tmp_path: Path, content: bytes | None, reason: str
+) -> None:
+    db = tmp_path / "s.sqlite"
+    if content is None:
+        store = ScenarioStore(db)
+        for i in range(40):
+            store.save(f"s{i}", {"text": "x" * 2000})
+        with sqlite3.connect(db) as con:
+            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        data = db.read_bytes()
+        db.write_bytes(data[: len(data) // 2])
+    else:
+        db.write_bytes(content)
+    store = ScenarioStore(db)  # opening does not fail
+    with pytest.raises(ScenarioStoreError) as err:
+        store.names()
+    assert err.value.path == db and err.value.action == "read"
+    assert str(db) in str(err.value) and reason in str(err.value)
+    with pytest.raises(ScenarioStoreError) as err:
+        store.save("neu", {"a": 1})
+    assert str(db) in str(err.value) and err.value.action == "write"
+
+
+def test_folder_at_the_path(tmp_path: Path) -> None:
+    folder = tmp_path / "s.sqlite"
+    folder.mkdir()
+    store = ScenarioStore(folder)
+    for action in (store.check, lambda: store.save("a", {}), lambda: store.load("a")):
+        with pytest.raises(ScenarioStoreError, match="folder"):
+            action()
+
+
+def test_read_only_store_is_read_without_writing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = _filled(tmp_path / "s.sqlite")
+    with sqlite3.connect(db) as con:  # a store written without WAL, as copied from elsewhere
+        con.execute("PRAGMA journal_mode=DELETE")
+    before = db.read_bytes()
+    db.chmod(0o444)
+    # root may write a 0444 file anyway; the store must go by the permission bits
+    real_access = scenarios.os.access
+    monkeypatch.setattr(
+        scenarios.os,
+        "access",
+        lambda path, mode: False if mode == os.W_OK else real_access(path, mode),
+    )
+    store = ScenarioStore(db)
+    assert store.names() == ["Basis"]
+    assert store.load("Basis").data == {"w": 1}
+    assert db.read_bytes() == before  # no WAL switched on, no tables created
+    with sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True) as con:
+        assert con.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    with pytest.raises(ScenarioStoreError, match="read-only") as err:
+        store.save("neu", {"a": 1})
+    assert err.value.action == "write" and str(db) in str(err.value)
+    assert store.names() == ["Basis"]
+
+
+def test_read_only_database_error_from_sqlite_is_named(tmp_path: Path) -> None:
+    """SQLite's own "attempt to write a readonly database" becomes a named store error."""
+    db = _filled(tmp_path / "s.sqlite")
+    store = ScenarioStore(db)
+    ro = sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True, isolation_level=None)
+    try:
+        with pytest.raises(ScenarioStoreError, match="read-only") as err, store._guard("write"):
+            ro.execute("INSERT INTO scenarios VALUES ('x', 1, '', '')")
+    finally:
+        ro.close()
+    assert "attempt to write a readonly database" in err.value.reason
 
 
 def test_payload_has_schema_version_and_newer_is_refused(tmp_path: Path) -> None:

@@ -221,3 +221,39 @@ def test_region_pack_criteria(pack) -> None:  # type: ignore[no-untyped-def]
     assert criteria.raw["pop_car"].max() > 100_000  # Kiel
     ranking = score_sites(criteria, DEFAULT_WEIGHTS)
     assert ranking["rank"].min() == 1 and len(ranking) == len(pack.sites)
+
+
+def test_extreme_space_values_never_give_nan_scores_or_bogus_ranks(
+    toy_pack: SimpleNamespace,
+) -> None:
+    # Issue 14 item 15: 1e308 and -1e308 in one file made the spread overflow to inf, the score
+    # NaN and the rank -2**63 ("first"); inf must count as unknown (neutral), not break the rest.
+    toy_pack.sites["space_m2"] = [1e308, -1e308, np.inf]
+    crit = compute_criteria(toy_pack, minutes=MINUTES, threshold_min=15.0)
+    space = crit.normalised["space"]
+    assert (space["a"], space["b"], space["c"]) == (1.0, 0.0, 0.5)
+    assert crit.unknown.loc["c", "space"]
+    ranking = score_sites(crit, {"space": 1.0, "pop_car": 1.0})
+    assert np.isfinite(ranking["score"]).all()
+    assert ranking["rank"].between(1, len(ranking)).all()
+    assert ranking["site_id"].iloc[0] == "a"  # the largest space and a large catchment
+
+
+def test_nan_in_normalised_criteria_is_neutral_and_ranks_last_never_first(
+    criteria,  # type: ignore[no-untyped-def]
+) -> None:
+    criteria.normalised.loc["c", "pop_car"] = np.nan  # e.g. a stored or hand-built criteria set
+    ranking = score_sites(criteria, {"pop_car": 1.0})
+    assert np.isfinite(ranking["score"]).all()
+    assert ranking.set_index("site_id").loc["c", "score"] == pytest.approx(50.0)
+    assert sorted(ranking["rank"]) == [1, 2, 3]
+    sens = weight_sensitivity(criteria, {"pop_car": 1.0}, n_random=5)
+    assert sens.sites["base_rank"].between(1, 3).all()
+
+
+def test_huge_weights_keep_their_ratio(criteria) -> None:  # type: ignore[no-untyped-def]
+    # Their sum overflowed to inf, every share became 0 and every score 0.
+    small = score_sites(criteria, {"pop_car": 1.0, "rail": 1.0})
+    huge = score_sites(criteria, {"pop_car": 1e308, "rail": 1e308})
+    assert huge["score"].tolist() == pytest.approx(small["score"].tolist())
+    assert huge["score"].max() > 0

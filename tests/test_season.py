@@ -365,15 +365,26 @@ def test_infeasible_quota_names_the_rule(region) -> None:
     )
     plan = plan_season(sites, minutes, config=cfg, km=km)
     assert plan.status == "infeasible"
-    rules = [d.rule for d in plan.diagnosis]
-    assert "district_quota[Plön]" in rules
-    d = next(d for d in plan.diagnosis if d.rule == "district_quota[Plön]")
-    assert d.relaxed_feasible and d.relaxed_stops is not None
-    assert "Plön" in plan.explain()
+    # proven by counting, before any search: only the rule at fault, with its numbers
+    assert [d.rule for d in plan.diagnosis] == ["district_quota[Plön]"]
     assert plan.explain().startswith("Die Saison kann nicht alle Regeln erfüllen.")
-    assert "- Quote Plön: " in plan.explain()
-    assert "- quota Plön: the season cannot meet this rule" in plan.explain("en")
-    assert d.relaxation is not None and "lowered from 7" in d.relaxation_text("en")
+    assert "- Quote Plön: Quote für Plön ist 7, der Kreis hat aber nur 5" in plan.explain()
+    assert "quota for Plön is 7 but the district has only 5 candidate site(s)" in plan.explain("en")
+
+
+def test_relaxation_diagnosis_names_only_rules_that_help(region) -> None:
+    sites, minutes, km = region
+    # Kiel's sites are all urban: two Kiel stops and an all-rural season cannot both hold
+    cfg = base_config(min_rural_share=1.0, time_limit=60.0)
+    plan = plan_season(sites, minutes, config=cfg, km=km)
+    assert plan.status == "infeasible"
+    rules = {d.rule for d in plan.diagnosis}
+    assert rules == {"district_quota[Kiel]", "min_rural_share"}
+    for d in plan.diagnosis:
+        assert d.relaxed_feasible and d.relaxed_stops is not None
+    d = next(d for d in plan.diagnosis if d.rule == "district_quota[Kiel]")
+    assert d.relaxation is not None and "lowered from 2 to 0" in d.relaxation_text("en")
+    assert "- quota Kiel: the season cannot meet this rule" in plan.explain("en")
 
 
 def test_infeasible_season_length_names_the_rule(region) -> None:
@@ -512,11 +523,11 @@ def test_form_values_and_config_file_give_the_same_messages(tmp_path) -> None:
     sites, _, _ = make_sites()
     form = {"start": D(2023, 7, 3), "end": D(2023, 10, 27), "home": "home"}
     with pytest.raises(ConfigError) as from_form:
-        season_config_from_values({**form, "blackout_dates": "2023-08-01, 31.12.2023"}, sites=sites)
+        season_config_from_values({**form, "blackout_dates": "2023-08-01, 31.02.2023"}, sites=sites)
     f = tmp_path / "s.toml"
     f.write_text(
         "[season]\nstart = 2023-07-03\nend = 2023-10-27\nhome = 'home'\n"
-        "blackout_dates = ['2023-08-01', '31.12.2023']\n",
+        "blackout_dates = ['2023-08-01', '31.02.2023']\n",
         encoding="utf-8",
     )
     with pytest.raises(ConfigError) as from_file:
@@ -524,10 +535,10 @@ def test_form_values_and_config_file_give_the_same_messages(tmp_path) -> None:
     for exc in (from_form.value, from_file.value):
         assert exc.key == "season.blackout_dates[1]"
         assert exc.message("de") == (
-            "Einstellung season.blackout_dates[1] = '31.12.2023': ist kein Datum "
+            "Einstellung season.blackout_dates[1] = '31.02.2023': ist kein Datum "
             "(JJJJ-MM-TT oder JJJJ-MM-TT..JJJJ-MM-TT)"
         )
-        assert str(exc).startswith("season config: season.blackout_dates[1] = '31.12.2023'")
+        assert str(exc).startswith("season config: season.blackout_dates[1] = '31.02.2023'")
     with pytest.raises(ConfigError, match=r"season.stay_days = 0: expected a whole number >= 1"):
         season_config_from_values({**form, "stay_days": 0}, sites=sites)
     with pytest.raises(ConfigError) as bad_end:

@@ -608,3 +608,133 @@ def test_pmedian_interchange_finds_a_rule_keeping_swap_behind_many_breaking_ones
         keeps_rules=model._rule_checker(),
     )
     assert np.nonzero(mask)[0].tolist() == [0, 302]
+
+
+# --- issue 14: named request errors, honest status, a proven spacing limit --------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"min_spacing_m": -3000.0}, "rules.min_spacing_m"),
+        ({"min_spacing_m": float("nan")}, "rules.min_spacing_m"),
+        ({"min_spacing_m": float("inf")}, "rules.min_spacing_m"),
+        ({"min_spacing_m": "5 km"}, "rules.min_spacing_m"),
+        ({"min_urban": -1}, "rules.min_urban"),
+        ({"min_rural": 2.5}, "rules.min_rural"),
+        ({"min_rural": True}, "rules.min_rural"),
+        ({"district_quotas": {"Plön": -1}}, "rules.district_quotas[Plön]"),
+        ({"district_quotas": {"Plön": float("nan")}}, "rules.district_quotas[Plön]"),
+        ({"district_quotas": {"Plön": (1, 2, 3)}}, "rules.district_quotas[Plön]"),
+        ({"district_quotas": ["Plön"]}, "rules.district_quotas"),
+        ({"must": "s1"}, "rules.must"),
+        ({"must_not": [1, 2]}, "rules.must_not"),
+    ],
+)
+def test_bad_rules_are_named_with_field_and_value(kwargs: dict[str, object], field: str) -> None:
+    from planner.selection import SelectionRequestError
+
+    with pytest.raises(SelectionRequestError) as info:
+        SelectionRules(**kwargs)  # type: ignore[arg-type]
+    assert info.value.field == field
+    assert str(info.value).startswith(f"selection.{field} = ")
+    assert info.value.message("de").startswith(f"Einstellung selection.{field} = ")
+
+
+def test_rules_are_normalised() -> None:
+    rules = SelectionRules(
+        district_quotas={"A": np.int64(2), "B": [1, 3]}, must=["x"], min_spacing_m=0
+    )
+    assert rules.district_quotas == {"A": 2, "B": (1, 3)}
+    assert rules.must == ("x",) and rules.min_spacing_m is None  # 0 m: no rule
+
+
+def test_a_spacing_no_selection_can_keep_is_proven_and_named() -> None:
+    # ten sites on a line 1 km apart; 4 km spacing leaves room for at most 3 (0, 4, 8 km)
+    n = 10
+    pos = np.arange(n, dtype=float) * 1000.0
+    site_dist = np.abs(pos[:, None] - pos[None, :])
+    model = MaximalCovering.from_cost_matrix(
+        np.eye(n),
+        np.ones(n),
+        service_radius=0.5,
+        p_facilities=4,
+        site_distance_m=site_dist,
+        rules=SelectionRules(min_spacing_m=4_000.0),
+    )
+    problems = model.check_rules()
+    assert [p.rule for p in problems] == ["min_spacing"]
+    assert "at most 3 of the available sites" in problems[0].text("en")
+    assert "4,000 m" in problems[0].text("en") and "4.000 m" in problems[0].text("de")
+    with pytest.raises(InfeasibleRulesError) as info:
+        model.solve(time_limit=5)
+    assert info.value.rules == ["min_spacing"]
+    # three sites do fit: the bound never refuses a spacing that can hold
+    model.p = 3
+    assert model.check_rules() == []
+    assert len(model.solve(time_limit=5).chosen) == 3
+
+
+def test_the_status_says_what_ended_the_solver(monkeypatch: pytest.MonkeyPatch) -> None:
+    inst = _instance(14, n_demand=60, n_sites=12)
+    best = _brute_pmedian(inst["cost"], inst["weights"], 4)
+    model = PMedian.from_cost_matrix(inst["cost"], inst["weights"], p_facilities=4)
+    assert model.solve(time_limit=10).stop == "optimal"
+    # too large for the MIP: the interchange converged in a local optimum, no time limit hit
+    monkeypatch.setattr(model, "max_assignment_pairs", 10)
+    monkeypatch.setattr(selection_module, "_pmedian_lagrangian", lambda *a, **k: 0.9 * best)
+    result = model.solve(time_limit=10)
+    assert result.status == "feasible" and result.stop == "no_improvement"
+    assert result.solve_seconds < 10
+    gap = f"{100 * result.gap:.2f}"
+    assert result.status_message().text("en") == (
+        f"local optimum: no swap improves the selection (gap to the Lagrangian bound {gap} %)"
+    )
+    assert "Zeitlimit" not in result.status_message().text("de")
+    mclp = MaximalCovering.from_cost_matrix(
+        inst["cost"], inst["weights"], service_radius=3_000.0, p_facilities=3
+    )
+    assert mclp.solve(time_limit=10).stop == "optimal"
+
+
+def test_mclp_stopped_by_scip_time_limit_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    inst = _instance(2)
+    rules = SelectionRules(district_quotas={"A": 1})
+    model = MaximalCovering.from_cost_matrix(
+        inst["cost"],
+        inst["weights"],
+        service_radius=3_000.0,
+        p_facilities=3,
+        site_districts=DISTRICTS,
+        rules=rules,
+    )
+    real = selection_module._solve_mip
+
+    def stopped(**kwargs):  # type: ignore[no-untyped-def]
+        _state, y, obj, _bound = real(**kwargs)
+        return "feasible", y, obj, obj * 1.5  # as SCIP reports a run its time limit ended
+
+    monkeypatch.setattr(selection_module, "_solve_mip", stopped)
+    result = model.solve(time_limit=5)
+    assert result.status == "feasible" and result.stop == "time_limit"
+    assert result.status_message().text("de") == "zulässig (Zeitlimit erreicht)"
+
+
+def test_diagnosis_names_nothing_once_the_deadline_has_passed() -> None:
+    import time
+
+    n = 6
+    site_dist = np.full((n, n), 10_000.0)
+    site_dist[np.ix_([0, 1, 2], [0, 1, 2])] = 100.0
+    np.fill_diagonal(site_dist, 0.0)
+    model = MaximalCovering.from_cost_matrix(
+        np.eye(n),
+        np.ones(n),
+        service_radius=0.5,
+        p_facilities=3,
+        site_districts=["A", "A", "A", "B", "B", "B"],
+        site_distance_m=site_dist,
+        rules=SelectionRules(district_quotas={"A": 2}, min_spacing_m=500.0),
+    )
+    assert model.diagnose(deadline=time.perf_counter() - 1) == []  # no unproven culprit
+    assert {p.rule for p in model.diagnose()} == {"district_quota[A]", "min_spacing"}

@@ -91,8 +91,18 @@ def test_bad_choice_and_date(pack: RegionPack) -> None:
         "B,10.2262,54.4052,,31.07.\n"
     )
     result = _import(text, pack)
-    assert result.sites.empty
-    assert [(e.row, e.field) for e in result.errors] == [(2, "power"), (3, "available_from")]
+    # A bad optional fact is reported and left unknown: the site itself is usable.
+    assert result.sites["name"].tolist() == ["A", "B"]
+    assert result.sites["power"].tolist() == ["unknown", "unknown"]
+    assert result.sites["available_from"].tolist() == ["", ""]
+    assert [(e.row, e.field, e.kept) for e in result.errors] == [
+        (2, "power", True),
+        (3, "available_from", True),
+    ]
+    assert result.messages("de")[1] == (
+        "Zeile 3: Feld „verfügbar ab“: „31.07.“ ist kein Datum (TT.MM.JJJJ oder JJJJ-MM-TT). "
+        "Die Zeile wurde übernommen, „verfügbar ab“ bleibt unbekannt."
+    )
 
 
 def test_geojson_upload(pack: RegionPack, tmp_path: Path) -> None:
@@ -105,14 +115,16 @@ def test_geojson_upload(pack: RegionPack, tmp_path: Path) -> None:
     path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
     result = load_site_file(path, municipalities=pack.municipalities)
     assert result.sites["name"].tolist() == ["Laboe Hafen"]
-    assert [(e.row, e.field) for e in result.errors] == [(3, "lon")]
+    assert [(e.row, e.field) for e in result.errors] == [(2, "geometry")]
+    assert result.messages("de")[0].startswith("Objekt 2: Keine Geometrie (gefunden: null)")
 
 
 def test_unreadable_file(pack: RegionPack, tmp_path: Path) -> None:
     path = tmp_path / "x.geojson"
     path.write_text("{not json")
     result = load_site_file(path, municipalities=pack.municipalities)
-    assert result.sites.empty and result.errors[0].key == "import.unreadable_file"
+    assert result.sites.empty and result.errors[0].key == "import.bad_json"
+    assert result.messages("en") == ["File: The file is not valid JSON (line 1, column 2)."]
 
 
 def test_site_from_coordinates(pack: RegionPack) -> None:
@@ -196,13 +208,16 @@ def test_site_edits_are_checked_like_uploads(pack: RegionPack) -> None:
         or row_b["space_m2"] == pack.sites.set_index("site_id").loc[b, "space_m2"]
     )
     messages = [e.message("de") for e in errors]
+    name_b = pack.sites.set_index("site_id").loc[b, "name"]  # named, not by its id
     assert messages == [
-        f"Standort „{b}“: Feld „power“: „maybe“ ist nicht erlaubt (erlaubt: unknown, yes, no).",
-        f"Standort „{b}“: Feld „available_from“: „2025-02-30“ ist kein Datum (JJJJ-MM-TT).",
-        f"Standort „{b}“: Feld „space_m2“: „viel“ ist keine Zahl.",
+        f"Standort „{name_b}“: Feld „Stromanschluss“: „maybe“ ist nicht erlaubt "
+        "(erlaubt: unbekannt; ja; nein).",
+        f"Standort „{name_b}“: Feld „verfügbar ab“: „2025-02-30“ ist kein Datum "
+        "(TT.MM.JJJJ oder JJJJ-MM-TT).",
+        f"Standort „{name_b}“: Feld „Fläche (m²)“: „viel“ ist keine Zahl.",
         "Standort „nope“: Standort „nope“ gibt es nicht.",
     ]
-    assert errors[0].message("en").startswith(f"Site '{b}': Field 'power': 'maybe'")
+    assert errors[0].message("en").startswith(f"Site '{name_b}': Field 'mains power': 'maybe'")
     assert (pack.sites["power"] == "unknown").all()  # the input is not changed
 
 
