@@ -18,13 +18,13 @@ import streamlit as st
 
 from planner import scoring
 from planner.cache import content_hash
+from planner.coverage import MapCoverage, map_coverage
+from planner.data.pack import RegionPack, load_pack
 from planner.export import Exports, export_bytes
-from planner.maps import MapCoverage, map_coverage
-from planner.pack import RegionPack, load_pack
-from planner.region_selection import RegionSelection, SelectionRequest, select_sites
-from planner.report import report_pdf_bytes
+from planner.export.report import report_pdf_bytes
 from planner.season import SeasonPlan
-from planner.season_inputs import SeasonInputs, criterion_weights, season_inputs
+from planner.season.inputs import SeasonInputs, criterion_weights, season_inputs
+from planner.selection.region import RegionSelection, SelectionRequest, select_sites
 from planner.traveltime import TravelModel, default_model
 
 

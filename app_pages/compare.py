@@ -18,7 +18,7 @@ from planner.scoring import (
     explain_site,
     weight_sensitivity,
 )
-from planner.season_inputs import criterion_weights
+from planner.season.inputs import criterion_weights
 from planner.sites import (
     POWER_VALUES,
     VISIBILITY_VALUES,

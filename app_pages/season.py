@@ -23,7 +23,7 @@ from app_pages.widgets import (
 from planner.i18n import format_number
 from planner.scenarios import ScenarioError, plan_from_payload, plan_to_payload, scenario_sites
 from planner.season import Booking, ConfigError, compare_plans, lock_stops
-from planner.season_config import resolve_home, season_config_from_values
+from planner.season.config import resolve_home, season_config_from_values
 from planner.usertext import file_stem
 
 ss = st.session_state

@@ -15,9 +15,9 @@ from typing import Any, TypeAlias
 import geopandas as gpd
 
 from planner.i18n import DEFAULT_LANGUAGE, t
-from planner.region_selection import SelectionRequest
 from planner.scenarios import frame_from_json, frame_to_json
 from planner.selection import SelectionRules
+from planner.selection.region import SelectionRequest
 from planner.sites import RowError, combine_sites
 
 #: ``st.session_state`` (a mapping keyed by ``str | int``) or, in tests, a plain dict.

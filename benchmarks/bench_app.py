@@ -106,7 +106,7 @@ def bench_apptest(repeat: int) -> dict[str, float]:
 
 def bench_library(repeat: int) -> dict[str, float]:
     """Re-ranking in the library alone."""
-    from planner.pack import load_pack
+    from planner.data.pack import load_pack
     from planner.scoring import CRITERIA, compute_criteria, score_sites
     from planner.traveltime import default_model
 
@@ -139,7 +139,7 @@ def bench_map_size() -> dict[str, float]:
     import folium
 
     from planner import maps
-    from planner.pack import load_pack
+    from planner.data.pack import load_pack
 
     pack = load_pack()
     stops = pack.sites[pack.sites["kind"] == "rail"].head(12)

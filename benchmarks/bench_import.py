@@ -30,7 +30,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from planner.pack import load_pack
+from planner.data.pack import load_pack
 from planner.settings import DISPLAY_CRS, METRIC_CRS
 from planner.sites import (
     POWER_VALUES,

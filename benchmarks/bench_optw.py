@@ -1,4 +1,4 @@
-"""Benchmark the OPTW core (planner.optw) on TOPTW instances.
+"""Benchmark the OPTW core (benchmarks/optw.py) on TOPTW instances.
 
 Usage::
 
@@ -22,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-from planner.optw import read_toptw
+from optw import read_toptw
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -30,8 +30,8 @@ CASES: dict[str, str | None] = {
 
 
 def _one(region: str | None, out: Path) -> dict[str, object]:
-    from planner.build import build_pack
-    from planner.pack import save_pack
+    from planner.data.build import build_pack
+    from planner.data.pack import save_pack
 
     start = time.perf_counter()
     pack = build_pack(raw_dir(), region=region, germany=germany_dir())

@@ -2,7 +2,7 @@
 
 MCLP at thresholds 15 and 30 min, and p-median (population-weighted travel minutes), each without
 rules and with the 2023 district quotas (four stops each in Kiel, Plön and Rendsburg-Eckernförde),
-through :func:`planner.region_selection.select_sites` — the same call as the app and the CLI.
+through :func:`planner.selection.region.select_sites` — the same call as the app and the CLI.
 Prints one JSON line per run: sizes, objective, bound, gap, status, seconds, the share of the
 population reached (recomputed from the cells) and the average minutes to the nearest stop.
 
@@ -18,9 +18,9 @@ import time
 from typing import Any
 
 from planner.coverage import site_cell_minutes
-from planner.pack import load_pack
-from planner.region_selection import SelectionRequest, select_sites
+from planner.data.pack import load_pack
 from planner.selection import SelectionRules
+from planner.selection.region import SelectionRequest, select_sites
 
 QUOTAS_2023 = {"Kiel": 4, "Plön": 4, "Rendsburg-Eckernförde": 4}
 

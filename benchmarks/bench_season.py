@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from planner.season_config import load_season_config, run_season_plan
+from planner.season.config import load_season_config, run_season_plan
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -22,10 +22,10 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
-from planner.pack import load_pack
-from planner.roads import RoadNetwork, load_drive_graph
+from planner.data.pack import load_pack
 from planner.settings import raw_dir
 from planner.traveltime import CrowFlyModel
+from planner.traveltime.roads import RoadNetwork, load_drive_graph
 
 
 def bench_crow_fly() -> dict[str, object]:

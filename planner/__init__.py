@@ -1,8 +1,7 @@
-"""Tiny Rathaus Tourplaner: plan the Tiny Rathaus tour through the KielRegion.
+"""Tiny Rathaus Tourplaner: plan the tour of KielRegion's mobile town hall.
 
-A pure library (no user interface): region data (:mod:`planner.pack`), travel times
-(:mod:`planner.traveltime`, :mod:`planner.roads`), candidate sites (:mod:`planner.sites`), and the
-modules for scoring, selection, season scheduling, export and maps built on them.
+A pure library (no user interface), in subpackages by concern: region data
+(:mod:`planner.data`), travel times (:mod:`planner.traveltime`), candidate sites
+(:mod:`planner.sites`), who is reached (:mod:`planner.coverage`), scoring, site selection, the
+season planner, exports, maps, scenarios, texts (:mod:`planner.i18n`) and the command line.
 """
-
-__version__ = "0.1.0"

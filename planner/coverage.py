@@ -17,15 +17,23 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
+
+from planner.data.pack import RegionPack
+from planner.settings import METRIC_CRS
+from planner.traveltime import TravelModel, default_model, travel_time_matrix
 
 __all__ = [
     "CoverageReport",
     "CoverageSummary",
+    "MapCoverage",
     "cell_coverage",
     "compute_coverage",
+    "coverage_figures",
     "coverage_summary",
+    "map_coverage",
     "municipality_coverage",
     "site_cell_minutes",
 ]
@@ -320,7 +328,7 @@ def compute_coverage(
     Parameters
     ----------
     pack
-        A :class:`planner.pack.RegionPack`.
+        A :class:`planner.data.pack.RegionPack`.
     chosen
         Site ids of the plan.
     threshold_min
@@ -349,3 +357,184 @@ def compute_coverage(
         )
     summary = coverage_summary(cells, threshold_min=threshold_min, district_names=names)
     return CoverageReport(summary, cells, municipality_coverage(cells, pack.municipalities))
+
+
+# --- coverage of planned stops (maps, selection, season page) -----------------------------
+
+
+@dataclass(frozen=True)
+class MapCoverage:
+    """Travel time from every demand point to its nearest planned stop.
+
+    Attributes
+    ----------
+    cell_minutes
+        Minutes from each Zensus cell centre (``pack.cells`` order) to the nearest stop;
+        ``inf`` when there are no stops.
+    municipality_minutes
+        Minutes from each municipality's official midpoint (``pack.municipalities`` order).
+    stop_cell_minutes
+        Stops × cells minutes (for the catchments); shape ``(0, n_cells)`` without stops.
+    figures
+        Population reached per district and urban/rural class, see :func:`coverage_figures`.
+    threshold_min
+        The threshold the figures use.
+    model, model_description
+        Which travel-time model made the minutes.
+    """
+
+    cell_minutes: np.ndarray
+    municipality_minutes: np.ndarray
+    stop_cell_minutes: np.ndarray
+    figures: pd.DataFrame
+    threshold_min: float
+    model: str
+    model_description: str
+
+
+def _xy(frame: gpd.GeoDataFrame) -> np.ndarray:
+    metric = frame.to_crs(METRIC_CRS) if str(frame.crs) != METRIC_CRS else frame
+    return np.column_stack([metric.geometry.x, metric.geometry.y]).astype(float)
+
+
+def map_coverage(
+    pack: RegionPack,
+    stops: gpd.GeoDataFrame | None,
+    *,
+    threshold_min: float = DEFAULT_THRESHOLD_MIN,
+    model: TravelModel | None = None,
+) -> MapCoverage:
+    """Minutes from each cell and municipality midpoint to the nearest stop, and the figures.
+
+    Parameters
+    ----------
+    pack
+        The region pack.
+    stops
+        Planned stops (points, any CRS); ``None`` or empty for none.
+    threshold_min
+        Travel-time threshold in minutes for "reached".
+    model
+        Travel-time model; default :func:`planner.traveltime.default_model`.
+
+    Returns
+    -------
+    MapCoverage
+    """
+    model = model or default_model()
+    cells_xy = pack.cells[["x", "y"]].to_numpy(dtype=float)
+    munis = pack.municipalities
+    muni_xy = munis[["midpoint_x", "midpoint_y"]].to_numpy(dtype=float)
+    if stops is None or len(stops) == 0:
+        cell_min = np.full(len(cells_xy), np.inf)
+        muni_min = np.full(len(muni_xy), np.inf)
+        stop_cells = np.zeros((0, len(cells_xy)))
+        description = model.describe()
+    else:
+        stop_xy = _xy(stops)
+        to_cells = travel_time_matrix(stop_xy, cells_xy, model=model)
+        to_munis = travel_time_matrix(stop_xy, muni_xy, model=model)
+        stop_cells = to_cells.minutes
+        cell_min = stop_cells.min(axis=0)
+        muni_min = to_munis.minutes.min(axis=0)
+        description = to_cells.description
+    figures = coverage_figures(pack, cell_min, threshold_min=threshold_min)
+    return MapCoverage(
+        cell_minutes=cell_min,
+        municipality_minutes=muni_min,
+        stop_cell_minutes=stop_cells,
+        figures=figures,
+        threshold_min=threshold_min,
+        model=model.name,
+        model_description=description,
+    )
+
+
+def coverage_figures(
+    pack: RegionPack, cell_minutes: np.ndarray, *, threshold_min: float = DEFAULT_THRESHOLD_MIN
+) -> pd.DataFrame:
+    """Population reached within ``threshold_min``, per district and urban/rural class.
+
+    The figures come from :mod:`planner.coverage` (summed from the Zensus cells themselves),
+    counted on the cells whose centre lies in the region (``in_region``), and are reshaped here
+    into urban and rural columns side by side for the legend and the app.
+
+    Parameters
+    ----------
+    pack
+        The region pack.
+    cell_minutes
+        Minutes from each cell to the nearest stop (``pack.cells`` order; ``inf`` = none).
+    threshold_min
+        A cell counts as reached when its minutes are at most this.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per district (``district_ags``, ``district``) plus a final row ``district_ags ==
+        "region"``, with ``urban_population``, ``urban_reached``, ``urban_share``,
+        ``rural_population``, ``rural_reached``, ``rural_share``, ``population``, ``reached``,
+        ``share`` (shares as fractions 0..1, NaN where the population is 0).
+    """
+    inside = pack.cells["in_region"].to_numpy()
+    cells = pack.cells[inside]
+    minutes = np.asarray(cell_minutes, dtype=float)[inside][None, :]
+    names = dict(zip(pack.districts["district_ags"], pack.districts["name"], strict=False))
+    table = cell_coverage(cells, ["nearest"], minutes, ["nearest"], threshold_min=threshold_min)
+    summary = coverage_summary(table, threshold_min=threshold_min, district_names=names)
+    rows: list[dict[str, Any]] = []
+    for rec in summary.by_district.to_dict("records"):
+        rows.append(
+            _figure_row(
+                str(rec["district_ags"]),
+                str(rec["district"]),
+                population=float(rec["population"]),
+                reached=float(rec["covered"]),
+                rural_population=float(rec["rural_population"]),
+                rural_reached=float(rec["rural_covered"]),
+            )
+        )
+    rural = summary.by_area_class[summary.by_area_class["area_class"] == "rural"]
+    rows.append(
+        _figure_row(
+            "region",
+            "KielRegion",
+            population=summary.population,
+            reached=summary.covered,
+            rural_population=float(rural["population"].sum()),
+            rural_reached=float(rural["covered"].sum()),
+        )
+    )
+    return pd.DataFrame(rows)
+
+
+def _figure_row(
+    ags: str,
+    name: str,
+    *,
+    population: float,
+    reached: float,
+    rural_population: float,
+    rural_reached: float,
+) -> dict[str, Any]:
+    def share(got: float, pop: float) -> float:
+        return got / pop if pop > 0 else float("nan")
+
+    urban_population = population - rural_population
+    urban_reached = reached - rural_reached
+    return {
+        "district_ags": ags,
+        "district": name,
+        "urban_population": round(urban_population),
+        "urban_reached": round(urban_reached),
+        "urban_share": share(urban_reached, urban_population),
+        "rural_population": round(rural_population),
+        "rural_reached": round(rural_reached),
+        "rural_share": share(rural_reached, rural_population),
+        "population": round(population),
+        "reached": round(reached),
+        "share": share(reached, population),
+    }
+
+
+# --- geometry for display ------------------------------------------------------------------------

@@ -16,6 +16,8 @@ from typing import Final
 
 from babel.numbers import NumberFormatError, parse_decimal
 
+from planner.errors import InputError
+
 #: Years a planning date may have; outside them a typo (``20255``) is more likely than a plan.
 MIN_YEAR: Final = 1990
 MAX_YEAR: Final = 2200
@@ -24,7 +26,7 @@ _GERMAN_DATE: Final = re.compile(r"^\s*(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{2}|\d{4})
 _SPACES: Final = re.compile(r"[\s\u00a0\u202f\u2009']")
 
 
-class NotationError(ValueError):
+class NotationError(InputError):
     """A text that is not a number or date in any notation we read.
 
     Attributes

@@ -10,7 +10,11 @@ TINY_RATHAUS_RAW
 TINY_RATHAUS_GERMANY
     Folder with the Germany-wide open data for other regions (default: ``../shared/germany``).
 TINY_RATHAUS_PACK
-    The region pack to load (default: ``data/kielregion.gpkg`` in the repo).
+    The region pack to load (default: the embedded KielRegion pack: ``data/kielregion.gpkg`` in a
+    checkout, ``<prefix>/share/tiny-rathaus/kielregion.gpkg`` in an installed wheel).
+TINY_RATHAUS_MAPS
+    Folder where coverage maps are saved (default: ``maps/`` in a checkout, else the user data
+    dir's ``maps``).
 TINY_RATHAUS_CACHE
     Folder for cached travel-time matrices and road graphs (default: the user cache dir).
 TINY_RATHAUS_ROAD_GRAPH
@@ -23,6 +27,7 @@ TINY_RATHAUS_DB
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import platformdirs
@@ -41,7 +46,7 @@ DISPLAY_CRS = "EPSG:4326"
 ZENSUS_CRS = "EPSG:3035"
 
 #: The three KielRegion districts by their 5-digit key (Kreisschlüssel): the embedded default
-#: region (``planner.regions.PRESETS["KielRegion"]``). Other packs list theirs in
+#: region (``planner.data.regions.PRESETS["KielRegion"]``). Other packs list theirs in
 #: ``RegionPack.info.districts``.
 REGION_DISTRICTS: dict[str, str] = {
     "01002": "Kiel",
@@ -104,10 +109,45 @@ def shared_dir() -> Path:
     return REPO_ROOT.parent / "shared"
 
 
+#: File name of the embedded KielRegion pack (``data/`` in a checkout; installed by the wheel as
+#: a data file into ``<prefix>/share/tiny-rathaus/``, see ``pyproject.toml``).
+EMBEDDED_PACK = "kielregion.gpkg"
+
+
 def pack_path() -> Path:
-    """The region pack the app and the CLI load by default."""
+    """The region pack the app and the CLI load by default.
+
+    ``TINY_RATHAUS_PACK`` if set; else the embedded pack of this checkout, else the one the
+    installed wheel put under ``<prefix>/share/tiny-rathaus/`` (so ``pip install .`` works from
+    any folder).
+    """
     env = os.environ.get("TINY_RATHAUS_PACK")
-    return Path(env) if env else REPO_ROOT / "data" / "kielregion.gpkg"
+    if env:
+        return Path(env)
+    checkout = REPO_ROOT / "data" / EMBEDDED_PACK
+    if checkout.is_file():
+        return checkout
+    # <prefix>/lib/pythonX.Y/site-packages/planner/settings.py: the wheel's prefix is parents[4]
+    parents = Path(__file__).resolve().parents
+    prefixes = (sys.prefix, sys.base_prefix, *([str(parents[4])] if len(parents) > 4 else []))
+    for prefix in dict.fromkeys(prefixes):
+        installed = Path(prefix) / "share" / APP_NAME / EMBEDDED_PACK
+        if installed.is_file():
+            return installed
+    return checkout  # not found: load_pack names this path
+
+
+def maps_dir() -> Path:
+    """Folder where coverage maps are saved: ``TINY_RATHAUS_MAPS``, else ``maps/`` of this
+    checkout, else ``maps`` in the user data dir (an installed library never writes into its
+    own site-packages)."""
+    env = os.environ.get("TINY_RATHAUS_MAPS")
+    if env:
+        return Path(env)
+    checkout = REPO_ROOT / "maps"
+    if checkout.is_dir():
+        return checkout
+    return Path(platformdirs.user_data_dir(APP_NAME)) / "maps"
 
 
 def cache_dir() -> Path:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
-from planner.pack import RegionPack, load_pack
+from planner.data.pack import RegionPack, load_pack
 from planner.settings import raw_dir
 
 

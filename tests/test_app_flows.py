@@ -15,7 +15,6 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 from test_app import choose_sites, plan_season, start, visible
 
-from planner import maps
 from planner.usertext import file_stem
 
 #: A scenario or site name a hostile user would type: a link and an image that calls home.
@@ -98,7 +97,7 @@ def test_replan_keeps_the_chosen_stops_and_a_failed_run_keeps_the_plan(
     def broken(self: object, config: object) -> object:
         raise RuntimeError("solver crashed")
 
-    monkeypatch.setattr("planner.season_inputs.SeasonInputs.plan", broken)
+    monkeypatch.setattr("planner.season.inputs.SeasonInputs.plan", broken)
     at.number_input(key="season_quota_kiel").set_value(4)
     ok(button(at, "Saison planen").click().run())
     assert any("RuntimeError: solver crashed" in visible(e.value) for e in at.error)
@@ -204,7 +203,7 @@ def test_bad_upload_value_is_shown_as_text() -> None:
 def test_coverage_map_download_and_save_into_maps(
     media: list[MemoryMediaFileStorage], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(maps, "MAPS_DIR", tmp_path / "maps")
+    monkeypatch.setenv("TINY_RATHAUS_MAPS", str(tmp_path / "maps"))
     at = plan_season(start())
     save_scenario(at, "Sommer 2025")
     ok(at.switch_page("app_pages/coverage.py").run())

@@ -155,7 +155,7 @@ def test_pages_in_browser(server: str, browser: Browser) -> None:
 
 def test_exported_map_works_offline(browser: Browser, tmp_path: Path) -> None:
     from planner import maps
-    from planner.pack import load_pack
+    from planner.data.pack import load_pack
 
     pack = load_pack()
     stops = pack.sites[pack.sites["kind"] == "rail"].head(6)

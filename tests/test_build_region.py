@@ -15,10 +15,10 @@ import pandas as pd
 import pytest
 import shapely
 
-from planner.build import BuildError, build_pack, match_vintages, merge_report
-from planner.pack import SPATIAL_LAYERS, RegionInfo, RegionPack, load_pack, save_pack
-from planner.raw import RawDataError
-from planner.regions import (
+from planner.data.build import BuildError, build_pack, match_vintages, merge_report
+from planner.data.pack import SPATIAL_LAYERS, RegionInfo, RegionPack, load_pack, save_pack
+from planner.data.raw import RawDataError
+from planner.data.regions import (
     RegionError,
     default_quota,
     holiday_subdivision,

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from planner.calendar import SeasonCalendar, parse_date, sh_public_holidays
+from planner.season.calendar import SeasonCalendar, parse_date, sh_public_holidays
 
 D = dt.date
 
@@ -65,7 +65,7 @@ def test_bad_calendar_input() -> None:
 
 
 def test_blackout_text_parses_dates_and_ranges() -> None:
-    from planner.calendar import parse_blackout_text
+    from planner.season.calendar import parse_blackout_text
 
     days = parse_blackout_text("2025-08-01, 2025-09-01..2025-09-03\n2025-10-06;", reason="Fest")
     assert sorted(days) == [
@@ -88,7 +88,7 @@ def test_blackout_text_parses_dates_and_ranges() -> None:
     ],
 )
 def test_bad_blackout_entry_is_named(text: str, entry: str, de: str, en: str) -> None:
-    from planner.calendar import BlackoutError, parse_blackout_text
+    from planner.season.calendar import BlackoutError, parse_blackout_text
 
     with pytest.raises(BlackoutError) as info:
         parse_blackout_text(text)

@@ -158,7 +158,7 @@ def test_sites_select_rejects_a_malformed_quota(capsys: pytest.CaptureFixture[st
 
 def _no_solve(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fail the test if the CLI starts solving (the errors must come before)."""
-    import planner.region_selection as region_selection
+    import planner.selection.region as region_selection
 
     def boom(*_a: object, **_k: object) -> None:
         raise AssertionError("solved although the input was bad")
@@ -211,7 +211,7 @@ def test_no_selection_found_exits_1_and_says_why(
 ) -> None:
     from types import SimpleNamespace
 
-    import planner.region_selection as region_selection
+    import planner.selection.region as region_selection
 
     def nothing(_pack: object, request: object) -> object:
         return SimpleNamespace(found=False, status_text=lambda lang: "Status: nothing")

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import sparse
 
-from planner.covering_search import SwapSearch
+from planner.selection.search import SwapSearch
 
 
 def _random_instance(

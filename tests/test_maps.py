@@ -10,8 +10,8 @@ import geopandas as gpd
 import numpy as np
 import pytest
 
-from planner import maps
-from planner.pack import RegionPack
+from planner import coverage, maps
+from planner.data.pack import RegionPack
 from planner.settings import METRIC_CRS
 
 
@@ -119,7 +119,7 @@ def test_map_html_rejects_cdn_links(pack: RegionPack) -> None:
 
 
 def test_figures_split_urban_rural(pack: RegionPack, stops: gpd.GeoDataFrame) -> None:
-    cov = maps.map_coverage(pack, stops, threshold_min=15)
+    cov = coverage.map_coverage(pack, stops, threshold_min=15)
     fig = cov.figures.set_index("district_ags")
     region = fig.loc["region"]
     assert region["population"] == fig.drop(index="region")["population"].sum()
@@ -127,15 +127,15 @@ def test_figures_split_urban_rural(pack: RegionPack, stops: gpd.GeoDataFrame) ->
     assert 0 < region["reached"] < region["population"]
     assert region["urban_reached"] + region["rural_reached"] == region["reached"]
     # a stricter threshold never reaches more people
-    tight = maps.map_coverage(pack, stops, threshold_min=5).figures
+    tight = coverage.map_coverage(pack, stops, threshold_min=5).figures
     assert tight["reached"].iloc[-1] < region["reached"]
     # without stops nobody is reached
-    none = maps.map_coverage(pack, None).figures
+    none = coverage.map_coverage(pack, None).figures
     assert none["reached"].sum() == 0
 
 
 def test_cells_inside_threshold_are_covered(pack: RegionPack, stops: gpd.GeoDataFrame) -> None:
-    cov = maps.map_coverage(pack, stops, threshold_min=15)
+    cov = coverage.map_coverage(pack, stops, threshold_min=15)
     assert cov.cell_minutes.shape == (len(pack.cells),)
     assert np.allclose(cov.cell_minutes, cov.stop_cell_minutes.min(axis=0))
     # the cell holding the first stop is reached within a few minutes

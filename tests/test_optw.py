@@ -1,4 +1,4 @@
-"""Tests of the OPTW core (planner.optw) on small instances with brute-force optima."""
+"""Tests of the OPTW core (benchmarks/optw.py) on small instances with brute-force optima."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from planner.optw import OrienteeringTW, euclidean_truncated, read_toptw
+from benchmarks.optw import OrienteeringTW, euclidean_truncated, read_toptw
 
 
 def _random_instance(seed: int, n: int = 8) -> dict[str, np.ndarray]:

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from planner.build import BuildError, build_pack
-from planner.pack import SPATIAL_LAYERS, RegionPack, load_pack, save_pack
+from planner.data.build import BuildError, build_pack
+from planner.data.pack import SPATIAL_LAYERS, RegionPack, load_pack, save_pack
 from planner.settings import METRIC_CRS
 
 

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from planner.season import ConfigError
-from planner.season_config import SeasonFile, parse_season_config
+from planner.season.config import SeasonFile, parse_season_config
 
 SEASON_KEYS = [
     "start",

@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.export import excel_workbook_bytes, table_csv_text
-from planner.region_selection import SelectionRequest
 from planner.selection import SelectionRequestError, SelectionRules
+from planner.selection.region import SelectionRequest
 from planner.usertext import FORMULA_PREFIXES
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

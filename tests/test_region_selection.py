@@ -1,4 +1,4 @@
-"""Coverage-optimal site selection on the region pack (planner.region_selection)."""
+"""Coverage-optimal site selection on the region pack (planner.selection.region)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from planner.coverage import site_cell_minutes
-from planner.pack import RegionPack
-from planner.region_selection import SelectionRequest, demand_weights, select_sites
+from planner.data.pack import RegionPack
 from planner.selection import InfeasibleRulesError, SelectionRules
+from planner.selection.region import SelectionRequest, demand_weights, select_sites
 
 DISTRICTS = ("Kiel", "Plön", "Rendsburg-Eckernförde")
 
@@ -197,7 +197,7 @@ def test_minimum_spacing_keeps_chosen_sites_apart(
     ],
 )
 def test_every_request_field_is_checked(field: str, value: object) -> None:
-    from planner.region_selection import SelectionRequestError
+    from planner.selection.region import SelectionRequestError
 
     with pytest.raises(SelectionRequestError) as info:
         SelectionRequest(**{field: value})  # type: ignore[arg-type]

@@ -7,7 +7,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from planner.register import RegisterFormatError, read_register
+from planner.data.register import RegisterFormatError, read_register
 from planner.settings import REGION_DISTRICTS
 
 HEADER_TOP = [

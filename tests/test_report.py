@@ -1,4 +1,4 @@
-"""The printable season report (planner.report): a PDF that parses and says what it should."""
+"""The printable season report (planner.export.report): a PDF that says what it should."""
 
 from __future__ import annotations
 
@@ -13,9 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from planner.i18n import format_number, t
-from planner.pack import RegionPack, load_pack
-from planner.report import (
+from planner.data.pack import RegionPack, load_pack
+from planner.export.report import (
     _spread_labels,
     district_figures,
     format_day,
@@ -23,8 +22,9 @@ from planner.report import (
     route_map_png,
     to_pdf,
 )
+from planner.i18n import format_number, t
 from planner.season import SeasonConfig, SeasonPlan
-from planner.season_inputs import SeasonInputs, season_inputs
+from planner.season.inputs import SeasonInputs, season_inputs
 from planner.usertext import NAME_MAX_LENGTH
 
 HOSTILE = {

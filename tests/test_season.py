@@ -10,7 +10,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from planner.calendar import SeasonCalendar
 from planner.season import (
     Booking,
     SeasonConfig,
@@ -20,6 +19,7 @@ from planner.season import (
     plan_season,
     replan,
 )
+from planner.season.calendar import SeasonCalendar
 
 D = dt.date
 X0, Y0 = 575_000.0, 6_020_000.0  # near Kiel, EPSG:25832
@@ -446,7 +446,7 @@ def test_bad_config_is_named() -> None:
 def test_example_config_reads() -> None:
     from pathlib import Path
 
-    from planner.season_config import load_season_config
+    from planner.season.config import load_season_config
 
     sf = load_season_config(Path(__file__).parents[1] / "examples" / "season_2023.toml")
     cfg = sf.config
@@ -493,7 +493,7 @@ def test_example_config_reads() -> None:
     ],
 )
 def test_bad_config_file_names_key_and_value(tmp_path, text: str, message: str) -> None:
-    from planner.season_config import ConfigError, load_season_config
+    from planner.season.config import ConfigError, load_season_config
 
     f = tmp_path / "s.toml"
     f.write_text(text, encoding="utf-8")
@@ -504,7 +504,7 @@ def test_bad_config_file_names_key_and_value(tmp_path, text: str, message: str) 
 def test_cli_subcommand_is_registered() -> None:
     import argparse
 
-    from planner.season_config import register_season_cli
+    from planner.season.config import register_season_cli
 
     parser = argparse.ArgumentParser()
     register_season_cli(parser.add_subparsers(dest="group"))
@@ -514,7 +514,7 @@ def test_cli_subcommand_is_registered() -> None:
 
 # ---------------------------------------------------------------------- form values = file
 def test_form_values_and_config_file_give_the_same_messages(tmp_path) -> None:
-    from planner.season_config import (
+    from planner.season.config import (
         ConfigError,
         load_season_config,
         season_config_from_values,
@@ -547,7 +547,7 @@ def test_form_values_and_config_file_give_the_same_messages(tmp_path) -> None:
 
 
 def test_form_values_build_the_config() -> None:
-    from planner.season_config import DEFAULT_OBJECTIVE, season_config_from_values
+    from planner.season.config import DEFAULT_OBJECTIVE, season_config_from_values
 
     sites, _, _ = make_sites()
     sites["kind"] = ["centre", *["school"] * (len(sites) - 1)]
@@ -589,7 +589,7 @@ def test_unknown_district_quota_is_a_config_error_in_both_languages() -> None:
 # ---------------------------------------------------------------------- inputs from the pack
 @pytest.fixture(scope="module")
 def pack_subset():  # type: ignore[no-untyped-def]
-    from planner.pack import load_pack
+    from planner.data.pack import load_pack
 
     pack = load_pack()
     sites = pack.sites
@@ -601,7 +601,7 @@ def pack_subset():  # type: ignore[no-untyped-def]
 
 def test_season_inputs_use_scoring_and_coverage(pack_subset) -> None:
     from planner import scoring
-    from planner.season_inputs import criterion_weights, season_inputs
+    from planner.season.inputs import criterion_weights, season_inputs
 
     pack, sites = pack_subset
     inputs = season_inputs(pack, sites, threshold_min=15)
@@ -636,8 +636,8 @@ def test_season_inputs_use_scoring_and_coverage(pack_subset) -> None:
 
 
 def test_season_value_is_scores_plus_coverage_minus_towing(pack_subset) -> None:
-    from planner.season_config import resolve_home
-    from planner.season_inputs import season_inputs
+    from planner.season.config import resolve_home
+    from planner.season.inputs import season_inputs
 
     pack, sites = pack_subset
     inputs = season_inputs(pack, sites, threshold_min=15)

@@ -21,7 +21,7 @@ from ortools.sat.python import cp_model
 
 from planner import season as season_module
 from planner.season import Booking, ConfigError, SeasonConfig, plan_season
-from planner.season_config import (
+from planner.season.config import (
     load_season_config,
     load_sites,
     parse_season_config,
@@ -365,8 +365,8 @@ def no_planning(monkeypatch: pytest.MonkeyPatch) -> None:
     def fail(*_a: object, **_k: object) -> None:
         raise AssertionError("planned before checking the command line")
 
-    monkeypatch.setattr("planner.season_inputs.season_inputs", fail)
-    monkeypatch.setattr("planner.pack.load_pack", fail)
+    monkeypatch.setattr("planner.season.inputs.season_inputs", fail)
+    monkeypatch.setattr("planner.data.pack.load_pack", fail)
 
 
 @pytest.mark.parametrize("where", ["file", "below_file"])
@@ -405,8 +405,8 @@ def test_infeasible_season_exits_1_naming_the_rule(tmp_path: Path, monkeypatch, 
         def plan(self, config: SeasonConfig) -> Any:
             return plan_season(sites, minutes, config=config, km=km)
 
-    monkeypatch.setattr("planner.season_inputs.season_inputs", Inputs)
-    monkeypatch.setattr("planner.pack.load_pack", lambda: None)
+    monkeypatch.setattr("planner.season.inputs.season_inputs", Inputs)
+    monkeypatch.setattr("planner.data.pack.load_pack", lambda: None)
     config = tmp_path / "s.toml"
     sites.to_csv(tmp_path / "sites.csv", index=False)
     config.write_text(

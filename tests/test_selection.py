@@ -496,8 +496,8 @@ def test_region_pack_with_2023_quotas(pack) -> None:  # type: ignore[no-untyped-
 def test_mclp_search_and_kernel_merge_reach_brute_force(seed: int, threads: int) -> None:
     from scipy import sparse
 
-    from planner.covering_search import SwapSearch
     from planner.selection import _mclp_kernel, _mclp_search
+    from planner.selection.search import SwapSearch
 
     inst = _instance(seed, n_demand=60, n_sites=12)
     radius, p = 2_500.0, 3

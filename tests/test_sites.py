@@ -9,7 +9,7 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import Point
 
-from planner.pack import RegionPack
+from planner.data.pack import RegionPack
 from planner.sites import (
     bus_hubs,
     import_sites,

@@ -13,7 +13,7 @@ import geopandas as gpd
 import numpy as np
 import pytest
 
-from planner.pack import RegionPack
+from planner.data.pack import RegionPack
 from planner.sites import (
     COAST_TOLERANCE_M,
     FIELDS,

@@ -9,8 +9,13 @@ import numpy as np
 import pytest
 
 from planner import cache as cache_module
-from planner.roads import RoadNetwork, download_drive_graph, is_drivable, load_drive_graph
 from planner.traveltime import CrowFlyModel, default_model, travel_time_matrix
+from planner.traveltime.roads import (
+    RoadNetwork,
+    download_drive_graph,
+    is_drivable,
+    load_drive_graph,
+)
 
 
 def test_crow_fly_bands_by_hand() -> None:
@@ -120,7 +125,7 @@ def test_download_is_cached_without_network(
 ) -> None:
     from shapely.geometry import box
 
-    import planner.roads as roads
+    import planner.traveltime.roads as roads
 
     calls: list[object] = []
     graph = nx.MultiDiGraph(crs="EPSG:4326")

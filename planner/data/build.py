@@ -4,7 +4,7 @@ Two sources, one assembly:
 
 - the embedded KielRegion pack from the KielRegion extracts (``build_pack(raw_dir)``, today's
   path, unchanged output);
-- any German region (district keys, a Land, names; see :mod:`planner.regions`) from the
+- any German region (district keys, a Land, names; see :mod:`planner.data.regions`) from the
   Germany-wide files (``build_pack(raw_dir, region="01059", germany=...)``): the register and the
   Schleswig-Holstein school list still come from ``raw_dir``.
 
@@ -30,8 +30,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from planner.pack import RegionInfo, RegionPack, save_pack
-from planner.raw import (
+from planner.data.pack import RegionInfo, RegionPack, save_pack
+from planner.data.raw import (
     GERMANY_FILES,
     RAW_FILES,
     ZENSUS_PARQUET_FILES,
@@ -45,8 +45,9 @@ from planner.raw import (
     read_zensus_grid,
     read_zensus_parquet,
 )
-from planner.regions import PRESETS, Region, metric_crs_for, resolve_region
-from planner.register import read_register
+from planner.data.regions import PRESETS, Region, metric_crs_for, resolve_region
+from planner.data.register import read_register
+from planner.errors import DataError
 from planner.settings import DISPLAY_CRS, METRIC_CRS, URBAN_MIN_POPULATION, ZENSUS_CRS
 from planner.sites import generate_sites
 
@@ -136,7 +137,7 @@ SOURCES: dict[str, dict[str, str]] = {
 }
 
 
-class BuildError(ValueError):
+class BuildError(DataError):
     """The raw data does not add up; the message says what and where."""
 
 
@@ -742,7 +743,7 @@ def build_pack(
         The KielRegion raw folder (register, school list; and everything for the default pack).
     region
         ``None``: the embedded KielRegion pack from the KielRegion extracts. Otherwise a region
-        spec for :func:`planner.regions.resolve_region` (``"01059"``, ``"01"``,
+        spec for :func:`planner.data.regions.resolve_region` (``"01059"``, ``"01"``,
         ``"Schleswig-Flensburg"``, ``"KielRegion"``, comma-separated parts), built from the
         Germany-wide files in ``germany``.
     germany

@@ -29,8 +29,8 @@ from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 from shapely.geometry.base import BaseGeometry
 
-from planner.build import sha256
 from planner.cache import cached_arrays, content_hash
+from planner.data.build import sha256
 from planner.settings import METRIC_CRS, cache_dir
 from planner.traveltime import TravelMatrix
 

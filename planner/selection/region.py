@@ -165,7 +165,7 @@ class RegionSelection:
         other chosen site reaches.
     figures
         People reached per district and in the region, urban and rural side by side
-        (:func:`planner.maps.coverage_figures`, summed from the cells).
+        (:func:`planner.coverage.coverage_figures`, summed from the cells).
     population, reached, share
         In-region population, the part within the threshold of a chosen site, its share.
     average_minutes
@@ -299,7 +299,7 @@ def select_sites(
     Parameters
     ----------
     pack
-        A :class:`planner.pack.RegionPack`.
+        A :class:`planner.data.pack.RegionPack`.
     request
         Model, number of sites, threshold, emphasis, rules and time limit.
     sites
@@ -387,7 +387,7 @@ def _figures(
     request: SelectionRequest,
 ) -> tuple[pd.DataFrame, pd.DataFrame, float, float]:
     """Per-site table, coverage by district and class, people reached, average minutes."""
-    from planner.maps import coverage_figures
+    from planner.coverage import coverage_figures
 
     cells = pack.cells[demand]
     all_minutes = np.nan_to_num(minutes, nan=np.inf)

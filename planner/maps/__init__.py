@@ -33,7 +33,6 @@ import html
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from importlib import resources
@@ -48,11 +47,11 @@ import shapely
 from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
-from planner.coverage import cell_coverage, coverage_summary
+from planner.coverage import MapCoverage, map_coverage
+from planner.data.pack import RegionPack
 from planner.i18n import DEFAULT_LANGUAGE, format_number, format_percent, t
-from planner.pack import RegionPack
-from planner.settings import DISPLAY_CRS, METRIC_CRS, REPO_ROOT
-from planner.traveltime import TravelModel, default_model, travel_time_matrix
+from planner.settings import DISPLAY_CRS, METRIC_CRS, maps_dir
+from planner.traveltime import TravelModel, default_model
 from planner.usertext import file_stem
 
 #: Default travel-time threshold in minutes (by car).
@@ -79,191 +78,7 @@ STOP_COLOUR = "#08306b"
 ROUTE_COLOUR = "#08306b"
 OSM_ATTRIBUTION = "© OpenStreetMap contributors (ODbL)"
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-#: Folder for exported maps.
-MAPS_DIR = REPO_ROOT / "maps"
-
 ColourMode = Literal["covered", "minutes"]
-
-
-# --- coverage ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MapCoverage:
-    """Travel time from every demand point to its nearest planned stop.
-
-    Attributes
-    ----------
-    cell_minutes
-        Minutes from each Zensus cell centre (``pack.cells`` order) to the nearest stop;
-        ``inf`` when there are no stops.
-    municipality_minutes
-        Minutes from each municipality's official midpoint (``pack.municipalities`` order).
-    stop_cell_minutes
-        Stops × cells minutes (for the catchments); shape ``(0, n_cells)`` without stops.
-    figures
-        Population reached per district and urban/rural class, see :func:`coverage_figures`.
-    threshold_min
-        The threshold the figures use.
-    model, model_description
-        Which travel-time model made the minutes.
-    """
-
-    cell_minutes: np.ndarray
-    municipality_minutes: np.ndarray
-    stop_cell_minutes: np.ndarray
-    figures: pd.DataFrame
-    threshold_min: float
-    model: str
-    model_description: str
-
-
-def _xy(frame: gpd.GeoDataFrame) -> np.ndarray:
-    metric = frame.to_crs(METRIC_CRS) if str(frame.crs) != METRIC_CRS else frame
-    return np.column_stack([metric.geometry.x, metric.geometry.y]).astype(float)
-
-
-def map_coverage(
-    pack: RegionPack,
-    stops: gpd.GeoDataFrame | None,
-    *,
-    threshold_min: float = DEFAULT_THRESHOLD_MIN,
-    model: TravelModel | None = None,
-) -> MapCoverage:
-    """Minutes from each cell and municipality midpoint to the nearest stop, and the figures.
-
-    Parameters
-    ----------
-    pack
-        The region pack.
-    stops
-        Planned stops (points, any CRS); ``None`` or empty for none.
-    threshold_min
-        Travel-time threshold in minutes for "reached".
-    model
-        Travel-time model; default :func:`planner.traveltime.default_model`.
-
-    Returns
-    -------
-    MapCoverage
-    """
-    model = model or default_model()
-    cells_xy = pack.cells[["x", "y"]].to_numpy(dtype=float)
-    munis = pack.municipalities
-    muni_xy = munis[["midpoint_x", "midpoint_y"]].to_numpy(dtype=float)
-    if stops is None or len(stops) == 0:
-        cell_min = np.full(len(cells_xy), np.inf)
-        muni_min = np.full(len(muni_xy), np.inf)
-        stop_cells = np.zeros((0, len(cells_xy)))
-        description = model.describe()
-    else:
-        stop_xy = _xy(stops)
-        to_cells = travel_time_matrix(stop_xy, cells_xy, model=model)
-        to_munis = travel_time_matrix(stop_xy, muni_xy, model=model)
-        stop_cells = to_cells.minutes
-        cell_min = stop_cells.min(axis=0)
-        muni_min = to_munis.minutes.min(axis=0)
-        description = to_cells.description
-    figures = coverage_figures(pack, cell_min, threshold_min=threshold_min)
-    return MapCoverage(
-        cell_minutes=cell_min,
-        municipality_minutes=muni_min,
-        stop_cell_minutes=stop_cells,
-        figures=figures,
-        threshold_min=threshold_min,
-        model=model.name,
-        model_description=description,
-    )
-
-
-def coverage_figures(
-    pack: RegionPack, cell_minutes: np.ndarray, *, threshold_min: float = DEFAULT_THRESHOLD_MIN
-) -> pd.DataFrame:
-    """Population reached within ``threshold_min``, per district and urban/rural class.
-
-    The figures come from :mod:`planner.coverage` (summed from the Zensus cells themselves),
-    counted on the cells whose centre lies in the region (``in_region``), and are reshaped here
-    into urban and rural columns side by side for the legend and the app.
-
-    Parameters
-    ----------
-    pack
-        The region pack.
-    cell_minutes
-        Minutes from each cell to the nearest stop (``pack.cells`` order; ``inf`` = none).
-    threshold_min
-        A cell counts as reached when its minutes are at most this.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per district (``district_ags``, ``district``) plus a final row ``district_ags ==
-        "region"``, with ``urban_population``, ``urban_reached``, ``urban_share``,
-        ``rural_population``, ``rural_reached``, ``rural_share``, ``population``, ``reached``,
-        ``share`` (shares as fractions 0..1, NaN where the population is 0).
-    """
-    inside = pack.cells["in_region"].to_numpy()
-    cells = pack.cells[inside]
-    minutes = np.asarray(cell_minutes, dtype=float)[inside][None, :]
-    names = dict(zip(pack.districts["district_ags"], pack.districts["name"], strict=False))
-    table = cell_coverage(cells, ["nearest"], minutes, ["nearest"], threshold_min=threshold_min)
-    summary = coverage_summary(table, threshold_min=threshold_min, district_names=names)
-    rows: list[dict[str, Any]] = []
-    for rec in summary.by_district.to_dict("records"):
-        rows.append(
-            _figure_row(
-                str(rec["district_ags"]),
-                str(rec["district"]),
-                population=float(rec["population"]),
-                reached=float(rec["covered"]),
-                rural_population=float(rec["rural_population"]),
-                rural_reached=float(rec["rural_covered"]),
-            )
-        )
-    rural = summary.by_area_class[summary.by_area_class["area_class"] == "rural"]
-    rows.append(
-        _figure_row(
-            "region",
-            "KielRegion",
-            population=summary.population,
-            reached=summary.covered,
-            rural_population=float(rural["population"].sum()),
-            rural_reached=float(rural["covered"].sum()),
-        )
-    )
-    return pd.DataFrame(rows)
-
-
-def _figure_row(
-    ags: str,
-    name: str,
-    *,
-    population: float,
-    reached: float,
-    rural_population: float,
-    rural_reached: float,
-) -> dict[str, Any]:
-    def share(got: float, pop: float) -> float:
-        return got / pop if pop > 0 else float("nan")
-
-    urban_population = population - rural_population
-    urban_reached = reached - rural_reached
-    return {
-        "district_ags": ags,
-        "district": name,
-        "urban_population": round(urban_population),
-        "urban_reached": round(urban_reached),
-        "urban_share": share(urban_reached, urban_population),
-        "rural_population": round(rural_population),
-        "rural_reached": round(rural_reached),
-        "rural_share": share(rural_reached, rural_population),
-        "population": round(population),
-        "reached": round(reached),
-        "share": share(reached, population),
-    }
-
-
-# --- geometry for display ------------------------------------------------------------------------
 
 
 def display_frame(
@@ -1012,7 +827,7 @@ def save_map(fmap: folium.Map, *, name: str = "abdeckung", folder: Path | None =
     never a path outside ``folder``). The file is written to a temporary name first and then
     renamed, so a reader never sees half a map.
     """
-    folder = folder or MAPS_DIR
+    folder = folder or maps_dir()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{file_stem(name, default='map')}.html"
     tmp = path.with_suffix(".html.tmp")

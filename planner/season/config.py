@@ -35,7 +35,7 @@ Example (see ``examples/season_2023.toml``)::
     sites = "my_sites.csv"        # optional: default the region pack's candidate sites
     coverage_minutes = 15         # cells within this time count as covered
 
-Site scores come from :mod:`planner.scoring` (see :mod:`planner.season_inputs`) unless the sites
+Site scores come from :mod:`planner.scoring` (see :mod:`planner.season.inputs`) unless the sites
 file has a score column. ``max_tow_minutes = 0`` means no towing limit. Every error is a
 :class:`ConfigError` naming the key and the value, in German or English; the app's season form
 goes through the same parser (:func:`season_config_from_values`), so both say the same.
@@ -59,7 +59,6 @@ from typing import Any
 
 import pandas as pd
 
-from planner.calendar import WEEKDAY_NAMES, BlackoutError, parse_blackout_entry, parse_date
 from planner.i18n import DEFAULT_LANGUAGE, LANGUAGES, Message
 from planner.notation import MAX_YEAR, MIN_YEAR, NotationError
 from planner.notation import parse_date as read_date
@@ -71,6 +70,7 @@ from planner.season import (
     SeasonConfig,
     SeasonPlan,
 )
+from planner.season.calendar import WEEKDAY_NAMES, BlackoutError, parse_blackout_entry, parse_date
 
 __all__ = [
     "DEFAULT_OBJECTIVE",
@@ -519,7 +519,7 @@ def season_config_from_values(
     ConfigError
         Naming the setting (as a config-file key) and its value.
     """
-    from planner.calendar import split_blackout_text
+    from planner.season.calendar import split_blackout_text
 
     values = {k: v for k, v in season.items() if v is not None}
     text = values.get("blackout_dates")
@@ -564,7 +564,7 @@ def load_sites(season_file: SeasonFile) -> pd.DataFrame:
     """
     data = season_file.data
     if "sites" not in data:
-        from planner.pack import load_pack
+        from planner.data.pack import load_pack
 
         return _checked_sites(load_pack().sites.copy(), season_file, "")
     sp = Path(str(data["sites"]))
@@ -649,7 +649,7 @@ def run_season_plan(
 ) -> SeasonPlan:
     """Plan the season of a config file on its data and write all exports to ``out_dir``.
 
-    The inputs come from :func:`planner.season_inputs.season_inputs`, exactly as in the app:
+    The inputs come from :func:`planner.season.inputs.season_inputs`, exactly as in the app:
     site scores from :mod:`planner.scoring` (the ``[criteria]`` weights, defaults for the rest;
     a sites file with a score column keeps its scores), coverage sets within
     ``[data].coverage_minutes`` (default 15) and the towing matrix.  ``out_dir`` and the sites
@@ -673,10 +673,10 @@ def run_season_plan(
     ConfigError
         Naming the key and value: ``out``, ``data.sites``, ``data.score_column``, ...
     """
+    from planner.data.pack import load_pack
     from planner.export import export_all
-    from planner.pack import load_pack
-    from planner.report import to_pdf
-    from planner.season_inputs import season_inputs
+    from planner.export.report import to_pdf
+    from planner.season.inputs import season_inputs
 
     check_out_dir(out_dir)
     cfg = season_file.config

@@ -64,10 +64,10 @@ def _out_file_problem(path: Path, lang: str) -> str | None:
 
 
 def _data_build(args: argparse.Namespace) -> int:
-    from planner.build import BuildError, build, merge_report
-    from planner.raw import RawDataError
-    from planner.regions import RegionError
-    from planner.register import RegisterFormatError
+    from planner.data.build import BuildError, build, merge_report
+    from planner.data.raw import RawDataError
+    from planner.data.regions import RegionError
+    from planner.data.register import RegisterFormatError
 
     try:
         pack = build(Path(args.raw), Path(args.out), region=args.region, germany=Path(args.germany))
@@ -84,7 +84,7 @@ def _data_build(args: argparse.Namespace) -> int:
 
 
 def _data_info(args: argparse.Namespace) -> int:
-    from planner.pack import load_pack
+    from planner.data.pack import load_pack
     from planner.traveltime import default_model
 
     path = Path(args.pack) if args.pack else pack_path()
@@ -108,9 +108,9 @@ def _data_info(args: argparse.Namespace) -> int:
 
 
 def _sites_check(args: argparse.Namespace) -> int:
+    from planner.data.pack import load_pack
     from planner.export import table_csv_text
     from planner.i18n import t
-    from planner.pack import load_pack
     from planner.sites import load_site_file
 
     pack = load_pack()
@@ -147,11 +147,11 @@ def _quota(text: str) -> tuple[str, int | tuple[int, int]]:
 
 
 def _sites_select(args: argparse.Namespace) -> int:
+    from planner.data.pack import load_pack
     from planner.export import table_csv_bytes, table_csv_text
     from planner.i18n import t
-    from planner.pack import load_pack
-    from planner.region_selection import SelectionRequest, select_sites
     from planner.selection import InfeasibleRulesError, SelectionRequestError, SelectionRules
+    from planner.selection.region import SelectionRequest, select_sites
 
     lang = args.lang
     spacing_km = args.min_spacing_km
@@ -252,7 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
         "select",
         help="choose p sites that reach the most people (MCLP) or make trips shortest (p-median)",
     )
-    from planner.region_selection import Emphasis, ModelKind, SelectionRequest
+    from planner.selection.region import Emphasis, ModelKind, SelectionRequest
 
     default = SelectionRequest()  # each default lives once, in the request
     select.add_argument("--model", choices=get_args(ModelKind), default=default.model)
@@ -307,7 +307,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     select.set_defaults(func=_sites_select)
 
-    from planner.season_config import register_season_cli
+    from planner.season.config import register_season_cli
 
     register_season_cli(groups)
     return parser

@@ -29,7 +29,7 @@ Why not the routing library?  Its time dimension cannot express stays whose cale
 length depends on the start day (weekends inside a stay, no blackout inside), nor
 coverage de-duplication or exact district quotas; the schedules here are short (a dozen
 stops) while the selection is wide (hundreds of candidates), which is exactly the shape a
-decomposition handles well.  The general routing core, :mod:`planner.optw`, solves the
+decomposition handles well.  The general routing core, :mod:`benchmarks/optw.py`, solves the
 classic orienteering problem with time windows and is benchmarked separately.
 
 When the rules cannot all be met, every rule family is tried relaxed on its own (a
@@ -54,9 +54,10 @@ import numpy as np
 import pandas as pd
 from ortools.sat.python import cp_model
 
-from planner.calendar import SeasonCalendar, parse_date
+from planner.errors import InputError
 from planner.i18n import DEFAULT_LANGUAGE, Message, t
 from planner.notation import MAX_YEAR, MIN_YEAR
+from planner.season.calendar import SeasonCalendar, parse_date
 
 __all__ = [
     "REASON_CODES",
@@ -92,10 +93,10 @@ REASON_CODES = (
 _NO_VALUE: Any = object()
 
 
-class ConfigError(ValueError):
+class ConfigError(InputError):
     """A season setting is invalid; names the setting and its value, in German or English.
 
-    The same errors come from config files (:mod:`planner.season_config`), the app's form and
+    The same errors come from config files (:mod:`planner.season.config`), the app's form and
     :class:`SeasonConfig` itself, so the CLI and the app show the same messages.
 
     Attributes
@@ -225,7 +226,7 @@ class SeasonConfig:
             raise ConfigError(key, message, value=value)
 
     def calendar(self) -> SeasonCalendar:
-        """The season's :class:`~planner.calendar.SeasonCalendar`."""
+        """The season's :class:`~planner.season.calendar.SeasonCalendar`."""
         return SeasonCalendar(
             start=self.start,
             end=self.end,

@@ -121,7 +121,7 @@ def default_model() -> TravelModel:
     """The active model: the configured road graph (``TINY_RATHAUS_ROAD_GRAPH``) or crow-fly."""
     path = road_graph_path()
     if path is not None:
-        from planner.roads import RoadNetwork
+        from planner.traveltime.roads import RoadNetwork
 
         return RoadNetwork.from_file(path)
     return CrowFlyModel()

@@ -41,7 +41,7 @@ from planner.usertext import NAME_MAX_LENGTH, clean_text
 if TYPE_CHECKING:
     from reportlab.platypus import Flowable, Paragraph
 
-    from planner.pack import RegionPack
+    from planner.data.pack import RegionPack
     from planner.traveltime import TravelModel
 
 __all__ = [

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from planner.errors import InputError
+
 #: The 16 Länder: key → (name, subdivision code of the ``holidays`` package / ISO 3166-2:DE).
 LANDS: dict[str, tuple[str, str]] = {
     "01": ("Schleswig-Holstein", "SH"),
@@ -50,7 +52,7 @@ CRS_UTM33 = "EPSG:25833"
 DEFAULT_SEASON_STOPS = 12
 
 
-class RegionError(ValueError):
+class RegionError(InputError):
     """A region spec names no, or more than one, district or Land; the message says which."""
 
 
@@ -142,7 +144,7 @@ def resolve_region(spec: str | Iterable[str], districts: pd.DataFrame) -> Region
         (2 digits), a preset name, a district name or a Land name (case and hyphens ignored).
     districts
         Known districts with columns ``district_ags``, ``name`` and ``kind`` (``Kreis``,
-        ``Kreisfreie Stadt`` …), e.g. from :func:`planner.raw.read_district_table`.
+        ``Kreisfreie Stadt`` …), e.g. from :func:`planner.data.raw.read_district_table`.
 
     Raises
     ------

@@ -15,12 +15,14 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 
+from planner.errors import DataError
+
 #: Record type (Satzart) of a municipality row; 40 = district, 50 = Gemeindeverband (Amt).
 RECORD_MUNICIPALITY = "60"
 RECORD_AMT = "50"
 
 
-class RegisterFormatError(ValueError):
+class RegisterFormatError(DataError):
     """The register file does not have the structure we expect."""
 
 

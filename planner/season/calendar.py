@@ -17,6 +17,7 @@ from functools import cached_property
 
 import holidays as _holidays
 
+from planner.errors import InputError
 from planner.i18n import DEFAULT_LANGUAGE, Message
 from planner.notation import MAX_YEAR, MIN_YEAR, NotationError
 from planner.notation import parse_date as _read_date
@@ -69,7 +70,7 @@ def parse_date(value: object, *, field_name: str = "date") -> dt.date:
     )
 
 
-class BlackoutError(ValueError):
+class BlackoutError(InputError):
     """A blackout entry that is not a date or a date range; names the entry.
 
     Attributes

@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from planner.errors import StoreError
 from planner.season import Booking, RuleDiagnosis, SeasonConfig, SeasonPlan
 from planner.settings import METRIC_CRS, database_path
 from planner.sites import RowError, combine_sites
@@ -73,7 +74,7 @@ CREATE TABLE IF NOT EXISTS scenario_revisions (
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
 
-class ScenarioError(Exception):
+class ScenarioError(StoreError):
     """Base class of scenario problems."""
 
 

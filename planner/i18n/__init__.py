@@ -646,7 +646,7 @@ CATALOGUE.update(
             "de": "die Regeln lassen keine Auswahl zu",
             "en": "the rules admit no selection",
         },
-        # site selection on the region (planner.region_selection)
+        # site selection on the region (planner.selection.region)
         "region_selection.status.mclp": {
             "de": (
                 "Status: {status} · Zielwert {objective:,.0f} (Schranke {bound:,.0f}, Abstand "
@@ -1611,7 +1611,7 @@ CATALOGUE.update(
         },
         "report.page": {"de": "Seite {page} von {pages}", "en": "Page {page} of {pages}"},
     }
-)  # --- printable season report (planner.report)
+)  # --- printable season report (planner.export.report)
 
 
 CATALOGUE.update(
@@ -2104,4 +2104,4 @@ CATALOGUE.update(
         },
         "build.stage.done": {"de": "Regionspaket fertig.", "en": "Region pack ready."},
     }
-)  # --- region pack build (planner.build)
+)  # --- region pack build (planner.data.build)

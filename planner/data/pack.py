@@ -19,7 +19,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from planner.regions import PRESETS, default_quota, land_of
+from planner.data.regions import PRESETS, default_quota, land_of
 from planner.settings import DISPLAY_CRS, METRIC_CRS, URBAN_MIN_POPULATION, pack_path
 
 #: Spatial layers in the order they are written.

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from planner.errors import DataError
 from planner.settings import METRIC_CRS, ZENSUS_CRS
 
 #: Relative paths of the raw files inside the raw folder.
@@ -53,7 +54,7 @@ ZENSUS_PARQUET_FILES: dict[str, str] = {
 ZENSUS_MISSING_CODES = (-1.0, -9.0)
 
 
-class RawDataError(ValueError):
+class RawDataError(DataError):
     """A raw file is missing, misshaped or holds a value we cannot use."""
 
 

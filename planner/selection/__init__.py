@@ -31,7 +31,7 @@ skip steps 1–4):
    no better than the LP's at the end of it (it did not get through its root node: San
    Francisco), the final MIP of step 5 gets only 5 % of the time limit and the search the rest.
 3. Otherwise tabu search and solution merging (``_mclp_search``) around the numba tabu
-   search of ``planner.covering_search`` (~20,000 swap iterations per second on San Francisco):
+   search of ``planner.selection.search`` (~20,000 swap iterations per second on San Francisco):
    tabu runs from the greedy solution, the LP's best sites and randomised greedy starts, merged
    by SCIP, give the incumbent; each cycle then moves half or more of its sites nearby, lets
    short tabu runs (1 s) settle four such copies into new local optima, and SCIP picks the best
@@ -74,8 +74,9 @@ import pandas as pd
 from scipy import sparse
 
 from planner import settings
-from planner.covering_search import SwapSearch, SwapSearchResult
+from planner.errors import InputError, RulesError
 from planner.i18n import DEFAULT_LANGUAGE, Message
+from planner.selection.search import SwapSearch, SwapSearchResult
 
 __all__ = [
     "InfeasibleRulesError",
@@ -95,7 +96,7 @@ _EPS = 1e-9
 STOP_REASONS = ("optimal", "gap", "no_improvement", "time_limit", "no_solution")
 
 
-class SelectionRequestError(ValueError):
+class SelectionRequestError(InputError):
     """A selection setting out of range: names the field, the value found and what is expected.
 
     ``str(error)`` is English (``selection.p = 0: expected a whole number ≥ 1``);
@@ -295,7 +296,7 @@ class RuleProblem:
         return rule_label(self.rule, lang)
 
 
-class InfeasibleRulesError(ValueError):
+class InfeasibleRulesError(RulesError):
     """The rule set admits no selection. ``problems`` names the rules involved.
 
     ``str(error)`` is English; :meth:`message` gives the text in another language.
