@@ -16,6 +16,7 @@ import geopandas as gpd
 
 from planner.i18n import DEFAULT_LANGUAGE, t
 from planner.scenarios import frame_from_json, frame_to_json
+from planner.season.settings import SeasonConfig
 from planner.selection import SelectionRules
 from planner.selection.region import SelectionRequest
 from planner.sites import RowError, combine_sites
@@ -23,16 +24,21 @@ from planner.sites import RowError, combine_sites
 #: ``st.session_state`` (a mapping keyed by ``str | int``) or, in tests, a plain dict.
 State: TypeAlias = MutableMapping[Any, Any]
 
-#: Default season settings (the 2023 season: four stops in each district).
+_SEASON = SeasonConfig.defaults()  # the model holds each setting's default once
+_REQUEST = SelectionRequest.defaults()
+
+#: Default season form (the 2023 season's rules: four stops in each district, half rural, four
+#: weeks before a municipality is visited again; the form's presets, not the model's neutral
+#: defaults).
 DEFAULT_SEASON: dict[str, Any] = {
     "start": dt.date(2025, 7, 1),
     "end": dt.date(2025, 10, 31),
-    "stay_days": 5,
+    "stay_days": _SEASON["stay_days"],
     "quota_kiel": 4,
     "quota_ploen": 4,
     "quota_rdeck": 4,
     "min_rural_share": 0.5,
-    "max_tow_min": 90,
+    "max_tow_min": int(_SEASON["max_tow_minutes"]),  # int: the number field keeps whole minutes
     "home_site": "",
     "blackouts": "",
     "time_limit_s": 20,
@@ -67,21 +73,21 @@ DEFAULT_HOME = "Kiel"
 #: Default settings of the site selection (page "Standorte auswählen"): the 2023 season's four
 #: stops per district; the quotas apply while ``use_quotas`` is on.
 DEFAULT_SELECT: dict[str, Any] = {
-    "model": "mclp",
-    "p": 12,
-    "threshold": 15,
-    "emphasis": "population",
-    "factor": 2.0,
+    "model": _REQUEST["model"],
+    "p": _REQUEST["p"],
+    "threshold": int(_REQUEST["threshold_min"]),  # int: the number field keeps whole minutes
+    "emphasis": _REQUEST["emphasis"],
+    "factor": _REQUEST["emphasis_factor"],
     "use_quotas": True,
     "quota_kiel": 4,
     "quota_ploen": 4,
     "quota_rdeck": 4,
-    "min_urban": 0,
-    "min_rural": 0,
+    "min_urban": _REQUEST["rules"].min_urban,
+    "min_rural": _REQUEST["rules"].min_rural,
     "spacing_km": 0.0,
     "must": [],
     "must_not": [],
-    "time_limit_s": 30,
+    "time_limit_s": int(_REQUEST["time_limit"]),
 }
 
 #: Keys of everything the person entered (kept across pages; saved in scenarios).

@@ -38,7 +38,7 @@ from planner.sites import (
     VISIBILITY_VALUES,
     RowError,
     SiteImport,
-    _empty_sites,
+    empty_sites,
     import_sites,
     read_site_table,
     with_default_facts,
@@ -132,7 +132,7 @@ def baseline_import_sites(
     missing = [c for c in REQUIRED_IMPORT_COLUMNS if c not in table.columns]
     if missing:
         errors.extend(RowError(None, c, "", "import.missing_column") for c in missing)
-        return SiteImport(with_default_facts(_empty_sites(municipalities)), errors)
+        return SiteImport(with_default_facts(empty_sites(municipalities)), errors)
     table = table.fillna("").astype(str)
     taken = set(existing_ids)
     good: list[dict[str, object]] = []
@@ -150,7 +150,7 @@ def baseline_import_sites(
         good.append({**_baseline_clean(record), "site_id": site_id, "_row": row})
     frame = pd.DataFrame(good)
     if frame.empty:
-        return SiteImport(with_default_facts(_empty_sites(municipalities)), errors)
+        return SiteImport(with_default_facts(empty_sites(municipalities)), errors)
     points = gpd.GeoDataFrame(
         frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs=DISPLAY_CRS
     ).to_crs(METRIC_CRS)

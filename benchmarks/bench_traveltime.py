@@ -21,10 +21,11 @@ from pathlib import Path
 
 import networkx as nx
 import numpy as np
+import osmnx  # noqa: F401  # imported up front: graph_load_s times the load, not osmnx's import
 
 from planner.data.pack import load_pack
 from planner.settings import raw_dir
-from planner.traveltime import CrowFlyModel
+from planner.traveltime.models import CrowFlyModel
 from planner.traveltime.roads import RoadNetwork, load_drive_graph
 
 

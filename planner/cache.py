@@ -1,7 +1,10 @@
-"""Disk cache keyed by a content hash of the inputs (as osmnx caches its downloads).
+"""Content hashes and a disk cache keyed by them (as osmnx caches its downloads).
 
-The key hashes the *content* (array bytes, parameters), not file names or times, so a changed input
-can never return a stale result, and the same input computed twice is read from disk.
+The one place for content hashes: :func:`content_hash` over values and arrays, :func:`file_sha256`
+and :func:`files_sha256` over files (the raw-file checksums of the pack's metadata, the road-graph
+cache keys). The cache key hashes the *content* (array bytes, parameters), not file names or times,
+so a changed input can never return a stale result, and the same input computed twice is read from
+disk.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +34,22 @@ def content_hash(*parts: object) -> str:
         else:
             digest.update(json.dumps(part, sort_keys=True, default=str).encode())
         digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes (hex), read in 1 MiB chunks."""
+    return files_sha256([path])
+
+
+def files_sha256(paths: Iterable[Path]) -> str:
+    """One SHA-256 over several files read in order (a shapefile's .shp and .dbf, the Zensus
+    Parquet set)."""
+    digest = hashlib.sha256()
+    for path in paths:
+        with path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
     return digest.hexdigest()
 
 

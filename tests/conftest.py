@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+# An unknown text key is a bug: raise in tests instead of showing the key (planner.i18n).
+os.environ.setdefault("TINY_RATHAUS_STRICT_TEXTS", "1")
 
 from planner.data.pack import RegionPack, load_pack
 from planner.settings import raw_dir

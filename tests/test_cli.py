@@ -14,7 +14,7 @@ from planner.cli import main
 
 
 def test_data_info_prints_counts_sources_and_model(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["data", "info"]) == 0
+    assert main(["data", "info", "--json"]) == 0
     info = json.loads(capsys.readouterr().out)
     assert info["municipalities"] == 251
     assert info["register_population"] == 660_107
@@ -27,8 +27,30 @@ def test_data_info_names_the_road_model_when_configured(
     osm_extract: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("TINY_RATHAUS_ROAD_GRAPH", str(osm_extract))
-    assert main(["data", "info"]) == 0
+    assert main(["data", "info", "--json"]) == 0
     assert "OSM-Straßennetz" in json.loads(capsys.readouterr().out)["travel_time_model"]
+
+
+def test_data_info_is_readable_text_by_default(capsys: pytest.CaptureFixture[str]) -> None:
+    # issue 17: readable lines, the JSON only with --json
+    assert main(["data", "info"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "municipalities: 251" in lines
+    assert "register_population: 660,107" in lines
+    assert "  Kiel: 1" in lines  # a table indented below its key
+    assert any(line.startswith("travel_time_model: Luftlinie") for line in lines)
+    assert any("Zensus 2022" in line for line in lines)
+    assert not lines[0].startswith("{")
+
+
+def test_help_has_no_restructuredtext_markup(capsys: pytest.CaptureFixture[str]) -> None:
+    # issue 17: the description comes from the docstring, without ``literals`` or :roles:
+    with pytest.raises(SystemExit) as info:
+        main(["--help"])
+    assert info.value.code == 0
+    text = capsys.readouterr().out
+    assert "tiny-rathaus data build --raw DIR" in text
+    assert "``" not in text and ":func:" not in text
 
 
 def test_build_with_missing_raw_files_fails_clearly(

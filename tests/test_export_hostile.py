@@ -163,12 +163,10 @@ def test_one_control_character_no_longer_blocks_the_exports(control_plan: Season
 def test_a_failing_format_is_named_and_the_others_are_made(
     control_plan: SeasonPlan, monkeypatch: pytest.MonkeyPatch, tmp_path: object
 ) -> None:
-    import planner.export as export
-
     def broken(*_args: object, **_kwargs: object) -> bytes:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(export, "excel_bytes", broken)
+    monkeypatch.setattr("planner.export.files.excel_bytes", broken)
     files = export_bytes(control_plan)
     assert files.errors == {"xlsx": "RuntimeError: disk on fire"}
     assert set(files) == set(EXPORT_FORMATS) - {"xlsx"}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import html
 import json
 import re
 from pathlib import Path
@@ -12,6 +14,7 @@ import pytest
 
 from planner import coverage, maps
 from planner.data.pack import RegionPack
+from planner.i18n import t
 from planner.settings import METRIC_CRS
 
 
@@ -42,7 +45,7 @@ def test_map_has_every_layer_and_legend(page: str) -> None:
         "map.layer.stops",
         "map.layer.route",
     ):
-        name = maps.t(key, "de")
+        name = t(key, "de")
         assert json.dumps(name, ensure_ascii=False) in page or name in page, key
     assert "Einzugsgebiete" in page
     assert "L.control.layers" in page
@@ -59,7 +62,7 @@ def test_user_text_is_escaped(page: str) -> None:
 
 def test_attribution_of_every_source(pack: RegionPack, page: str) -> None:
     shown = [
-        maps.html.unescape(json.loads(text))
+        html.unescape(json.loads(text))
         for text in re.findall(r"addAttribution\((\".*?\")\);", page)
     ]
     assert shown == maps.attribution_lines(pack)
@@ -177,3 +180,26 @@ def test_stops_frame_joins_schedule_to_sites(pack: RegionPack) -> None:
     assert list(frame["site_id"]) == [ids[2], ids[0]]
     assert frame.geometry.iloc[0].equals(pack.sites.geometry.iloc[2])
     assert "name" in frame.columns
+
+
+def test_map_options_and_their_keyword_form_agree(
+    pack: RegionPack, stops: gpd.GeoDataFrame
+) -> None:
+    from typing import get_type_hints
+
+    fields = {f.name for f in dataclasses.fields(maps.MapOptions)}
+    assert set(get_type_hints(maps.MapChoices)) == fields
+    options = maps.MapOptions(basemap=False, show_cells=True, title="Sommer", lang="en")
+    by_options = maps.map_html(maps.coverage_map(pack, stops=stops, options=options))
+    by_keywords = maps.map_html(
+        maps.coverage_map(
+            pack, stops=stops, basemap=False, show_cells=True, title="Sommer", lang="en"
+        )
+    )
+
+    # element names are random per map: compare the pages without them
+    def unnamed(page: str) -> str:
+        return re.sub(r"_[0-9a-f]{32}", "_", page)
+
+    assert unnamed(by_options) == unnamed(by_keywords)
+    assert "Sommer" in by_options

@@ -108,3 +108,12 @@ def test_build_fails_clearly_on_a_missing_polygon(raw: Path, tmp_path: Path) -> 
     path.write_text(json.dumps(data))
     with pytest.raises(BuildError, match="01057001"):
         build_pack(copy)
+
+
+def test_a_missing_pack_is_named_as_data_and_file_error(tmp_path: Path) -> None:
+    from planner.data.pack import PackNotFoundError
+    from planner.errors import DataError
+
+    with pytest.raises(PackNotFoundError, match="data build") as caught:
+        load_pack(tmp_path / "none.gpkg")
+    assert isinstance(caught.value, FileNotFoundError) and isinstance(caught.value, DataError)

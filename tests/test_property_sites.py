@@ -18,7 +18,14 @@ from hypothesis import strategies as st
 from shapely.geometry import box
 
 from planner.i18n import CATALOGUE
-from planner.sites import FIELDS, RowError, SiteImport, import_sites, read_site_table
+from planner.sites import (
+    FIELDS,
+    FieldProblem,
+    RowError,
+    SiteImport,
+    import_sites,
+    read_site_table,
+)
 from planner.usertext import NAME_MAX_LENGTH, clean_text, unsafe_characters
 
 # The square 10.0–10.4 °E, 54.2–54.5 °N, as the pack stores municipalities (EPSG:25832).
@@ -243,7 +250,7 @@ def test_text_check_agrees_with_usertext(column: str, text: str) -> None:
     try:
         value, warning = FIELDS[column].parse(text, "de")
     except Exception as problem:
-        assert type(problem).__name__ == "_Problem"
+        assert isinstance(problem, FieldProblem)
         return
     assert value == clean_text(text, multiline=multiline)
     removed = unsafe_characters(text, multiline=multiline)

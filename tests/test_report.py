@@ -15,13 +15,13 @@ import pytest
 
 from planner.data.pack import RegionPack, load_pack
 from planner.export.report import (
-    _spread_labels,
     district_figures,
     format_day,
     report_pdf_bytes,
     route_map_png,
     to_pdf,
 )
+from planner.export.report.route_map import _spread_labels
 from planner.i18n import format_number, t
 from planner.season import SeasonConfig, SeasonPlan
 from planner.season.inputs import SeasonInputs, season_inputs

@@ -218,9 +218,9 @@ def test_read_only_store_is_read_without_writing(
     before = db.read_bytes()
     db.chmod(0o444)
     # root may write a 0444 file anyway; the store must go by the permission bits
-    real_access = scenarios.os.access
+    real_access = os.access
     monkeypatch.setattr(
-        scenarios.os,
+        os,
         "access",
         lambda path, mode: False if mode == os.W_OK else real_access(path, mode),
     )

@@ -504,7 +504,7 @@ def test_bad_config_file_names_key_and_value(tmp_path, text: str, message: str) 
 def test_cli_subcommand_is_registered() -> None:
     import argparse
 
-    from planner.season.config import register_season_cli
+    from planner.cli.season import register_season_cli
 
     parser = argparse.ArgumentParser()
     register_season_cli(parser.add_subparsers(dest="group"))

@@ -19,13 +19,22 @@ import pandas as pd
 import pytest
 from ortools.sat.python import cp_model
 
-from planner import season as season_module
-from planner.season import Booking, ConfigError, SeasonConfig, plan_season
+from planner.cli.season import register_season_cli
+from planner.season import (
+    Booking,
+    ConfigError,
+    SeasonConfig,
+    cpsat,
+    decomposition,
+    diagnosis,
+    plan_season,
+    planning,
+)
+from planner.season import outcome as plan_outcome
 from planner.season.config import (
     load_season_config,
     load_sites,
     parse_season_config,
-    register_season_cli,
     season_config_from_values,
 )
 from tests.test_season import assert_valid, base_config, make_sites
@@ -56,7 +65,7 @@ def install_solver(
     outcome: Callable[[int], int] | None = None,
     fake_wall: float | None = None,
 ) -> list[tuple[float, float]]:
-    """Replace CP-SAT's solver in planner.season by one that records (start, budget).
+    """Replace CP-SAT's solver of the season planner by one that records (start, budget).
 
     With ``clock``, every solve consumes its whole budget on the fake clock (the worst case);
     ``outcome`` maps the real status to the one reported; ``fake_wall`` fakes the wall time.
@@ -77,11 +86,11 @@ def install_solver(
 
     proxy = types.SimpleNamespace(**vars(cp_model))
     proxy.CpSolver = Recording
-    monkeypatch.setattr(season_module, "cp_model", proxy)
+    monkeypatch.setattr(cpsat, "cp_model", proxy)  # the one place that runs CP-SAT
     if clock is not None:
-        monkeypatch.setattr(
-            season_module, "time", types.SimpleNamespace(perf_counter=clock.perf_counter)
-        )
+        fake_time = types.SimpleNamespace(perf_counter=clock.perf_counter)
+        for module in (planning, decomposition, diagnosis, plan_outcome):  # every deadline check
+            monkeypatch.setattr(module, "time", fake_time)
     return calls
 
 

@@ -7,7 +7,8 @@ import itertools
 import numpy as np
 import pytest
 
-import planner.selection as selection_module
+import planner.selection.mclp as mclp_module
+import planner.selection.pmedian as pmedian_module
 from planner.selection import (
     InfeasibleRulesError,
     MaximalCovering,
@@ -94,8 +95,6 @@ def test_mclp_without_lp_fixing_agrees() -> None:
 def test_mclp_paths_agree_on_the_optimum(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """LP + exact attempt, the tabu search and merging alone, and the Lagrangian fallback all end
     at the brute-force optimum and report it as proven."""
-    import planner.selection as selection
-
     inst = _instance(seed, n_demand=70, n_sites=13)
     radius, p = 2_500.0, 3
     best = _brute_mclp(inst["cost"], inst["weights"], radius, p)
@@ -109,7 +108,7 @@ def test_mclp_paths_agree_on_the_optimum(seed: int, monkeypatch: pytest.MonkeyPa
     assert plain.stats["exact_attempt"] == "optimal"
     assert plain.stats["lp_bound"] > best  # the LP alone does not settle it
     # the exact attempt never finishes: tabu search and merging find the optimum
-    real_mip = selection._solve_mip
+    real_mip = mclp_module.solve_covering_mip
     calls: list[int] = []
 
     def no_exact(**kwargs):  # type: ignore[no-untyped-def]
@@ -118,13 +117,13 @@ def test_mclp_paths_agree_on_the_optimum(seed: int, monkeypatch: pytest.MonkeyPa
             return "no_solution", None, float("nan"), float("nan")
         return real_mip(**kwargs)
 
-    monkeypatch.setattr(selection, "_solve_mip", no_exact)
+    monkeypatch.setattr(mclp_module, "solve_covering_mip", no_exact)
     searched = model().solve(time_limit=3)
     assert searched.stats["exact_attempt"] == "no_solution"
     assert searched.stats["tabu_iterations"] > 0
-    monkeypatch.setattr(selection, "_solve_mip", real_mip)
+    monkeypatch.setattr(mclp_module, "solve_covering_mip", real_mip)
     # the LP times out: the Lagrangian bound takes its place and is a valid upper bound
-    monkeypatch.setattr(selection, "_mclp_lp", lambda *a, **k: (float("inf"), None, None))
+    monkeypatch.setattr(mclp_module, "mclp_lp_bound", lambda *a, **k: (float("inf"), None, None))
     fallback = model().solve(time_limit=3)
     assert fallback.stats["lagrangian_bound"] >= best - 1e-6
     for result in (plain, searched, fallback):
@@ -138,13 +137,11 @@ def test_stalled_exact_attempt_gives_the_final_mip_time_to_the_search(
 ) -> None:
     """When SCIP's bound after the exact attempt is no better than the LP's, the search runs
     until 5 % of the time limit is left; otherwise it keeps the 80 % heuristic budget."""
-    import planner.selection as selection
-
     inst = _instance(24, n_demand=70, n_sites=13)
     model = MaximalCovering.from_cost_matrix(
         inst["cost"], inst["weights"], service_radius=2_500.0, p_facilities=3
     )
-    real_mip, real_search = selection._solve_mip, selection._mclp_search
+    real_mip, real_search = mclp_module.solve_covering_mip, mclp_module.merge_search
     exact_bound = float(inst["weights"].sum()) if stalled else 0.0
     calls: list[int] = []
     asked: list[float] = []
@@ -159,8 +156,8 @@ def test_stalled_exact_attempt_gives_the_final_mip_time_to_the_search(
         asked.append(seconds)
         return real_search(*args, seconds=min(seconds, 0.2), **kwargs)
 
-    monkeypatch.setattr(selection, "_solve_mip", exact_attempt)
-    monkeypatch.setattr(selection, "_mclp_search", search)
+    monkeypatch.setattr(mclp_module, "solve_covering_mip", exact_attempt)
+    monkeypatch.setattr(mclp_module, "merge_search", search)
     result = model.solve(time_limit=20)
     assert len(asked) == 1
     if stalled:
@@ -242,7 +239,7 @@ def test_mclp_rules_hold_and_match_brute_force() -> None:
     assert result.reason("s4", "en").startswith("excluded by the planner")
     assert result.reason("s4", "de") == "vom Planungsteam ausgeschlossen"
     # the heuristics' fast rule test agrees with the brute-force one on every selection
-    keeps = model._rule_checker()
+    keeps = model.rule_checker()
     for combo in itertools.combinations(range(10), p):
         mask = np.zeros(10, dtype=bool)
         mask[list(combo)] = True
@@ -350,22 +347,23 @@ def test_pmedian_matches_brute_force(seed: int, p: int) -> None:
 
 @pytest.mark.parametrize("seed", [11, 12, 13])
 def test_pmedian_lagrangian_bound_is_valid_and_tight(seed: int) -> None:
-    from planner.selection import _pmedian_heuristic, _pmedian_lagrangian
+    from planner.selection.bounds import pmedian_lagrangian_bound
+    from planner.selection.interchange import interchange
 
     inst = _instance(seed, n_demand=60, n_sites=12)
     cost, w, p = inst["cost"], inst["weights"], 4
     best = _brute_pmedian(cost, w, p)
     allowed = np.ones(cost.shape[1], dtype=bool)
     must = np.zeros(cost.shape[1], dtype=bool)
-    start = _pmedian_heuristic(cost, w, p, allowed, must)
+    start = interchange(cost, w, p, allowed, must)
     upper = float((w * cost[:, start].min(axis=1)).sum())
-    bound = _pmedian_lagrangian(cost, w, p, allowed, must, upper=upper, seconds=5)
+    bound = pmedian_lagrangian_bound(cost, w, p, allowed, must, upper=upper, seconds=5)
     assert bound <= best * (1 + 1e-9)  # a lower bound
     assert bound >= 0.99 * best  # and a tight one: within 1 % here
     # with a must-site the bound is still below the constrained optimum
     must[0] = True
     constrained = _brute_pmedian(cost, w, p, lambda combo: 0 in combo)
-    assert _pmedian_lagrangian(
+    assert pmedian_lagrangian_bound(
         cost, w, p, allowed, must, upper=constrained, seconds=5
     ) <= constrained * (1 + 1e-9)
     # a quota that forces three of the four sites worst on their own: the bound keeps it
@@ -374,7 +372,7 @@ def test_pmedian_lagrangian_bound_is_valid_and_tight(seed: int) -> None:
     worst = np.zeros(cost.shape[1], dtype=bool)
     worst[np.argsort(alone)[-4:]] = True
     forced = _brute_pmedian(cost, w, p, lambda combo: worst[list(combo)].sum() == 3)
-    with_quota = _pmedian_lagrangian(
+    with_quota = pmedian_lagrangian_bound(
         cost, w, p, allowed, must, upper=forced, seconds=5, quotas=[(worst, 3, 3)]
     )
     assert best < with_quota <= forced * (1 + 1e-9)  # above the free optimum: the quota counts
@@ -388,7 +386,7 @@ def test_pmedian_too_large_for_the_mip_keeps_heuristic_with_stated_gap(
     best = _brute_pmedian(inst["cost"], inst["weights"], 4)
     model = PMedian.from_cost_matrix(inst["cost"], inst["weights"], p_facilities=4)
     monkeypatch.setattr(model, "max_assignment_pairs", 10)
-    monkeypatch.setattr(selection_module, "_pmedian_lagrangian", lambda *a, **k: 0.9 * best)
+    monkeypatch.setattr(pmedian_module, "pmedian_lagrangian_bound", lambda *a, **k: 0.9 * best)
     result = model.solve(time_limit=10)
     assert result.stats["mip"] == "skipped: too large"
     assert result.status == "feasible"
@@ -496,7 +494,7 @@ def test_region_pack_with_2023_quotas(pack) -> None:  # type: ignore[no-untyped-
 def test_mclp_search_and_kernel_merge_reach_brute_force(seed: int, threads: int) -> None:
     from scipy import sparse
 
-    from planner.selection import _mclp_kernel, _mclp_search
+    from planner.selection.merge import merge_kernel, merge_search
     from planner.selection.search import SwapSearch
 
     inst = _instance(seed, n_demand=60, n_sites=12)
@@ -508,12 +506,12 @@ def test_mclp_search_and_kernel_merge_reach_brute_force(seed: int, threads: int)
     best = _brute_mclp(inst["cost"], w, radius, p, lambda combo: 0 in combo)
     search = SwapSearch(cov, w, p, must=must)
     # no bound to stop at: the starts and the cycles of perturbation, tabu runs and merging run
-    mask, value, stats = _mclp_search(
+    mask, value, stats = merge_search(
         search,
         cov,
         w,
         must,
-        lp_y=None,
+        lp_values=None,
         seconds=2.0,
         seed=seed,
         target=float("inf"),
@@ -527,7 +525,7 @@ def test_mclp_search_and_kernel_merge_reach_brute_force(seed: int, threads: int)
     assert 0.0 < stats["best_found_seconds"] < 2.5
     assert stats["start_value"] == pytest.approx(best)
     start = search.greedy()
-    merged, merged_value, state = _mclp_kernel(
+    merged, merged_value, state = merge_kernel(
         cov, w, p, must, start, [np.ones(cov.shape[1], dtype=bool)], seconds=10
     )
     assert state == "optimal" and merged[0] and merged.sum() == p
@@ -536,7 +534,7 @@ def test_mclp_search_and_kernel_merge_reach_brute_force(seed: int, threads: int)
 
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])
 def test_cheapest_within_quotas_is_exact(seed: int) -> None:
-    from planner.selection import _cheapest_within_quotas
+    from planner.selection.bounds import cheapest_within_quotas
 
     rng = np.random.default_rng(seed)
     value = -rng.uniform(0, 100, 9)
@@ -552,19 +550,19 @@ def test_cheapest_within_quotas_is_exact(seed: int) -> None:
         return bool(mask[must].all()) and all(lo <= mask[m].sum() <= hi for m, lo, hi in groups)
 
     best = min(value[list(c)].sum() for c in itertools.combinations(range(9), p) if ok(c))
-    chosen = _cheapest_within_quotas(value, must, p, groups)
+    chosen = cheapest_within_quotas(value, must, p, groups)
     assert chosen.sum() == p and ok(tuple(np.nonzero(chosen)[0]))
     assert value[chosen].sum() == pytest.approx(best)
 
 
 @pytest.mark.parametrize("n_chosen", [1, 3])
 def test_swap_deltas_match_recomputation(n_chosen: int) -> None:
-    from planner.selection import _swap_deltas
+    from planner.selection.interchange import swap_deltas
 
     inst = _instance(21, n_demand=30, n_sites=8)
     cost, w = inst["cost"], inst["weights"]
     chosen = np.arange(n_chosen) * 2
-    d1, gain, delta = _swap_deltas(cost, w, chosen)
+    d1, gain, delta = swap_deltas(cost, w, chosen)
     before = float((w * cost[:, chosen].min(axis=1)).sum())
     np.testing.assert_allclose(d1, cost[:, chosen].min(axis=1))
     for j in range(cost.shape[1]):
@@ -580,7 +578,7 @@ def test_pmedian_interchange_finds_a_rule_keeping_swap_behind_many_breaking_ones
     # Site 0 (district A) must stay; the quota keeps exactly one site in district B. Dropping the
     # poor B site 301 for any of the 300 A sites would serve the big demand point far better but
     # breaks the quota; the one allowed improvement, 301 → 302, ranks behind all of them.
-    from planner.selection import _pmedian_heuristic
+    from planner.selection.interchange import interchange
 
     n = 303
     cost = np.full((2, n), 100.0)
@@ -598,14 +596,14 @@ def test_pmedian_interchange_finds_a_rule_keeping_swap_behind_many_breaking_ones
     start[[0, 301]] = True
     must = np.zeros(n, dtype=bool)
     must[0] = True
-    mask = _pmedian_heuristic(
+    mask = interchange(
         cost,
         w,
         2,
         np.ones(n, dtype=bool),
         must,
         start=start,
-        keeps_rules=model._rule_checker(),
+        keeps_rules=model.rule_checker(),
     )
     assert np.nonzero(mask)[0].tolist() == [0, 302]
 
@@ -682,7 +680,7 @@ def test_the_status_says_what_ended_the_solver(monkeypatch: pytest.MonkeyPatch) 
     assert model.solve(time_limit=10).stop == "optimal"
     # too large for the MIP: the interchange converged in a local optimum, no time limit hit
     monkeypatch.setattr(model, "max_assignment_pairs", 10)
-    monkeypatch.setattr(selection_module, "_pmedian_lagrangian", lambda *a, **k: 0.9 * best)
+    monkeypatch.setattr(pmedian_module, "pmedian_lagrangian_bound", lambda *a, **k: 0.9 * best)
     result = model.solve(time_limit=10)
     assert result.status == "feasible" and result.stop == "no_improvement"
     assert result.solve_seconds < 10
@@ -708,13 +706,13 @@ def test_mclp_stopped_by_scip_time_limit_says_so(monkeypatch: pytest.MonkeyPatch
         site_districts=DISTRICTS,
         rules=rules,
     )
-    real = selection_module._solve_mip
+    real = mclp_module.solve_covering_mip
 
     def stopped(**kwargs):  # type: ignore[no-untyped-def]
         _state, y, obj, _bound = real(**kwargs)
         return "feasible", y, obj, obj * 1.5  # as SCIP reports a run its time limit ended
 
-    monkeypatch.setattr(selection_module, "_solve_mip", stopped)
+    monkeypatch.setattr(mclp_module, "solve_covering_mip", stopped)
     result = model.solve(time_limit=5)
     assert result.status == "feasible" and result.stop == "time_limit"
     assert result.status_message().text("de") == "zulässig (Zeitlimit erreicht)"

@@ -125,8 +125,6 @@ def test_download_is_cached_without_network(
 ) -> None:
     from shapely.geometry import box
 
-    import planner.traveltime.roads as roads
-
     calls: list[object] = []
     graph = nx.MultiDiGraph(crs="EPSG:4326")
     graph.add_node(1, x=10.0, y=54.0)
@@ -138,7 +136,7 @@ def test_download_is_cached_without_network(
         calls.append((polygon, network_type))
         return graph
 
-    monkeypatch.setattr(roads.ox, "graph_from_polygon", fake)
+    monkeypatch.setattr("osmnx.graph_from_polygon", fake)
     area = box(10.0, 54.0, 10.1, 54.1)
     path = download_drive_graph(area, folder=tmp_path)
     again = download_drive_graph(area, folder=tmp_path)
@@ -146,3 +144,16 @@ def test_download_is_cached_without_network(
     assert calls == [(area, "drive")]
     loaded = load_drive_graph(path)
     assert all("travel_time" in d for _, _, d in loaded.edges(data=True))
+
+
+def test_travel_times_load_without_osmnx_or_the_pack_build() -> None:
+    """osmnx is imported only to load or download a graph; roads no longer reach into the build."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, planner.traveltime, planner.traveltime.roads; "
+        "print('osmnx' in sys.modules, 'planner.data.build' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]

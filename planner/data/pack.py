@@ -20,7 +20,17 @@ import pandas as pd
 import pyogrio
 
 from planner.data.regions import PRESETS, default_quota, land_of
+from planner.errors import DataError
 from planner.settings import DISPLAY_CRS, METRIC_CRS, URBAN_MIN_POPULATION, pack_path
+
+
+class PackFormatError(DataError):
+    """A pack's layers are not in its metric CRS (it cannot be written as it is)."""
+
+
+class PackNotFoundError(DataError, FileNotFoundError):
+    """No region pack at the path; names the path and the command that builds it."""
+
 
 #: Spatial layers in the order they are written.
 SPATIAL_LAYERS = (
@@ -224,17 +234,23 @@ class RegionPack:
 
 
 def save_pack(pack: RegionPack, path: Path) -> Path:
-    """Write the pack to ``path`` (a new file; an existing one is replaced atomically)."""
+    """Write the pack to ``path`` (a new file; an existing one is replaced atomically).
+
+    Raises
+    ------
+    PackFormatError
+        A layer is not in the pack's metric CRS (EPSG:25832/25833).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.stem + ".tmp" + path.suffix)
     tmp.unlink(missing_ok=True)
     crs = pack.info.crs
     if crs not in (METRIC_CRS, "EPSG:25833"):
-        raise ValueError(f"pack CRS {crs} is not a metric ETRS89/UTM CRS (EPSG:25832/25833)")
+        raise PackFormatError(f"pack CRS {crs} is not a metric ETRS89/UTM CRS (EPSG:25832/25833)")
     for layer in SPATIAL_LAYERS:
         frame: gpd.GeoDataFrame = getattr(pack, layer)
         if str(frame.crs) != crs:
-            raise ValueError(f"layer {layer} is in {frame.crs}, expected {crs}")
+            raise PackFormatError(f"layer {layer} is in {frame.crs}, expected {crs}")
         pyogrio.write_dataframe(frame, tmp, layer=layer, driver="GPKG")
     pyogrio.write_dataframe(pack.metadata, tmp, layer="metadata", driver="GPKG")
     pyogrio.write_dataframe(pack.info.to_frame(), tmp, layer="region", driver="GPKG")
@@ -247,12 +263,12 @@ def load_pack(path: Path | None = None) -> RegionPack:
 
     Raises
     ------
-    FileNotFoundError
-        With the path and the command that builds the pack.
+    PackNotFoundError
+        With the path and the command that builds the pack (a ``FileNotFoundError``).
     """
     path = path or pack_path()
     if not path.is_file():
-        raise FileNotFoundError(
+        raise PackNotFoundError(
             f"region pack not found: {path}. Build it with "
             "`tiny-rathaus data build --raw ../shared/kielregion`."
         )

@@ -1,4 +1,4 @@
-"""Season configuration files (TOML) and the ``season plan`` command.
+"""Season configuration files (TOML) and the app's season form, and running a season file.
 
 Example (see ``examples/season_2023.toml``)::
 
@@ -43,14 +43,11 @@ goes through the same parser (:func:`season_config_from_values`), so both say th
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import datetime as dt
-import json
 import math
 import sys
 import tempfile
-import time
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -59,18 +56,21 @@ from typing import Any
 
 import pandas as pd
 
-from planner.i18n import DEFAULT_LANGUAGE, LANGUAGES, Message
+from planner.i18n import DEFAULT_LANGUAGE, Message
 from planner.notation import MAX_YEAR, MIN_YEAR, NotationError
 from planner.notation import parse_date as read_date
-from planner.season import (
-    MAX_WEIGHT,
-    REQUIRED_SITE_COLUMNS,
-    Booking,
-    ConfigError,
-    SeasonConfig,
-    SeasonPlan,
+from planner.scoring import CRITERIA
+from planner.season import inputs as season_inputs
+from planner.season.calendar import (
+    WEEKDAY_NAMES,
+    BlackoutError,
+    parse_blackout_entry,
+    parse_date,
+    split_blackout_text,
 )
-from planner.season.calendar import WEEKDAY_NAMES, BlackoutError, parse_blackout_entry, parse_date
+from planner.season.plan import SeasonPlan
+from planner.season.prepare import REQUIRED_SITE_COLUMNS
+from planner.season.settings import DEFAULT_OBJECTIVE, Booking, ConfigError, SeasonConfig
 
 __all__ = [
     "DEFAULT_OBJECTIVE",
@@ -80,15 +80,10 @@ __all__ = [
     "load_season_config",
     "load_sites",
     "parse_season_config",
-    "register_season_cli",
     "resolve_home",
     "run_season_plan",
     "season_config_from_values",
 ]
-
-#: The season's objective weights when a config does not set them: one point per score point
-#: (0..100 per stop), one per 1,000 people newly covered, minus one per 20 minutes towed.
-DEFAULT_OBJECTIVE: dict[str, float] = {"score": 1.0, "coverage": 0.001, "tow": 0.05}
 
 
 @dataclass
@@ -300,6 +295,9 @@ def parse_season_config(raw: Mapping[str, Any], *, path: Path | None = None) -> 
     """Turn a parsed TOML document (or the app's form values in the same shape) into a
     :class:`SeasonFile`.
 
+    Defaults and limits are :class:`SeasonConfig`'s (:meth:`SeasonConfig.defaults`,
+    :meth:`SeasonConfig.bounds`); the weights default to :data:`DEFAULT_OBJECTIVE`.
+
     Parameters
     ----------
     raw
@@ -316,8 +314,6 @@ def parse_season_config(raw: Mapping[str, Any], *, path: Path | None = None) -> 
     ConfigError
         Naming the key and the value.
     """
-    from planner.scoring import CRITERIA
-
     unknown = set(raw) - _TOP_KEYS
     if unknown:
         k = sorted(unknown)[0]
@@ -329,16 +325,79 @@ def parse_season_config(raw: Mapping[str, Any], *, path: Path | None = None) -> 
     if unknown:
         k = sorted(unknown)[0]
         raise _err(f"season.{k}", season[k], "unknown_key", allowed=", ".join(sorted(_SEASON_KEYS)))
-    p = "season."
-    start = _get_date(season, "start", prefix=p)
-    end = _get_date(season, "end", prefix=p)
+    start = _get_date(season, "start", prefix="season.")
+    end = _get_date(season, "end", prefix="season.")
     if end < start:
         raise _err("season.end", end.isoformat(), "before_start", start=start.isoformat())
     home = season.get("home_site_id", season.get("home"))
     if not isinstance(home, str) or not home:
         raise _err("season.home", home, "home")
     blackouts = _blackouts(season.get("blackout_dates", []))
-    quotas_raw = raw.get("quotas", {})
+    quotas = _quotas(raw.get("quotas", {}))
+    objective = _objective(raw.get("weights", {}))
+    criteria = _criteria(raw.get("criteria", {}))
+    bookings = _bookings(raw.get("bookings", []))
+    data = _data_table(raw.get("data", {}))
+    settings = _season_settings(season)
+    cfg = SeasonConfig(
+        start=start,
+        end=end,
+        home_site_id=home,
+        blackout_dates=blackouts,
+        district_quotas=quotas,
+        bookings=bookings,
+        weight_score=objective["score"],
+        weight_coverage=objective["coverage"],
+        weight_tow=objective["tow"],
+        score_column=str(data.get("score_column", _DEFAULTS["score_column"])),
+        **settings,
+    )
+    return SeasonFile(cfg, home, dict(data), path, criteria)
+
+
+#: Every setting's default, from the model (the one place they are written).
+_DEFAULTS = SeasonConfig.defaults()
+#: A file's time limit must be at least a millisecond (0.001 is still a valid setting).
+_MIN_TIME_LIMIT = 1e-3
+
+
+def _season_settings(season: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``[season]`` numbers and lists, defaults from :class:`SeasonConfig`."""
+    p = "season."
+
+    def whole(key: str) -> int | None:
+        return _get_int(season, key, _DEFAULTS[key], prefix=p, lo=SeasonConfig.bounds(key).low)
+
+    public_holidays = season.get("public_holidays", _DEFAULTS["public_holidays"])
+    if not isinstance(public_holidays, bool):  # "no" is a true string, not false
+        raise _err("season.public_holidays", public_holidays, "not_a_bool")
+    # 0 or no value: no towing limit
+    max_tow = _get_float(season, "max_tow_minutes", _DEFAULTS["max_tow_minutes"], prefix=p)
+    share = SeasonConfig.bounds("min_rural_share")
+    return {
+        "operating_weekdays": _weekdays(season["operating_weekdays"])
+        if "operating_weekdays" in season
+        else _DEFAULTS["operating_weekdays"],
+        "public_holidays": public_holidays,
+        "stay_days": whole("stay_days"),
+        "relocation_days": whole("relocation_days"),
+        "max_tow_minutes": max_tow or None,
+        "stops_total": whole("stops_total"),
+        "min_rural_share": _get_float(
+            season, "min_rural_share", _DEFAULTS["min_rural_share"], prefix=p, hi=share.high
+        ),
+        "municipality_gap_days": whole("municipality_gap_days"),
+        "units": whole("units"),
+        "must_include": _str_list(season, "must_include"),
+        "exclude": _str_list(season, "exclude"),
+        "time_limit": _get_float(
+            season, "time_limit", _DEFAULTS["time_limit"], prefix=p, lo=_MIN_TIME_LIMIT
+        ),
+    }
+
+
+def _quotas(quotas_raw: object) -> dict[str, int]:
+    """The ``[quotas]`` table: district → whole number of stops."""
     if not isinstance(quotas_raw, dict):
         raise _err("quotas", quotas_raw, "quota_table")
     quotas: dict[str, int] = {}
@@ -346,7 +405,11 @@ def parse_season_config(raw: Mapping[str, Any], *, path: Path | None = None) -> 
         if isinstance(v, bool) or not isinstance(v, int) or v < 0:
             raise _err(f"quotas.{k}", v, "whole_number", low=0)
         quotas[str(k)] = v
-    weights = raw.get("weights", {})
+    return quotas
+
+
+def _objective(weights: object) -> dict[str, float]:
+    """The ``[weights]`` table, :data:`DEFAULT_OBJECTIVE` for the weights not given."""
     if not isinstance(weights, dict):
         raise _err("weights", weights, "table")
     for k in weights:
@@ -354,26 +417,33 @@ def parse_season_config(raw: Mapping[str, Any], *, path: Path | None = None) -> 
             raise _err(
                 f"weights.{k}", weights[k], "unknown_weight", allowed=", ".join(DEFAULT_OBJECTIVE)
             )
-    objective = {
-        k: _get_float(weights, k, default, prefix="weights.", hi=MAX_WEIGHT) or 0.0
+    high = SeasonConfig.bounds("weight_score").high
+    return {
+        k: _get_float(weights, k, default, prefix="weights.", hi=high) or 0.0
         for k, default in DEFAULT_OBJECTIVE.items()
     }
-    criteria_raw = raw.get("criteria", {})
+
+
+def _criteria(criteria_raw: object) -> dict[str, float]:
+    """The ``[criteria]`` table: weights of the site score's criteria."""
     if not isinstance(criteria_raw, dict):
         raise _err("criteria", criteria_raw, "table")
+    high = SeasonConfig.bounds("weight_score").high
     criteria: dict[str, float] = {}
     for k in criteria_raw:
         if k not in CRITERIA:
             raise _err(
                 f"criteria.{k}", criteria_raw[k], "unknown_weight", allowed=", ".join(CRITERIA)
             )
-        criteria[str(k)] = (
-            _get_float(criteria_raw, k, 0.0, prefix="criteria.", hi=MAX_WEIGHT) or 0.0
-        )
-    bookings = []
-    raw_bookings = raw.get("bookings", [])
+        criteria[str(k)] = _get_float(criteria_raw, k, 0.0, prefix="criteria.", hi=high) or 0.0
+    return criteria
+
+
+def _bookings(raw_bookings: object) -> tuple[Booking, ...]:
+    """The ``[[bookings]]`` list: site, start and optional end of each."""
     if not isinstance(raw_bookings, list):
         raise _err("bookings", raw_bookings, "list")
+    bookings = []
     for n_b, b in enumerate(raw_bookings):
         key = f"bookings[{n_b}]"
         if not isinstance(b, dict) or not isinstance(b.get("site"), str):
@@ -385,38 +455,7 @@ def parse_season_config(raw: Mapping[str, Any], *, path: Path | None = None) -> 
         bstart = _get_date(b, "start", prefix=f"{key}.")
         bend = _get_date(b, "end", prefix=f"{key}.") if "end" in b else None
         bookings.append(Booking(site_id=b["site"], start=bstart, end=bend))
-    data = _data_table(raw.get("data", {}))
-    public_holidays = season.get("public_holidays", True)
-    if not isinstance(public_holidays, bool):  # "no" is a true string, not false
-        raise _err("season.public_holidays", public_holidays, "not_a_bool")
-    max_tow = _get_float(season, "max_tow_minutes", 90.0, prefix=p)
-    cfg = SeasonConfig(
-        start=start,
-        end=end,
-        home_site_id=home,
-        operating_weekdays=_weekdays(season["operating_weekdays"])
-        if "operating_weekdays" in season
-        else (0, 1, 2, 3, 4),
-        blackout_dates=blackouts,
-        public_holidays=public_holidays,
-        stay_days=_get_int(season, "stay_days", 5, prefix=p, lo=1) or 5,
-        relocation_days=_get_int(season, "relocation_days", 1, prefix=p) or 0,
-        max_tow_minutes=max_tow or None,  # 0: no limit
-        district_quotas=quotas,
-        stops_total=_get_int(season, "stops_total", None, prefix=p),
-        min_rural_share=_get_float(season, "min_rural_share", 0.0, prefix=p, hi=1.0) or 0.0,
-        municipality_gap_days=_get_int(season, "municipality_gap_days", 0, prefix=p) or 0,
-        units=_get_int(season, "units", 1, prefix=p, lo=1) or 1,
-        must_include=_str_list(season, "must_include"),
-        exclude=_str_list(season, "exclude"),
-        bookings=tuple(bookings),
-        weight_score=objective["score"],
-        weight_coverage=objective["coverage"],
-        weight_tow=objective["tow"],
-        score_column=str(data.get("score_column", "score")),
-        time_limit=_get_float(season, "time_limit", 30.0, prefix=p, lo=1e-3) or 30.0,
-    )
-    return SeasonFile(cfg, home, dict(data), path, criteria)
+    return tuple(bookings)
 
 
 def load_season_config(path: str | Path) -> SeasonFile:
@@ -519,8 +558,6 @@ def season_config_from_values(
     ConfigError
         Naming the setting (as a config-file key) and its value.
     """
-    from planner.season.calendar import split_blackout_text
-
     values = {k: v for k, v in season.items() if v is not None}
     text = values.get("blackout_dates")
     if isinstance(text, str):
@@ -673,16 +710,16 @@ def run_season_plan(
     ConfigError
         Naming the key and value: ``out``, ``data.sites``, ``data.score_column``, ...
     """
+    # loaded only when a season is run: the pack reader, Excel and PDF writers are heavy
     from planner.data.pack import load_pack
     from planner.export import export_all
     from planner.export.report import to_pdf
-    from planner.season.inputs import season_inputs
 
     check_out_dir(out_dir)
     cfg = season_file.config
     sites = load_sites(season_file)
     pack = load_pack()
-    inputs = season_inputs(
+    inputs = season_inputs.season_inputs(
         pack,
         sites,
         threshold_min=float(season_file.data.get("coverage_minutes", 15)),
@@ -709,70 +746,3 @@ def run_season_plan(
         if written.errors:
             raise OSError(f"{len(written.errors)} export(s) failed: {', '.join(written.errors)}")
     return plan
-
-
-def _cmd_season_plan(args: argparse.Namespace) -> int:
-    """``season plan``: exit 0 with a plan, 1 for bad input or rules that cannot hold (named)
-    and for no plan within the time limit (said so); argparse exits 2 on a wrong command line.
-    """
-    t0 = time.perf_counter()
-    lang = str(args.lang)
-    try:
-        sf = load_season_config(args.config)
-        plan = run_season_plan(sf, out_dir=Path(args.out), lang=lang)
-    except ConfigError as exc:
-        print(f"error: {exc.message(lang)}", file=sys.stderr)
-        return 1
-    except (ValueError, KeyError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    if not plan.feasible:
-        print(f"error: {plan.status_text(lang)}", file=sys.stderr)
-        print(plan.explain(lang), file=sys.stderr)
-        return 1
-    print(plan.explain(lang))
-    print(plan.status_text(lang))
-    cols = [
-        "stop",
-        "name",
-        "municipality",
-        "district",
-        "start",
-        "end",
-        "tow_minutes",
-        "score",
-        "population_new",
-    ]
-    print(plan.schedule[cols].round(1).to_string(index=False))
-    summary = {
-        k: (v if isinstance(v, int | float | str | dict) or v is None else str(v))
-        for k, v in plan.totals.items()
-    }
-    summary["seconds_total"] = round(time.perf_counter() - t0, 1)
-    print(json.dumps(summary, default=str, ensure_ascii=False))
-    print(f"exports: {args.out}")
-    return 0
-
-
-def register_season_cli(subparsers: Any) -> None:
-    """Add ``season plan --config FILE --out DIR [--lang de|en]`` to an argparse group.
-
-    Parameters
-    ----------
-    subparsers
-        The object returned by ``ArgumentParser.add_subparsers``.
-    """
-    season = subparsers.add_parser("season", help="plan the tour's season")
-    cmds = season.add_subparsers(dest="command", required=True)
-    plan = cmds.add_parser("plan", help="plan a season from a TOML config and write exports")
-    plan.add_argument("--config", required=True, help="season config (.toml)")
-    plan.add_argument(
-        "--out", required=True, help="folder for CSV, Excel, iCalendar, GeoJSON, GeoPackage"
-    )
-    plan.add_argument(
-        "--lang",
-        choices=LANGUAGES,
-        default=DEFAULT_LANGUAGE,
-        help="language of messages and exported texts (default: de)",
-    )
-    plan.set_defaults(func=_cmd_season_plan)

@@ -27,7 +27,9 @@ import numpy as np
 import pandas as pd
 
 from planner import scoring
-from planner.season import SeasonConfig, SeasonPlan, plan_season
+from planner.season.plan import SeasonPlan
+from planner.season.planning import plan_season
+from planner.season.settings import SeasonConfig
 from planner.settings import METRIC_CRS
 
 __all__ = ["SeasonInputs", "criterion_weights", "season_inputs", "site_scores", "site_table"]

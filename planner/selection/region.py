@@ -19,26 +19,24 @@ not read from a solver.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal, get_args
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, get_args
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from planner.coverage import DEFAULT_THRESHOLD_MIN, site_cell_minutes
+from planner.coverage import DEFAULT_THRESHOLD_MIN, coverage_figures, site_cell_minutes
 from planner.i18n import DEFAULT_LANGUAGE, Message, t
-from planner.selection import (
-    MaximalCovering,
-    PMedian,
-    SelectionRequestError,
-    SelectionResult,
-    SelectionRules,
-    checked_number,
-    checked_whole,
-)
+from planner.selection.mclp import MaximalCovering
+from planner.selection.pmedian import PMedian
+from planner.selection.result import SelectionResult
+from planner.selection.rules import SelectionRequestError, SelectionRules, expected
 from planner.settings import METRIC_CRS
+from planner.traveltime import default_model
 
 __all__ = [
     "Emphasis",
@@ -69,8 +67,7 @@ SITE_COLUMNS = [
 ]
 
 
-@dataclass(frozen=True)
-class SelectionRequest:
+class SelectionRequest(BaseModel):
     """What to choose, and under which rules.
 
     Parameters
@@ -93,21 +90,28 @@ class SelectionRequest:
     seed
         Seed of the heuristics (a whole number ≥ 0).
 
+    Each default and each range is written once, here: :meth:`defaults` gives the defaults to
+    forms and the command line. The request is frozen; two requests with the same values are
+    equal and have the same ``repr``.
+
     Raises
     ------
     planner.selection.SelectionRequestError
         (a ``ValueError``) for a value of the wrong type or out of range; it names the field
         and the value. Numbers are normalised (``p`` an ``int``, minutes a ``float``).
+    TypeError
+        For a keyword that is not a field.
     """
 
-    model: ModelKind = "mclp"
-    p: int = 12
-    threshold_min: float = DEFAULT_THRESHOLD_MIN
-    emphasis: Emphasis = "population"
-    emphasis_factor: float = 2.0
-    rules: SelectionRules = field(default_factory=SelectionRules)
-    time_limit: float = 30.0
-    seed: int = 0
+    # strict: "12" is not twelve sites and True is not one; numbers are made plain first
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        strict=True,
+        allow_inf_nan=False,
+        arbitrary_types_allowed=True,
+        validate_default=True,
+    )
 
     #: Upper limits: far beyond any sensible setting, low enough that no figure overflows.
     MAX_P: ClassVar[int] = 10_000
@@ -115,38 +119,75 @@ class SelectionRequest:
     MAX_EMPHASIS_FACTOR: ClassVar[float] = 100.0
     MAX_TIME_LIMIT: ClassVar[float] = 3_600.0
 
-    def __post_init__(self) -> None:
-        for name, kinds in (("model", ModelKind), ("emphasis", Emphasis)):
-            value = getattr(self, name)
-            if not isinstance(value, str) or value not in get_args(kinds):
-                choices = ", ".join(get_args(kinds))
-                raise SelectionRequestError(
-                    name, value, Message("selection.expect.choice", {"choices": choices})
-                )
-        normalised: dict[str, object] = {
-            "p": checked_whole("p", self.p, minimum=1, maximum=self.MAX_P),
-            "threshold_min": checked_number(
-                "threshold_min",
-                self.threshold_min,
-                minimum=0.0,
-                maximum=self.MAX_THRESHOLD_MIN,
-                above=True,
-            ),
-            "emphasis_factor": checked_number(
-                "emphasis_factor",
-                self.emphasis_factor,
-                minimum=1.0,
-                maximum=self.MAX_EMPHASIS_FACTOR,
-            ),
-            "time_limit": checked_number(
-                "time_limit", self.time_limit, minimum=0.0, maximum=self.MAX_TIME_LIMIT, above=True
-            ),
-            "seed": checked_whole("seed", self.seed, minimum=0, maximum=2**31 - 1),
+    model: ModelKind = "mclp"
+    p: Annotated[int, Field(ge=1, le=MAX_P)] = 12
+    threshold_min: Annotated[float, Field(gt=0.0, le=MAX_THRESHOLD_MIN)] = DEFAULT_THRESHOLD_MIN
+    emphasis: Emphasis = "population"
+    emphasis_factor: Annotated[float, Field(ge=1.0, le=MAX_EMPHASIS_FACTOR)] = 2.0
+    rules: SelectionRules = Field(default_factory=SelectionRules)
+    time_limit: Annotated[float, Field(gt=0.0, le=MAX_TIME_LIMIT)] = 30.0
+    seed: Annotated[int, Field(ge=0, le=2**31 - 1)] = 0
+
+    if not TYPE_CHECKING:  # type checkers see the keyword signature of the fields
+
+        def __init__(self, **values: Any) -> None:
+            try:
+                super().__init__(**values)
+            except ValidationError as exc:
+                raise _request_error(type(self), exc, values) from None
+
+    @field_validator("p", "threshold_min", "emphasis_factor", "time_limit", "seed", mode="before")
+    @classmethod
+    def _plain_number(cls, value: object) -> object:
+        """numpy and other registered numbers as ``int`` or ``float`` (booleans stay refused)."""
+        if isinstance(value, bool | np.bool_):
+            return bool(value)  # which strict validation refuses: True is not one site
+        if isinstance(value, numbers.Integral):
+            return int(value)
+        if isinstance(value, numbers.Real):
+            try:
+                return float(value)
+            except (OverflowError, ValueError):
+                return value
+        return value
+
+    @classmethod
+    def defaults(cls) -> dict[str, Any]:
+        """Field name → default value (``rules``: no rules), for forms and the command line."""
+        return dict(cls())
+
+    @classmethod
+    def expected(cls, field_name: str) -> Message:
+        """What ``field_name`` takes, from its type and range, for an error message."""
+        info = cls.model_fields[field_name]
+        if field_name == "rules":
+            return expected("rules")
+        choices = get_args(info.annotation)
+        if choices:
+            return expected("choice", choices=", ".join(choices))
+        limits = {
+            kind: getattr(limit, kind)
+            for limit in info.metadata
+            for kind in ("ge", "gt", "le")
+            if hasattr(limit, kind)
         }
-        if not isinstance(self.rules, SelectionRules):
-            raise SelectionRequestError("rules", self.rules, Message("selection.expect.rules"))
-        for name, value in normalised.items():
-            object.__setattr__(self, name, value)
+        if info.annotation is int:
+            return expected("whole", lo=limits["ge"], hi=limits["le"])
+        if "gt" in limits:
+            return expected("number_above", lo=limits["gt"], hi=limits["le"])
+        return expected("number", lo=limits["ge"], hi=limits["le"])
+
+
+def _request_error(
+    cls: type[SelectionRequest], exc: ValidationError, values: dict[str, Any]
+) -> Exception:
+    """The first field pydantic refused, as :class:`SelectionRequestError` naming it and the
+    value given (a keyword that is no field: ``TypeError``, as for any function)."""
+    error = exc.errors()[0]
+    name = str(error["loc"][0])
+    if error["type"] == "extra_forbidden":
+        return TypeError(f"SelectionRequest got an unexpected keyword argument {name!r}")
+    return SelectionRequestError(name, values.get(name), cls.expected(name))
 
 
 @dataclass(frozen=True)
@@ -210,6 +251,7 @@ class RegionSelection:
     def csv_bytes(self, lang: str = DEFAULT_LANGUAGE) -> bytes:
         """:meth:`table` as CSV through the one table writer
         (:func:`planner.export.table_csv_bytes`: text cells never run as formulas)."""
+        # loaded here: the export module brings the season planner (a second to import)
         from planner.export import table_csv_bytes
 
         return table_csv_bytes(self.table(lang))
@@ -318,8 +360,6 @@ def select_sites(
     planner.selection.InfeasibleRulesError
         When the rules admit no selection; names the rule(s).
     """
-    from planner.traveltime import default_model
-
     sites = pack.sites if sites is None else sites
     travel = model or default_model()
     if minutes is None:
@@ -387,8 +427,6 @@ def _figures(
     request: SelectionRequest,
 ) -> tuple[pd.DataFrame, pd.DataFrame, float, float]:
     """Per-site table, coverage by district and class, people reached, average minutes."""
-    from planner.coverage import coverage_figures
-
     cells = pack.cells[demand]
     all_minutes = np.nan_to_num(minutes, nan=np.inf)
     within = all_minutes[:, demand] <= request.threshold_min  # (sites, demand cells)

@@ -112,6 +112,156 @@ def _reset(sites, arrays):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, nogil=True)
+def _best_neighbour_swap(  # type: ignore[no-untyped-def]
+    arrays, nb_ptr, nb_idx, must, tabu_until, it, value, best_value
+):  # fmt: skip
+    """The best swap of a chosen site with a site sharing a demand point with it (only there
+    can ``extra`` be > 0): ``(delta, site in, site out)``, ``-1`` sites when none is allowed.
+    A tabu swap is allowed when it reaches a new best value (aspiration); ties are broken
+    uniformly at random, which keeps plateaus moving."""
+    (
+        _s_ptr,
+        _s_idx,
+        _d_ptr,
+        _d_idx,
+        _w,
+        sol,
+        _slot_of,
+        in_sol,
+        _cnt,
+        _owner_sum,
+        gain,
+        loss,
+        extra,
+    ) = arrays
+    eps = 1e-9
+    best_delta = -np.inf
+    j_in = -1
+    s_out = -1
+    ties = 0
+    for t in range(len(sol)):
+        s = sol[t]
+        if must[s]:
+            continue
+        s_tabu = tabu_until[s] >= it
+        ls = loss[s]
+        for b in range(nb_ptr[s], nb_ptr[s + 1]):
+            k = nb_idx[b]
+            if in_sol[k]:
+                continue
+            d = gain[k] - ls + extra[t, k]
+            if (s_tabu or tabu_until[k] >= it) and not (value + d > best_value + eps):
+                continue  # tabu unless it reaches a new best (aspiration)
+            if d > best_delta + eps:
+                best_delta = d
+                j_in = k
+                s_out = s
+                ties = 1
+            elif d > best_delta - eps:
+                ties += 1  # uniform choice among equal moves keeps plateaus moving
+                if np.random.randint(ties) == 0:
+                    j_in = k
+                    s_out = s
+    return best_delta, j_in, s_out
+
+
+@njit(cache=True, nogil=True)
+def _best_free_swap(arrays, must, tabu_until, it):  # type: ignore[no-untyped-def]
+    """The other swaps, priced from the best free gain and the least free loss: ``(site in,
+    site out)`` (``-1`` when there is none), each chosen at random among equals."""
+    (
+        _s_ptr,
+        _s_idx,
+        _d_ptr,
+        _d_idx,
+        _w,
+        sol,
+        slot_of,
+        in_sol,
+        _cnt,
+        _owner_sum,
+        gain,
+        loss,
+        _extra,
+    ) = arrays
+    eps = 1e-9
+    g_site = -1
+    g_val = -np.inf
+    g_ties = 0
+    for k in range(len(slot_of)):
+        if in_sol[k] or tabu_until[k] >= it:
+            continue
+        if gain[k] > g_val + eps:
+            g_val = gain[k]
+            g_site = k
+            g_ties = 1
+        elif gain[k] > g_val - eps:
+            g_ties += 1
+            if np.random.randint(g_ties) == 0:
+                g_site = k
+    l_site = -1
+    l_val = np.inf
+    l_ties = 0
+    for t in range(len(sol)):
+        s = sol[t]
+        if must[s] or tabu_until[s] >= it:
+            continue
+        if loss[s] < l_val - eps:
+            l_val = loss[s]
+            l_site = s
+            l_ties = 1
+        elif loss[s] < l_val + eps:
+            l_ties += 1
+            if np.random.randint(l_ties) == 0:
+                l_site = s
+    return g_site, l_site
+
+
+@njit(cache=True, nogil=True)
+def _kick(arrays, best_sol, must, tabu_until, it, tenure, kick):  # type: ignore[no-untyped-def]
+    """Back to the best set with ``kick`` random free sites replaced greedily; returns the
+    covered weight of the new set."""
+    (
+        _s_ptr,
+        _s_idx,
+        _d_ptr,
+        _d_idx,
+        w,
+        sol,
+        slot_of,
+        in_sol,
+        cnt,
+        _owner_sum,
+        gain,
+        _loss,
+        _extra,
+    ) = arrays
+    _reset(best_sol, arrays)
+    tabu_until[:] = 0
+    for _k in range(kick):
+        t = np.random.randint(len(sol))
+        s = sol[t]
+        if must[s]:
+            continue
+        _remove(s, arrays)
+        tabu_until[s] = it + tenure
+        j_in = -1
+        g_val = -np.inf
+        for k in range(len(slot_of)):
+            if not in_sol[k] and tabu_until[k] < it and gain[k] > g_val:
+                g_val = gain[k]
+                j_in = k
+        if j_in < 0:
+            j_in = s
+        _add(j_in, t, arrays)
+    value = 0.0
+    for i in range(len(cnt)):
+        if cnt[i] > 0:
+            value += w[i]
+    return value
+
+
+@njit(cache=True, nogil=True)
 def _tabu(  # type: ignore[no-untyped-def]
     arrays, nb_ptr, nb_idx, must, tabu_until, best_sol, state,
     n_iter, tenure, tenure_out, restart_after, kick, seed,
@@ -119,12 +269,22 @@ def _tabu(  # type: ignore[no-untyped-def]
     """Run ``n_iter`` tabu iterations; ``state`` = [iteration, value, best value, since best,
     restarts] carries over between calls (the caller checks the clock between them).
     ``arrays`` is the search state of :meth:`SwapSearch._arrays`."""
-    _s_ptr, _s_idx, _d_ptr, _d_idx, w, sol, slot_of, in_sol, cnt, _owner_sum, gain, loss, extra = (
-        arrays
-    )
+    (
+        _s_ptr,
+        _s_idx,
+        _d_ptr,
+        _d_idx,
+        _w,
+        sol,
+        slot_of,
+        _in_sol,
+        _cnt,
+        _owner_sum,
+        gain,
+        loss,
+        extra,
+    ) = arrays
     np.random.seed(seed)
-    n = len(slot_of)
-    p = len(sol)
     it = int(state[0])
     value = state[1]
     best_value = state[2]
@@ -132,73 +292,20 @@ def _tabu(  # type: ignore[no-untyped-def]
     eps = 1e-9
     for _ in range(n_iter):
         it += 1
-        best_delta = -np.inf
-        j_in = -1
-        s_out = -1
-        ties = 0
-        # swaps with a shared demand point (extra may be > 0)
-        for t in range(p):
-            s = sol[t]
-            if must[s]:
-                continue
-            s_tabu = tabu_until[s] >= it
-            ls = loss[s]
-            for b in range(nb_ptr[s], nb_ptr[s + 1]):
-                k = nb_idx[b]
-                if in_sol[k]:
-                    continue
-                d = gain[k] - ls + extra[t, k]
-                if (s_tabu or tabu_until[k] >= it) and not (value + d > best_value + eps):
-                    continue  # tabu unless it reaches a new best (aspiration)
-                if d > best_delta + eps:
-                    best_delta = d
-                    j_in = k
-                    s_out = s
-                    ties = 1
-                elif d > best_delta - eps:
-                    ties += 1  # uniform choice among equal moves keeps plateaus moving
-                    if np.random.randint(ties) == 0:
-                        j_in = k
-                        s_out = s
-        # other swaps: the best free gain against the least free loss
-        g_site = -1
-        g_val = -np.inf
-        g_ties = 0
-        for k in range(n):
-            if in_sol[k] or tabu_until[k] >= it:
-                continue
-            if gain[k] > g_val + eps:
-                g_val = gain[k]
-                g_site = k
-                g_ties = 1
-            elif gain[k] > g_val - eps:
-                g_ties += 1
-                if np.random.randint(g_ties) == 0:
-                    g_site = k
-        l_site = -1
-        l_val = np.inf
-        l_ties = 0
-        for t in range(p):
-            s = sol[t]
-            if must[s] or tabu_until[s] >= it:
-                continue
-            if loss[s] < l_val - eps:
-                l_val = loss[s]
-                l_site = s
-                l_ties = 1
-            elif loss[s] < l_val + eps:
-                l_ties += 1
-                if np.random.randint(l_ties) == 0:
-                    l_site = s
+        best_delta, j_in, s_out = _best_neighbour_swap(
+            arrays, nb_ptr, nb_idx, must, tabu_until, it, value, best_value
+        )
+        g_site, l_site = _best_free_swap(arrays, must, tabu_until, it)
         if g_site >= 0 and l_site >= 0:
             d = gain[g_site] - loss[l_site] + extra[slot_of[l_site], g_site]
             if d > best_delta + eps:
                 best_delta = d
                 j_in = g_site
                 s_out = l_site
-        if j_in < 0:
+        if j_in < 0:  # every move is tabu: forget the tabu list
             tabu_until[:] = 0
             continue
+        # make the move, even a worsening one; the dropped site may not come back for a while
         t = _remove(s_out, arrays)
         _add(j_in, t, arrays)
         value += best_delta
@@ -211,29 +318,7 @@ def _tabu(  # type: ignore[no-untyped-def]
         else:
             since_best += 1
             if since_best >= restart_after:
-                # back to the best set with `kick` random sites replaced greedily
-                value = _reset(best_sol, arrays)
-                tabu_until[:] = 0
-                for _k in range(kick):
-                    t = np.random.randint(p)
-                    s = sol[t]
-                    if must[s]:
-                        continue
-                    _remove(s, arrays)
-                    tabu_until[s] = it + tenure
-                    j_in = -1
-                    g_val = -np.inf
-                    for k in range(n):
-                        if not in_sol[k] and tabu_until[k] < it and gain[k] > g_val:
-                            g_val = gain[k]
-                            j_in = k
-                    if j_in < 0:
-                        j_in = s
-                    _add(j_in, t, arrays)
-                value = 0.0
-                for i in range(len(cnt)):
-                    if cnt[i] > 0:
-                        value += w[i]
+                value = _kick(arrays, best_sol, must, tabu_until, it, tenure, kick)
                 since_best = 0
                 state[4] += 1
     state[0] = it

@@ -19,20 +19,34 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
-import osmnx as ox
 import pandas as pd
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
-from shapely.geometry.base import BaseGeometry
 
-from planner.cache import cached_arrays, content_hash
-from planner.data.build import sha256
+from planner.cache import cached_arrays, content_hash, file_sha256
 from planner.settings import METRIC_CRS, cache_dir
-from planner.traveltime import TravelMatrix
+from planner.traveltime.models import TravelMatrix
+
+if TYPE_CHECKING:
+    import networkx as nx
+    from shapely.geometry.base import BaseGeometry
+
+__all__ = [
+    "ACCESS_SPEED_KMH",
+    "DEFAULT_HIGHWAY_SPEEDS",
+    "FALLBACK_SPEED_KMH",
+    "RoadNetwork",
+    "add_speeds_and_times",
+    "download_drive_graph",
+    "is_drivable",
+    "load_drive_graph",
+    "pbf_to_drive_xml",
+]
 
 #: Speed for the snap distance between a point and its nearest road node.
 ACCESS_SPEED_KMH = 20.0
@@ -60,6 +74,14 @@ _NOT_DRIVABLE = frozenset(
 _NOT_DRIVABLE_SERVICE = frozenset(
     ["alley", "driveway", "emergency_access", "parking", "parking_aisle", "private"]
 )
+
+
+def _osmnx() -> ModuleType:
+    """The osmnx module, imported on first use: it takes seconds to import, and only loading or
+    downloading a graph needs it (a matrix over arrays already cached does not)."""
+    import osmnx
+
+    return osmnx
 
 
 def is_drivable(tags: dict[str, str]) -> bool:
@@ -99,6 +121,7 @@ def pbf_to_drive_xml(pbf: Path, xml: Path) -> Path:
 
 def add_speeds_and_times(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """osmnx edge speeds (tagged, else imputed, else our defaults) and travel times."""
+    ox = _osmnx()
     graph = ox.add_edge_speeds(
         graph, hwy_speeds=DEFAULT_HIGHWAY_SPEEDS, fallback=FALLBACK_SPEED_KMH
     )
@@ -107,12 +130,13 @@ def add_speeds_and_times(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 def load_drive_graph(path: Path) -> nx.MultiDiGraph:
     """Load a drive graph with ``speed_kph`` and ``travel_time`` on every edge, in EPSG:25832."""
+    ox = _osmnx()
     if path.suffix == ".graphml":
         graph = ox.load_graphml(path)
     else:
         xml = path
         if path.name.endswith(".pbf"):
-            xml = cache_dir() / f"drive-{sha256(path)[:16]}.osm"
+            xml = cache_dir() / f"drive-{file_sha256(path)[:16]}.osm"
             if not xml.is_file():
                 pbf_to_drive_xml(path, xml)
         graph = ox.graph_from_xml(xml, simplify=True, retain_all=False)
@@ -131,6 +155,7 @@ def download_drive_graph(polygon_wgs84: BaseGeometry, *, folder: Path | None = N
     key = content_hash(polygon_wgs84.wkb)[:16]
     path = (folder or cache_dir()) / f"drive-region-{key}.graphml"
     if not path.is_file():
+        ox = _osmnx()
         graph = ox.graph_from_polygon(polygon_wgs84, network_type="drive")
         graph = add_speeds_and_times(graph)
         ox.save_graphml(graph, path)
@@ -185,7 +210,7 @@ class RoadNetwork:
                 "edge_metres": net.edge_metres,
             }
 
-        arrays = cached_arrays("road_networks", sha256(path), build)
+        arrays = cached_arrays("road_networks", file_sha256(path), build)
         return cls(
             arrays["node_xy"],
             arrays["edge_u"],

@@ -1,0 +1,54 @@
+"""Who is reached by a set of stops: the one place that counts it.
+
+* :mod:`planner.coverage.reach` — the scales people come from (local: on foot or by bike;
+  regional: by car), which cells a site reaches at each, the region's population base and
+  de-duplicated people reached;
+* :mod:`planner.coverage.figures` — per-cell, per-municipality and per-district coverage tables
+  of a plan, and the coverage of planned stops shown on maps and pages.
+"""
+
+from planner.coverage.figures import (
+    DEFAULT_THRESHOLD_MIN,
+    CoverageReport,
+    CoverageSummary,
+    MapCoverage,
+    cell_coverage,
+    cell_xy,
+    compute_coverage,
+    coverage_figures,
+    coverage_summary,
+    map_coverage,
+    municipality_coverage,
+    site_cell_minutes,
+)
+from planner.coverage.reach import (
+    LOCAL,
+    REACH_SCALES,
+    REGIONAL,
+    ReachScale,
+    people_reached,
+    population_base,
+    reach_matrix,
+)
+
+__all__ = [
+    "DEFAULT_THRESHOLD_MIN",
+    "LOCAL",
+    "REACH_SCALES",
+    "REGIONAL",
+    "CoverageReport",
+    "CoverageSummary",
+    "MapCoverage",
+    "ReachScale",
+    "cell_coverage",
+    "cell_xy",
+    "compute_coverage",
+    "coverage_figures",
+    "coverage_summary",
+    "map_coverage",
+    "municipality_coverage",
+    "people_reached",
+    "population_base",
+    "reach_matrix",
+    "site_cell_minutes",
+]
