@@ -6,6 +6,7 @@ show results. German by default, English switchable in the sidebar.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import streamlit as st
@@ -20,6 +21,29 @@ st.set_page_config(
 )
 state.init(st.session_state)
 state.keep_widget_values(st.session_state)
+
+
+def _streamlit_texts_css() -> str:
+    """CSS that puts the UI language's words into Streamlit's file uploader (its button and size
+    line are English and cannot be set) and hides the "Press Enter to apply" hints.
+
+    It hooks only on Streamlit's ``data-testid`` attributes (what Streamlit's own tests use); if
+    they change, the English shows again and ``tests/test_ui_language.py`` fails.
+    """
+    browse = json.dumps(state.tr(st.session_state, "ui.uploader.browse"), ensure_ascii=False)
+    limit = json.dumps(state.tr(st.session_state, "ui.uploader.limit"), ensure_ascii=False)
+    drop = '[data-testid="stFileUploaderDropzone"]'
+    return (
+        f"{drop} button [data-testid='stMarkdownContainer'] p {{display: none;}}\n"
+        f"{drop} button [data-testid='stMarkdownContainer']::after {{content: {browse};}}\n"
+        f"{drop} [data-testid='stFileUploaderDropzoneInstructions'] span {{display: none;}}\n"
+        f"{drop} [data-testid='stFileUploaderDropzoneInstructions'] > div::after "
+        f"{{content: {limit}; font-size: 14px;}}\n"
+        "[data-testid='InputInstructions'] {display: none;}\n"
+    )
+
+
+st.html(f"<style>{_streamlit_texts_css()}</style>")
 
 pages = [
     st.Page(

@@ -72,6 +72,15 @@ def ranking(
     return scoring.score_sites(table, criterion_weights(weights)).set_index("site_id")
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def sensitivity(
+    key: str, threshold_min: float, weights: dict[str, float], _sites: gpd.GeoDataFrame
+) -> scoring.SensitivityReport:
+    """How stable the top ranks are when each weight moves by ±20 % (on the cached criteria)."""
+    table = criteria(key, threshold_min, _sites)
+    return scoring.weight_sensitivity(table, criterion_weights(weights), change=0.2, top_n=10)
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def site_minutes(key: str, _sites: gpd.GeoDataFrame) -> np.ndarray:
     """Car minutes from every site to every Zensus cell (heavy); cached by the sites' content."""

@@ -1,23 +1,31 @@
-"""Page "Standorte vergleichen" (planners): filter, weight, rank, compare, add and edit sites."""
+"""Page "Standorte vergleichen" (planners): filter, weight, rank, compare, add and edit sites.
+
+Moving a weight re-ranks inside a fragment (:func:`ranking_section`): only the ranking, the
+breakdown and the side-by-side table run again, the map stays as it is (it does not depend on
+the weights), so a weight change costs milliseconds on the server and no map transfer.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from app_pages import cache, state
-from app_pages.widgets import number_table, plain, show_model_and_sources
+from app_pages.widgets import (
+    NumberKind,
+    map_frame,
+    number_table,
+    number_text,
+    plain,
+    show_model_and_sources,
+)
 from planner.cache import content_hash
 from planner.i18n import format_number, format_value
-from planner.maps import coverage_map
-from planner.scoring import (
-    CRITERIA,
-    DEFAULT_WEIGHTS,
-    compare_sites,
-    explain_site,
-    weight_sensitivity,
-)
+from planner.maps import MapOptions, coverage_map
+from planner.scoring import CRITERIA, DEFAULT_WEIGHTS, compare_sites, explain_site
 from planner.season.inputs import criterion_weights
 from planner.sites import (
     POWER_VALUES,
@@ -32,28 +40,65 @@ ss = st.session_state
 lang = state.lang(ss)
 tr = lambda key, **kw: state.tr(ss, key, **kw)  # noqa: E731
 
+#: The weights a slider offers (0 to 5 in quarters), shown in the UI's notation ("2,25").
+WEIGHT_STEPS = tuple(i / 4 for i in range(21))
+#: At most this many sites side by side.
+MAX_COMPARED = 4
+#: How each criterion's raw value is written in the side-by-side table.
+CRITERION_KINDS: dict[str, NumberKind] = {
+    "pop_local": "int",
+    "pop_car": "int",
+    "pop65_car": "int",
+    "pop_u18_car": "int",
+    "pop_walk": "int",
+    "rural_share": "percent",
+    "gap_km": "one",
+    "transit_stops": "int",
+    "space": "int",
+}
+
 pack = cache.pack()
 sites, edit_errors = state.current_sites(pack.sites, ss)
 key = cache.sites_key(sites)
+names = dict(zip(sites["site_id"], sites["name"], strict=True))
 
 st.title(tr("ui.compare.title"))
 st.caption(tr("ui.compare.intro"))
 
-# --- weights and threshold -----------------------------------------------------------------------
-with st.expander(tr("ui.compare.weights"), expanded=True):
-    st.slider(tr("ui.compare.threshold"), min_value=5, max_value=45, step=5, key="threshold_min")
-    columns = st.columns(3)
-    for i, criterion in enumerate(CRITERIA):
-        name = f"{state.WEIGHT_PREFIX}{criterion}"
-        if name not in ss:
-            ss[name] = float(DEFAULT_WEIGHTS.get(criterion, 1.0))
-        columns[i % 3].slider(
-            tr(f"ui.crit.{criterion}"), min_value=0.0, max_value=5.0, step=0.25, key=name
-        )
-threshold = float(ss["threshold_min"])
-weights = state.weights(ss)
 
-# --- filters and ranking -------------------------------------------------------------------------
+def _reset_weights() -> None:
+    """Every weight back to its default (the button under the sliders)."""
+    for criterion in CRITERIA:
+        ss[f"{state.WEIGHT_PREFIX}{criterion}"] = float(DEFAULT_WEIGHTS.get(criterion, 1.0))
+
+
+def _snap(value: object) -> float:
+    """A stored weight on the sliders' steps (a scenario may hold any number)."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 1.0
+    return min(WEIGHT_STEPS, key=lambda step: abs(step - number))
+
+
+def _limit_compared() -> None:
+    """Keep the first four compared sites; say so in German or English (not Streamlit's)."""
+    chosen = list(ss.get("compare_ids") or [])
+    if len(chosen) > MAX_COMPARED:
+        ss["compare_ids"] = chosen[:MAX_COMPARED]
+        ss["compare_limited"] = True
+
+
+# --- threshold and filters: they change the map too, so the whole page runs again ---------------
+st.slider(
+    tr("ui.compare.threshold"),
+    min_value=5,
+    max_value=45,
+    step=5,
+    key="threshold_min",
+    help=tr("ui.help.threshold"),
+)
+threshold = float(ss["threshold_min"])
 f1, f2, f3 = st.columns(3)
 f1.multiselect(
     tr("ui.filter.district"),
@@ -75,44 +120,83 @@ f3.multiselect(
     key="f_kind",
     placeholder=tr("ui.choose"),
 )
-with st.spinner(tr("ui.compare.computing")):
-    ranking = cache.ranking(key, threshold, weights, sites)
-criteria = cache.criteria(key, threshold, sites)
 shown = filter_sites(
     sites, districts=ss.get("f_district"), areas=ss.get("f_area"), kinds=ss.get("f_kind")
 )
-raw = criteria.raw.copy()
-raw.index = raw.index.astype(str)
-table = (
-    ranking.loc[ranking.index.isin(shown["site_id"])]
-    .join(raw[["pop_car", "rural_share"]])
-    .sort_values("rank")
-)
-st.subheader(tr("ui.compare.ranking", n=len(table), total=len(sites)))
-view = pd.DataFrame(
-    {
-        tr("ui.col.rank"): table["rank"],
-        tr("ui.col.name"): table["name"],
-        tr("ui.col.municipality"): table["municipality"],
-        tr("ui.col.district"): table["district"],
-        tr("ui.col.kind"): [tr(f"kind.{k}") for k in table["kind"]],
-        tr("ui.col.area"): [tr(f"area.{a}") for a in table["area_class"]],
-        tr("ui.col.score"): table["score"].round(1),
-        tr("ui.crit.pop_car"): table["pop_car"].round(0).astype(int),
-        tr("ui.crit.rural_share"): (100 * table["rural_share"]).round(1),
-    }
-)
-number_table(view, height=320, key="ranking_table")
+with st.spinner(tr("ui.compare.computing")):
+    criteria = cache.criteria(key, threshold, sites)
 
-# --- score breakdown -----------------------------------------------------------------------------
-names = dict(zip(sites["site_id"], sites["name"], strict=True))
-if len(table):
+
+def _weight_sliders() -> dict[str, float]:
+    """The weight sliders (German "2,25", not "2.25") and the reset button."""
+    with st.expander(tr("ui.compare.weights_title"), expanded=True):
+        st.caption(tr("ui.help.weights"))
+        labels = {w: format_number(w, lang, "g") for w in WEIGHT_STEPS}  # once, not per slider
+        columns = st.columns(3)
+        for i, criterion in enumerate(CRITERIA):
+            name = f"{state.WEIGHT_PREFIX}{criterion}"
+            ss[name] = _snap(ss.get(name, DEFAULT_WEIGHTS.get(criterion, 1.0)))
+            columns[i % 3].select_slider(
+                tr(f"ui.crit.{criterion}"),
+                options=WEIGHT_STEPS,
+                format_func=labels.__getitem__,
+                key=name,
+                help=tr("ui.help.gap_km") if criterion == "gap_km" else None,
+            )
+        st.button(tr("ui.compare.reset_weights"), key="reset_weights", on_click=_reset_weights)
+    return state.weights(ss)
+
+
+@st.fragment
+def ranking_section(shown_ids: list[str]) -> None:
+    """Weights, ranking, breakdown, sensitivity and the side-by-side table (one fragment)."""
+    weights = _weight_sliders()
+    ranking = cache.ranking(key, threshold, weights, sites)
+    raw = criteria.raw.copy()
+    raw.index = raw.index.astype(str)
+    wanted = set(shown_ids)
+    table = (
+        ranking.loc[[site in wanted for site in ranking.index]]
+        .join(raw[["pop_car", "rural_share"]])
+        .sort_values("rank")
+    )
+    st.subheader(tr("ui.compare.ranking", n=len(table), total=len(sites)))
+    view = pd.DataFrame(
+        {
+            tr("ui.col.rank"): table["rank"].astype(int),
+            tr("ui.col.name"): table["name"],
+            tr("ui.col.municipality"): table["municipality"],
+            tr("ui.col.district"): table["district"],
+            tr("ui.col.kind"): [tr(f"kind.{k}") for k in table["kind"]],
+            tr("ui.col.area"): [tr(f"area.{a}") for a in table["area_class"]],
+            tr("ui.col.score"): table["score"],
+            tr("ui.crit.pop_car"): table["pop_car"],
+            tr("ui.crit.rural_share"): table["rural_share"],
+        }
+    )
+    number_table(
+        view,
+        formats={
+            tr("ui.col.score"): "one",
+            tr("ui.crit.pop_car"): "int",
+            tr("ui.crit.rural_share"): "percent",
+        },
+        height=320,
+        key="ranking_table",
+    )
+    if len(table):
+        _breakdown(table, weights)
+    _side_by_side(list(ranking.index), weights)
+
+
+def _breakdown(table: pd.DataFrame, weights: dict[str, float]) -> None:
+    """Why a site has its score: each criterion's value, weight and points."""
     st.subheader(tr("ui.compare.breakdown"))
     ranks = table["rank"].astype(int).to_dict()
     pick = st.selectbox(
         tr("ui.compare.pick_site"),
         list(table.index),
-        format_func=lambda s: f"{ranks[s]}. {names.get(s, s)}",
+        format_func=lambda s: f"{ranks.get(s, '')}. {names.get(s, s)}",
         key="breakdown_site",
     )
     explanation = explain_site(criteria, criterion_weights(weights), str(pick))
@@ -130,95 +214,133 @@ if len(table):
             {
                 tr("ui.col.criterion"): [tr(f"ui.crit.{c}") for c in parts["criterion"]],
                 tr("ui.col.raw"): [
-                    tr("fact.unknown") if unknown else format_value(value, lang)
-                    for value, unknown in zip(parts["value"], parts["unknown"], strict=True)
+                    tr("fact.unknown")
+                    if unknown
+                    else number_text(value, CRITERION_KINDS[c], lang)
+                    if c in CRITERION_KINDS
+                    else format_value(value, lang)
+                    for c, value, unknown in zip(
+                        parts["criterion"], parts["value"], parts["unknown"], strict=True
+                    )
                 ],
                 tr("ui.col.weight"): [weights.get(c, 0.0) for c in parts["criterion"]],
-                tr("ui.col.part"): parts["points"].round(2),
-                tr("ui.col.max_part"): parts["max_points"].round(2),
+                tr("ui.col.part"): parts["points"],
+                tr("ui.col.max_part"): parts["max_points"],
             }
+        ),
+        formats={
+            tr("ui.col.weight"): "two",
+            tr("ui.col.part"): "one",
+            tr("ui.col.max_part"): "one",
+        },
+    )
+    # the explanation names other sites: user text, shown as text
+    st.caption(plain(" ".join(message.text(lang) for message in explanation.text)))
+    # computed only on request: it ranks every site 2 × 15 times again for each weight change
+    if st.toggle(tr("ui.compare.sensitivity"), key="show_sensitivity"):
+        report = cache.sensitivity(key, threshold, weights, sites)
+        st.caption(tr("ui.compare.sensitivity_help", n=report.top_n, scenarios=report.scenarios))
+        top = report.sites.head(15)
+        number_table(
+            pd.DataFrame(
+                {
+                    tr("ui.col.name"): top["name"],
+                    tr("ui.col.rank"): top["base_rank"].astype(int),
+                    tr("ui.col.best_rank"): top["best_rank"].astype(int),
+                    tr("ui.col.worst_rank"): top["worst_rank"].astype(int),
+                    tr("ui.col.share_top", n=report.top_n): top["share_top_n"],
+                }
+            ),
+            formats={tr("ui.col.share_top", n=report.top_n): "percent"},
         )
-    )
-    st.caption(" ".join(message.text(lang) for message in explanation.text))
 
-with st.expander(tr("ui.compare.sensitivity")):
-    report = weight_sensitivity(criteria, criterion_weights(weights), change=0.2, top_n=10)
-    st.caption(tr("ui.compare.sensitivity_help", n=report.top_n, scenarios=report.scenarios))
-    top = report.sites.head(15)
-    number_table(
-        pd.DataFrame(
-            {
-                tr("ui.col.name"): top["name"],
-                tr("ui.col.rank"): top["base_rank"],
-                tr("ui.col.best_rank"): top["best_rank"],
-                tr("ui.col.worst_rank"): top["worst_rank"],
-                tr("ui.col.share_top", n=report.top_n): (100 * top["share_top_n"]).round(0),
-            }
+
+def _side_by_side(options: list[str], weights: dict[str, float]) -> None:
+    """Two to four sites side by side; a change of the choice redraws the map (whole page)."""
+    st.subheader(tr("ui.compare.side_by_side"))
+    st.multiselect(
+        tr("ui.compare.pick_2_4"),
+        options,
+        format_func=lambda s: names.get(s, s),
+        key="compare_ids",
+        placeholder=tr("ui.choose"),
+        on_change=_limit_compared,
+    )
+    chosen = list(ss.get("compare_ids", []))
+    if chosen != ss.get("compare_map_ids"):
+        st.rerun()  # the map shows the compared sites: it is outside this fragment
+    if ss.pop("compare_limited", False):  # after the rerun above, so the message stays
+        st.warning(tr("ui.compare.max_four", n=MAX_COMPARED))
+    if len(chosen) >= 2:
+        comparison = compare_sites(criteria, chosen, weights=criterion_weights(weights))
+        rows: dict[str, list[str]] = {}
+        for criterion, spec in CRITERIA.items():
+            values = comparison.criteria.loc[spec.label]
+            kind = CRITERION_KINDS.get(criterion)
+            rows[tr(f"ui.crit.{criterion}")] = [
+                number_text(v, kind, lang) if kind else format_value(v, lang, decimals=1)
+                for v in values
+            ]
+        rows[tr("ui.col.score")] = [
+            number_text(v, "one", lang) for v in comparison.criteria.loc["Score"]
+        ]
+        rows[tr("ui.col.rank")] = [
+            number_text(v, "int", lang) for v in comparison.criteria.loc["Rank"]
+        ]
+        only = comparison.exclusive.set_index("site_id")
+        rows[tr("ui.compare.adds")] = [
+            number_text(v, "int", lang) for v in only.loc[chosen, "only_this_car"]
+        ]
+        rows[tr("ui.compare.adds_rural")] = [
+            number_text(v, "int", lang) for v in only.loc[chosen, "only_this_car_rural"]
+        ]
+        side = pd.DataFrame.from_dict(
+            rows, orient="index", columns=[names.get(s, s) for s in chosen]
         )
-    )
+        st.dataframe(side, width="stretch")
+        st.caption(tr("ui.compare.adds_help", minutes=f"{threshold:g}"))
+    elif chosen:
+        st.info(tr("ui.compare.pick_more"))
 
 
-# --- side-by-side comparison ---------------------------------------------------------------------
-st.subheader(tr("ui.compare.side_by_side"))
-valid_ids = [s for s in ss.get("compare_ids", []) if s in names]
-if valid_ids != ss.get("compare_ids", []):
-    ss["compare_ids"] = valid_ids
-st.multiselect(
-    tr("ui.compare.pick_2_4"),
-    list(ranking.index),
-    format_func=lambda s: names.get(s, s),
-    max_selections=4,
-    key="compare_ids",
-    placeholder=tr("ui.choose"),
-)
-chosen = list(ss.get("compare_ids", []))
-if len(chosen) >= 2:
-    comparison = compare_sites(criteria, chosen, weights=criterion_weights(weights))
-    labels = {spec.label: tr(f"ui.crit.{key}") for key, spec in CRITERIA.items()}
-    labels.update({"Score": tr("ui.col.score"), "Rank": tr("ui.col.rank")})
-    side = comparison.criteria.rename(index=labels, columns=names)
-    only = comparison.exclusive.set_index("site_id")
-    side.loc[tr("ui.compare.adds")] = only.loc[chosen, "only_this_car"].round().astype(int).tolist()
-    side.loc[tr("ui.compare.adds_rural")] = (
-        only.loc[chosen, "only_this_car_rural"].round().astype(int).tolist()
-    )
-    st.dataframe(side.map(lambda v: format_value(v, lang, decimals=1)), width="stretch")
-    st.caption(tr("ui.compare.adds_help", minutes=f"{threshold:g}"))
-elif chosen:
-    st.info(tr("ui.compare.pick_more"))
+# every weight starts at its default; a new criterion gets one too
+for _criterion in CRITERIA:
+    ss.setdefault(f"{state.WEIGHT_PREFIX}{_criterion}", float(DEFAULT_WEIGHTS.get(_criterion, 1.0)))
+# sites removed since (an added site dropped) leave the comparison first
+ss["compare_ids"] = [s for s in ss.get("compare_ids") or [] if s in names]
+ss["compare_map_ids"] = list(ss["compare_ids"])
+ranking_section(list(shown["site_id"]))
 
-# --- map -----------------------------------------------------------------------------------------
+# --- map (outside the fragment: it depends on the compared sites and the filters, not weights) --
 st.subheader(tr("ui.compare.map"))
 model = cache.travel_model()
-compare_stops = sites[sites["site_id"].isin(chosen)]
+chosen_ids = list(ss.get("compare_ids") or [])
+compare_stops = sites[sites["site_id"].isin(chosen_ids)]
 shown_sites = sites[sites["site_id"].isin(shown["site_id"])]
-breakdown = ranking[["score"] + [f"pts_{c}" for c in CRITERIA]].rename(
-    columns={
-        **{f"pts_{c}": tr(f"ui.crit.{c}") for c in CRITERIA},
-        "score": tr("ui.col.score"),
-    }
+options = MapOptions(
+    threshold_min=threshold,
+    draw_route=False,
+    cells=False,  # no stops to colour them by: the municipalities say it
+    stops_label=tr("ui.compare.compared_sites"),
+    lang=lang,
 )
 
 
-def build():  # type: ignore[no-untyped-def]
+def build() -> Any:
     """The folium map (only built on a cache miss)."""
     return coverage_map(
         pack,
         stops=compare_stops if len(compare_stops) else None,
         sites=shown_sites,
-        scores=breakdown,
-        threshold_min=threshold,
         model=model,
-        draw_route=False,
-        stops_label=tr("ui.compare.compared_sites"),
-        lang=lang,
+        options=options,
     )
 
 
 map_key = content_hash(
-    "compare", key, threshold, weights, sorted(chosen), list(shown["site_id"]), lang, model.name
+    "compare", key, sorted(chosen_ids), list(shown["site_id"]), repr(options), model.name
 )
-st.iframe(cache.map_html(map_key, build), height=680)
+map_frame(cache.map_html(map_key, build), height=680)
 show_model_and_sources()
 
 # --- add and edit sites --------------------------------------------------------------------------
@@ -239,9 +361,12 @@ def _add(imported_sites: object) -> int:
 
 
 with tab_file:
-    st.caption(tr("ui.sites.file_help"))
+    st.caption(tr("ui.sites.columns_help"))
     upload = st.file_uploader(
-        tr("ui.sites.file"), type=["csv", "geojson", "json"], key="site_upload"
+        tr("ui.sites.file"),
+        type=["csv", "geojson", "json"],
+        key="site_upload",
+        help=tr("ui.sites.upload_help"),
     )
     if st.button(tr("ui.sites.import"), key="site_import", disabled=upload is None):
         assert upload is not None
@@ -323,10 +448,12 @@ with tab_edit:
             format_func=lambda v: tr(f"fact.{v}"),
         )
         space_value = current["space_m2"]
+        # whole square metres: the browser's number field shows no decimal separator then
         space = e3.number_input(
             tr("map.popup.space_m2"),
-            min_value=0.0,
-            value=None if pd.isna(space_value) else float(space_value),
+            min_value=0,
+            step=1,
+            value=None if pd.isna(space_value) else round(float(space_value)),
         )
         a1, a2 = st.columns(2)
         avail_from = a1.text_input(tr("ui.sites.available_from"), value=current["available_from"])

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import streamlit as st
 
 from app_pages import cache, state
 from app_pages.sidebar import saved_scenarios, store
-from app_pages.widgets import figures_table, plain, show_diagnosis, show_model_and_sources
+from app_pages.widgets import (
+    figures_table,
+    map_frame,
+    plain,
+    show_diagnosis,
+    show_model_and_sources,
+    stop_list,
+)
 from planner.cache import content_hash
-from planner.maps import coverage_map, save_map, schedule_stops
+from planner.maps import MapOptions, coverage_map, save_map, schedule_stops
 from planner.scenarios import ScenarioError, plan_from_payload, scenario_sites
 from planner.usertext import file_stem
 
@@ -21,15 +28,15 @@ st.caption(state.tr(ss, "ui.coverage.intro"))
 
 pack = cache.pack()
 current = "__current__"
-options = [current] if ss.get("plan") else []
+sources = [current] if ss.get("plan") else []
 for info in saved_scenarios():  # none when the store cannot be read (the sidebar says so)
-    options.append(info.name)
-if not options:
+    sources.append(info.name)
+if not sources:
     st.info(state.tr(ss, "ui.coverage.no_plan"))
     st.stop()
 source = st.selectbox(
     state.tr(ss, "ui.coverage.source"),
-    options,
+    sources,
     format_func=lambda o: state.tr(ss, "ui.coverage.current") if o == current else o,
     key="coverage_source",
     placeholder=state.tr(ss, "ui.choose_one"),
@@ -76,25 +83,36 @@ title = state.tr(
 )
 
 
-def build():  # type: ignore[no-untyped-def]
+options = MapOptions(
+    threshold_min=threshold,
+    colour_by=colour_by,
+    show_cells=show_cells,
+    compact=True,  # beside the stop list: layers and legend start folded
+    title=title,
+    lang=lang,
+)
+
+
+def build() -> Any:
     """The folium map (only built on a cache miss)."""
     return coverage_map(
         pack,
         stops=stops,
-        threshold_min=threshold,
-        colour_by=colour_by,
+        coverage=cache.coverage(cache.stops_key(stops), threshold, stops),
         model=model,
-        show_cells=show_cells,
-        title=title,
-        lang=lang,
+        options=options,
     )
 
 
-key = content_hash(
-    "coverage", cache.stops_key(stops), threshold, colour_by, show_cells, title, lang, model.name
-)
+key = content_hash("coverage", cache.stops_key(stops), repr(options), model.name)
 page = cache.map_html(key, build)
-st.iframe(page, height=720)
+map_column, list_column = st.columns([3, 1])
+with map_column:
+    map_frame(page, height=720)
+with list_column:
+    st.markdown(f"**{state.tr(ss, 'ui.coverage.stops')}**")
+    stop_list(stops, lang)
+    st.caption(state.tr(ss, "ui.coverage.stops_help"))
 
 coverage = cache.coverage(cache.stops_key(stops), threshold, stops)
 st.subheader(state.tr(ss, "ui.coverage.figures", minutes=f"{threshold:g}"))

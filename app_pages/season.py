@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import cache, state
+from app_pages.calendar_view import idle_gaps_of, month_calendar_html
 from app_pages.sidebar import saved_scenarios, store
 from app_pages.widgets import (
     number_table,
@@ -20,10 +21,22 @@ from app_pages.widgets import (
     show_model_and_sources,
     site_pickers,
 )
-from planner.i18n import format_number
+from planner.i18n import format_date, format_number
 from planner.scenarios import ScenarioError, plan_from_payload, plan_to_payload, scenario_sites
-from planner.season import Booking, ConfigError, compare_plans, lock_stops
+from planner.season import (
+    Booking,
+    ConfigError,
+    check_schedule,
+    compare_plans,
+    edit_bookings,
+    edited_stops,
+    lock_stops,
+    site_xy,
+    tow_lookup,
+    with_site_facts,
+)
 from planner.season.config import resolve_home, season_config_from_values
+from planner.season.edits import TowMinutes
 from planner.usertext import file_stem
 
 ss = st.session_state
@@ -58,12 +71,25 @@ with st.form("season_form"):
     d3.number_input(
         tr("ui.season.quota", district="Rendsburg-Eckernförde"), 0, 20, key="season_quota_rdeck"
     )
-    e1, e2, e3 = st.columns(3)
+    e1, e2, e3, e4 = st.columns(4)
     e1.number_input(tr("ui.season.stay_days"), 1, 30, key="season_stay_days")
-    e2.number_input(tr("ui.season.max_tow"), 0, 300, step=5, key="season_max_tow_min")
-    e3.number_input(tr("ui.season.revisit"), 0, 180, key="season_min_revisit_days")
+    e2.number_input(tr("ui.season.relocation_days"), 0, 14, key="season_relocation_days")
+    e3.number_input(tr("ui.season.max_tow"), 0, 300, step=5, key="season_max_tow_min")
+    e4.number_input(tr("ui.season.revisit"), 0, 180, key="season_min_revisit_days")
+    st.multiselect(
+        tr("ui.season.weekdays"),
+        list(range(7)),
+        format_func=lambda n: tr(f"weekday.{n}"),
+        key="season_operating_weekdays",
+        placeholder=tr("ui.choose"),
+    )
     g1, g2 = st.columns(2)
-    g1.slider(tr("ui.season.rural_share"), 0.0, 1.0, step=0.05, key="season_min_rural_share")
+    g1.select_slider(  # shares in the UI's notation ("50 %"), not the browser's "0.50"
+        tr("ui.season.rural_share"),
+        options=[round(0.05 * i, 2) for i in range(21)],
+        format_func=lambda share: format_number(100 * share, lang, ".0f") + " %",
+        key="season_min_rural_share",
+    )
     g2.slider(tr("ui.season.time_limit"), 5, 120, step=5, key="season_time_limit_s")
     st.text_area(tr("ui.season.blackouts"), key="season_blackouts", height=80)
     site_pickers({f"season_{f}": tr(f"ui.season.{f}") for f in ("must_include", "exclude")}, names)
@@ -75,6 +101,8 @@ LABELS = {
     "season.end": tr("ui.season.end"),
     "season.home": tr("ui.season.home"),
     "season.stay_days": tr("ui.season.stay_days"),
+    "season.relocation_days": tr("ui.season.relocation_days"),
+    "season.operating_weekdays": tr("ui.season.weekdays"),
     "season.max_tow_minutes": tr("ui.season.max_tow"),
     "season.municipality_gap_days": tr("ui.season.revisit"),
     "season.min_rural_share": tr("ui.season.rural_share"),
@@ -122,7 +150,7 @@ def _run(bookings: tuple[Booking, ...] = ()) -> None:
         return
     current = ss.get("plan")
     if plan.feasible or not (current and current.get("status") in ("optimal", "feasible")):
-        ss["plan"] = plan_to_payload(plan)
+        state.set_plan(ss, plan_to_payload(plan))
         ss["locked"] = [s for s in ss.get("locked", []) if s in set(plan.schedule.get("stop", []))]
     else:
         ss["season_failed"] = plan_to_payload(plan)
@@ -134,8 +162,27 @@ def _request_replan() -> None:
     ss["season_replan"] = list(ss.get("locked") or [])
 
 
+def _request_reoptimise(bookings: list[dict[str, object]]) -> None:
+    """Button callback: keep the edited stops (as bookings) and re-plan the rest."""
+    ss["season_reoptimise"] = bookings
+
+
+def _undo() -> None:
+    """Button callback: back to the plan before the current one."""
+    state.undo_plan(ss)
+    ss["season_failed"] = None
+    ss["season_error"] = None
+
+
+def _discard_edits() -> None:
+    """Button callback: a fresh editor (its edits dropped)."""
+    ss["season_edit_round"] = int(ss.get("season_edit_round", 0)) + 1
+
+
 if submitted:
     _run()
+elif ss.get("season_reoptimise"):
+    _run(tuple(Booking.from_dict(b) for b in ss.pop("season_reoptimise")))
 elif ss.get("season_replan"):
     keep = ss.pop("season_replan")
     try:
@@ -170,6 +217,14 @@ except (ValueError, KeyError) as exc:  # a plan stored without its rules
     st.warning(plain(exc))
     st.stop()
 
+history = ss.get("season_history") or []
+st.button(
+    tr("ui.season.undo", count=len(history)),
+    key="season_undo",
+    disabled=not history,
+    on_click=_undo,
+    help=tr("ui.season.undo_help"),
+)
 if not plan.feasible:
     show_diagnosis(plan, lang)
     st.stop()
@@ -184,6 +239,24 @@ m4.metric(
     format_number(100 * (totals.get("rural_share") or 0), lang, ",.0f") + " %",
 )
 m5.metric(tr("ui.season.km"), format_number(totals.get("km_towed", 0), lang, ",.0f") + " km")
+# the one definition of "people reached" (planner.coverage.reach), each figure with its scale
+r1, r2, r3 = st.columns(3)
+r1.metric(
+    tr("ui.season.people_local", km=format_number(totals.get("local_km") or 2.0, lang, "g")),
+    format_number(totals.get("people_local") or 0, lang, ",.0f"),
+    help=tr("ui.season.people_help"),
+)
+r2.metric(
+    tr(
+        "ui.season.people_regional",
+        minutes=format_number(totals.get("regional_minutes") or 15, lang, "g"),
+    ),
+    format_number(
+        totals.get("people_regional") or totals.get("population_covered") or 0, lang, ",.0f"
+    ),
+    help=tr("ui.season.people_help"),
+)
+r3.metric(tr("ui.season.idle_days"), format_number(totals.get("idle_days") or 0, lang, ",.0f"))
 st.caption(
     tr(
         "ui.season.status",
@@ -216,7 +289,88 @@ number_table(
     },
 )
 
+# --- edit by hand ---------------------------------------------------------------------------------
+st.subheader(tr("ui.edit.title"))
+st.caption(tr("ui.edit.intro"))
+site_labels = {
+    str(i): f"{n} ({m})"
+    for i, n, m in zip(sites["site_id"], sites["name"], sites["municipality"], strict=True)
+}
+date_format = "DD.MM.YYYY" if lang == "de" else "YYYY-MM-DD"
+editable = schedule[["stop", "site_id", "start", "end"]].copy()
+for column in ("start", "end"):
+    editable[column] = pd.to_datetime(editable[column]).dt.date
+edited = st.data_editor(
+    editable,
+    key=f"season_editor_{int(ss.get('season_edit_round', 0))}",
+    hide_index=True,
+    width="stretch",
+    disabled=["stop"],
+    column_config={
+        "stop": st.column_config.NumberColumn(tr("ui.col.stop"), format="%d"),
+        "site_id": st.column_config.SelectboxColumn(
+            tr("ui.col.site"),
+            options=list(site_labels),
+            format_func=lambda site: site_labels.get(str(site), str(site)),
+            required=True,
+        ),
+        "start": st.column_config.DateColumn(tr("ui.col.start"), format=date_format, required=True),
+        "end": st.column_config.DateColumn(tr("ui.col.end"), format=date_format, required=True),
+    },
+)
+changed = edited_stops(editable, edited)
+if changed:
+    x, y = site_xy(sites)
+    check_sites = pd.DataFrame(sites.drop(columns="geometry")).assign(x=x, y=y)
+    tow: TowMinutes | None
+    try:
+        inputs = cache.season(key, float(ss.get("threshold_min", 15)), state.weights(ss), sites)
+        tow = tow_lookup(inputs.sites["site_id"].astype(str).tolist(), inputs.minutes)
+    except Exception:  # without the towing matrix the other rules are still checked
+        tow = None
+    problems = check_schedule(plan.config, edited, sites=check_sites, tow_minutes=tow)
+    shown = with_site_facts(edited[edited["stop"].isin(changed)], check_sites)
+    st.caption(
+        tr(
+            "ui.edit.changed",
+            stops=", ".join(
+                f"{int(r['stop'])} ({plain(r['name'])}: {format_date(r['start'], lang)} – "
+                f"{format_date(r['end'], lang)})"
+                for r in shown.to_dict("records")
+            ),
+        )
+    )
+    if problems:
+        st.error(tr("ui.edit.problems", count=len(problems)))
+        st.markdown(
+            "\n".join(f"- **{p.rule_text(lang)}**: {plain(p.text(lang))}" for p in problems)
+        )
+    else:
+        st.success(tr("ui.edit.ok"))
+    kept = [s for s in ss.get("locked", []) if s not in changed and s in set(schedule["stop"])]
+    try:
+        bookings = edit_bookings(edited, changed) + lock_stops(plan, kept)
+    except ValueError as exc:
+        st.error(plain(exc))
+        bookings = ()
+    b1, b2 = st.columns(2)
+    b1.button(
+        tr("ui.edit.reoptimise"),
+        key="season_reoptimise_button",
+        type="primary",
+        disabled=not bookings,
+        on_click=_request_reoptimise,
+        args=([b.to_dict() for b in bookings],),
+    )
+    b2.button(tr("ui.edit.discard"), key="season_discard", on_click=_discard_edits)
+
+# --- calendar ------------------------------------------------------------------------------------
 st.subheader(tr("ui.season.calendar"))
+st.html(month_calendar_html(plan, lang))
+gaps = idle_gaps_of(plan)
+if gaps:
+    st.markdown(f"**{tr('ui.calendar.gaps')}**")
+    st.markdown("\n".join(f"- {plain(g.text(lang))}" for g in gaps if hasattr(g, "text")))
 if len(schedule):
     gantt = pd.DataFrame(
         {
@@ -238,7 +392,8 @@ if len(schedule):
         )
         .properties(height=max(200, 26 * len(gantt)))
     )
-    st.altair_chart(chart, width="stretch")
+    with st.expander(tr("ui.calendar.timeline")):
+        st.altair_chart(chart, width="stretch")
 
 # --- lock and re-plan ----------------------------------------------------------------------------
 st.subheader(tr("ui.season.lock"))

@@ -4,11 +4,14 @@ every other candidate was left out."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from app_pages import cache, state
 from app_pages.widgets import (
     figures_table,
+    map_frame,
     number_table,
     plain,
     show_model_and_sources,
@@ -16,7 +19,7 @@ from app_pages.widgets import (
 )
 from planner.cache import content_hash
 from planner.i18n import format_number, format_percent
-from planner.maps import coverage_map, stops_frame
+from planner.maps import MapOptions, coverage_map, stops_frame
 from planner.selection import InfeasibleRulesError, RuleProblem, SelectionRequestError
 
 ss = st.session_state
@@ -27,6 +30,20 @@ pack = cache.pack()
 sites, _edit_errors = state.current_sites(pack.sites, ss)
 sites_key = cache.sites_key(sites)
 names = dict(zip(sites["site_id"], sites["name"], strict=True))
+
+#: The choices of the spacing (km) and emphasis factor sliders.
+SPACING_STEPS = tuple(i / 2 for i in range(101))
+FACTOR_STEPS = tuple(1 + i / 2 for i in range(9))
+
+
+def _snap(value: object, steps: tuple[float, ...]) -> float:
+    """A stored value on a slider's steps (a scenario may hold any number)."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return steps[0]
+    return min(steps, key=lambda step: abs(step - number))
+
 
 st.title(tr("ui.select.title"))
 st.caption(tr("ui.select.intro"))
@@ -39,6 +56,7 @@ with st.form("select_form"):
         ["mclp", "pmedian"],
         format_func=lambda m: tr(f"ui.select.model_{m}"),
         key="select_model",
+        help=tr("ui.select.model_help"),
     )
     c2.number_input(tr("ui.select.p"), min_value=1, max_value=60, key="select_p")
     c3.slider(tr("ui.select.threshold"), min_value=5, max_value=60, step=5, key="select_threshold")
@@ -56,8 +74,13 @@ with st.form("select_form"):
     e1, e2, e3 = st.columns(3)
     e1.number_input(tr("ui.select.min_urban"), min_value=0, max_value=60, key="select_min_urban")
     e2.number_input(tr("ui.select.min_rural"), min_value=0, max_value=60, key="select_min_rural")
-    e3.number_input(
-        tr("ui.select.spacing"), min_value=0.0, max_value=50.0, step=0.5, key="select_spacing_km"
+    # a slider of half kilometres written in the UI's notation ("2,5 km"), not the browser's
+    ss["select_spacing_km"] = _snap(ss.get("select_spacing_km"), SPACING_STEPS)
+    e3.select_slider(
+        tr("ui.select.spacing"),
+        options=SPACING_STEPS,
+        format_func=lambda km: tr("ui.select.spacing_value", km=format_number(km, lang, "g")),
+        key="select_spacing_km",
     )
     g1, g2, g3 = st.columns(3)
     g1.selectbox(
@@ -66,7 +89,13 @@ with st.form("select_form"):
         format_func=lambda e: tr(f"ui.select.emphasis_{e}"),
         key="select_emphasis",
     )
-    g2.slider(tr("ui.select.factor"), min_value=1.0, max_value=5.0, step=0.5, key="select_factor")
+    ss["select_factor"] = _snap(ss.get("select_factor"), FACTOR_STEPS)
+    g2.select_slider(
+        tr("ui.select.factor"),
+        options=FACTOR_STEPS,
+        format_func=lambda f: format_number(f, lang, "g"),
+        key="select_factor",
+    )
     g3.slider(
         tr("ui.select.time_limit"), min_value=5, max_value=120, step=5, key="select_time_limit_s"
     )
@@ -129,7 +158,7 @@ m2.metric(
 )
 m3.metric(tr("ui.select.share"), format_percent(selection.share, lang))
 m4.metric(tr("ui.select.average"), format_number(selection.average_minutes, lang, ",.1f") + " min")
-st.caption(selection.status_text(lang))
+st.caption(selection.status_text(lang), help=tr("ui.select.status_help"))
 
 st.subheader(tr("ui.select.chosen"))
 columns = {
@@ -144,7 +173,12 @@ columns = {
 }
 chosen = selection.chosen
 shown = chosen[list(columns)].assign(area_class=chosen["area_class"].map(lambda a: tr(f"area.{a}")))
-number_table(shown.rename(columns=columns))
+number_table(
+    shown.rename(columns=columns),
+    formats={
+        columns[c]: "int" for c in ("reached", "reached_only", "rural_reached", "reached_65plus")
+    },
+)
 st.caption(tr("ui.select.only_help"))
 
 
@@ -172,23 +206,28 @@ stops = stops_frame(
 title = tr("ui.select.map_title", p=len(stops), minutes=f"{threshold:g}")
 
 
-def build():  # type: ignore[no-untyped-def]
+options = MapOptions(
+    threshold_min=threshold,
+    draw_route=False,
+    stops_label=tr("ui.select.layer"),
+    title=title,
+    lang=lang,
+)
+
+
+def build() -> Any:
     """The folium map (only built on a cache miss)."""
     return coverage_map(
         pack,
         stops=stops,
         coverage=cache.coverage(cache.stops_key(stops), threshold, stops),
-        threshold_min=threshold,
         model=model,
-        draw_route=False,
-        stops_label=tr("ui.select.layer"),
-        title=title,
-        lang=lang,
+        options=options,
     )
 
 
-map_key = content_hash("select", cache.stops_key(stops), threshold, title, lang, model.name)
-st.iframe(cache.map_html(map_key, build), height=680)
+map_key = content_hash("select", cache.stops_key(stops), repr(options), model.name)
+map_frame(cache.map_html(map_key, build), height=680)
 
 st.subheader(tr("ui.select.figures", minutes=f"{threshold:g}"))
 figures_table(selection.figures, lang)
@@ -202,7 +241,11 @@ reasons = {
     "reached": tr("ui.select.col_reached", minutes=f"{threshold:g}"),
     "reason": tr("ui.col.reason"),
 }
-number_table(others[list(reasons)].rename(columns=reasons), height=360)
+number_table(
+    others[list(reasons)].rename(columns=reasons),
+    formats={reasons["reached"]: "int"},
+    height=360,
+)
 st.download_button(
     tr("ui.select.download"),
     data=selection.csv_bytes(lang),

@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import MutableMapping
 from typing import Any, TypeAlias
+from zoneinfo import ZoneInfo
 
 import geopandas as gpd
 
-from planner.i18n import DEFAULT_LANGUAGE, t
+from planner.i18n import DEFAULT_LANGUAGE, format_date, t
 from planner.scenarios import frame_from_json, frame_to_json
 from planner.season.settings import SeasonConfig
 from planner.selection import SelectionRules
@@ -27,13 +28,35 @@ State: TypeAlias = MutableMapping[Any, Any]
 _SEASON = SeasonConfig.defaults()  # the model holds each setting's default once
 _REQUEST = SelectionRequest.defaults()
 
-#: Default season form (the 2023 season's rules: four stops in each district, half rural, four
-#: weeks before a municipality is visited again; the form's presets, not the model's neutral
-#: defaults).
+#: The summer season the tour runs in: July to October.
+SEASON_MONTHS = (7, 10)
+#: Undo keeps this many earlier plans.
+HISTORY_LENGTH = 20
+#: Time zone of the scenario store's times as shown (the store keeps UTC).
+LOCAL_TIME = ZoneInfo("Europe/Berlin")
+
+
+def season_dates(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """First and last day of the upcoming summer season: July to October of this year, or of
+    next year once this year's season is over (after October)."""
+    today = today or dt.date.today()
+    year = today.year + (1 if today.month > SEASON_MONTHS[1] else 0)
+    last = dt.date(year, SEASON_MONTHS[1] + 1, 1) - dt.timedelta(days=1)
+    return dt.date(year, SEASON_MONTHS[0], 1), last
+
+
+_START, _END = season_dates()
+
+#: Default season form: the dates of the upcoming season, the model's defaults where it has them
+#: (stay, relocation days, operating weekdays, towing limit, time limit), and the 2023 season's
+#: rules as presets where the model is neutral (four stops in each district, half rural, four
+#: weeks before a municipality is visited again).
 DEFAULT_SEASON: dict[str, Any] = {
-    "start": dt.date(2025, 7, 1),
-    "end": dt.date(2025, 10, 31),
+    "start": _START,
+    "end": _END,
     "stay_days": _SEASON["stay_days"],
+    "relocation_days": _SEASON["relocation_days"],
+    "operating_weekdays": list(_SEASON["operating_weekdays"]),
     "quota_kiel": 4,
     "quota_ploen": 4,
     "quota_rdeck": 4,
@@ -41,7 +64,7 @@ DEFAULT_SEASON: dict[str, Any] = {
     "max_tow_min": int(_SEASON["max_tow_minutes"]),  # int: the number field keeps whole minutes
     "home_site": "",
     "blackouts": "",
-    "time_limit_s": 20,
+    "time_limit_s": int(_SEASON["time_limit"]),  # int: the slider keeps whole seconds
     "min_revisit_days": 28,
     "must_include": [],
     "exclude": [],
@@ -53,6 +76,8 @@ SEASON_KEYS: dict[str, str] = {
     "end": "end",
     "home_site": "home",
     "stay_days": "stay_days",
+    "relocation_days": "relocation_days",
+    "operating_weekdays": "operating_weekdays",
     "max_tow_min": "max_tow_minutes",
     "min_rural_share": "min_rural_share",
     "min_revisit_days": "municipality_gap_days",
@@ -136,6 +161,8 @@ def init(state: State) -> None:
     state.setdefault("upload_errors", [])
     state.setdefault("plan", None)  # planner.scenarios.plan_to_payload of the current plan
     state.setdefault("locked", [])
+    state.setdefault("season_history", [])  # earlier plans (payloads), newest last: undo
+    state.setdefault("season_edit_round", 0)  # new editor (edits dropped) after each plan change
     state.setdefault("scenario_revision", None)
     state.setdefault("compare_ids", [])
 
@@ -236,7 +263,7 @@ def apply_scenario(state: State, data: dict[str, Any]) -> None:
     for key, value in season.items():
         if key in ("start", "end") and isinstance(value, str):
             value = dt.date.fromisoformat(value[:10])
-        state[f"season_{key}"] = value
+        state[f"season_{key}"] = list(value) if isinstance(value, list) else value
     for key, value in {**DEFAULT_SELECT, **(data.get("select") or {})}.items():
         state[f"select_{key}"] = list(value) if isinstance(value, list) else value
     state["selection"] = None  # the result belongs to the settings just replaced
@@ -247,5 +274,41 @@ def apply_scenario(state: State, data: dict[str, Any]) -> None:
     state["season_failed"] = None  # a failed run belongs to the plan just replaced
     state["season_error"] = None
     state["locked"] = list(data.get("locked") or [])
+    state["season_history"] = []  # undo goes back within one scenario's work
+    state["season_edit_round"] = int(state.get("season_edit_round", 0)) + 1
     state["compare_ids"] = list(data.get("compare_ids") or [])
     state["upload_errors"] = []
+
+
+def set_plan(state: State, payload: dict[str, Any] | None) -> None:
+    """Make ``payload`` the current plan; the plan it replaces goes on the undo history."""
+    current = state.get("plan")
+    if current is not None and current is not payload:
+        history = list(state.get("season_history") or [])
+        history.append(current)
+        state["season_history"] = history[-HISTORY_LENGTH:]
+    state["plan"] = payload
+    state["season_edit_round"] = int(state.get("season_edit_round", 0)) + 1
+
+
+def undo_plan(state: State) -> bool:
+    """Go back to the plan before the current one; ``False`` when there is none."""
+    history = list(state.get("season_history") or [])
+    if not history:
+        return False
+    state["plan"] = history.pop()
+    state["season_history"] = history
+    state["season_edit_round"] = int(state.get("season_edit_round", 0)) + 1
+    return True
+
+
+def saved_time(stamp: str, lang: str) -> str:
+    """A store time (ISO, UTC) as local date and time in ``lang`` ("03.07.2025, 14:02")."""
+    try:
+        when = dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    local = when.astimezone(LOCAL_TIME)
+    return t("ui.scenario.when", lang, date=format_date(local.date(), lang), time=f"{local:%H:%M}")

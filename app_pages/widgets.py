@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import string
+from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any, Literal
 
 import pandas as pd
 import streamlit as st
 
 from app_pages import cache
-from planner.i18n import CATALOGUE, format_number, format_percent, format_value, t
-from planner.maps import attribution_lines
+from planner.i18n import (
+    CATALOGUE,
+    format_date,
+    format_number,
+    format_percent,
+    format_value,
+    t,
+)
+from planner.maps import attribution_lines, model_name, model_text, quick_number
 from planner.season import PlanComparison, SeasonPlan
 
 #: Every ASCII punctuation character: CommonMark lets each be escaped with a backslash, and
@@ -49,25 +59,86 @@ def plain(text: object) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
 
 
+#: How a number column is shown: whole numbers (people), one decimal (scores, minutes), two
+#: decimals (weights, points), a share 0..1 as a percentage.
+NumberKind = Literal["int", "one", "two", "percent"]
+
+
+def number_text(value: object, kind: NumberKind, lang: str) -> str:
+    """One number as the UI language writes it ("12.345", "65,9", "7,0 %"; missing: "–")."""
+    if kind == "percent":
+        if isinstance(value, int | float) and math.isfinite(value):
+            return quick_number(100 * float(value), lang, ".1f") + " %"  # as format_percent
+        return format_percent(value, lang)
+    if isinstance(value, str):
+        return format_value(value, lang)  # a fact word ("unknown") in the UI's language
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return format_value(value, lang)
+    if number != number:
+        return t("ui.none", lang)
+    if number in (float("inf"), float("-inf")):
+        return t("ui.none", lang)
+    # Babel's symbols, Python's rounding (the same as format_number's, a table has thousands)
+    return quick_number(number, lang, {"int": ",.0f", "one": ",.1f", "two": ",.2f"}[kind])
+
+
+def _default_kind(column: pd.Series) -> NumberKind | None:
+    if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
+        return None
+    return "int" if pd.api.types.is_integer_dtype(column) else "one"
+
+
 def number_table(
     frame: pd.DataFrame,
     *,
+    formats: Mapping[str, NumberKind] | None = None,
     column_config: dict[str, Any] | None = None,
     height: int | Literal["auto"] = "auto",
     key: str | None = None,
 ) -> None:
-    """``st.dataframe`` with its numeric columns in the reader's notation ("1.032,8" on a German
-    system, from the browser's locale); they stay numbers, so sorting by them still works."""
-    config: dict[str, Any] = {
-        column: st.column_config.NumberColumn(format="localized")
-        for column in frame.columns
-        if pd.api.types.is_numeric_dtype(frame[column])
-        and not pd.api.types.is_bool_dtype(frame[column])
-    }
-    config.update(column_config or {})
+    """``st.dataframe`` with its numbers written in the UI language's notation, whatever the
+    browser's locale ("1.032,8" in the German UI).
+
+    The numbers are shown through a pandas ``Styler`` (text made here with Babel) while the cells
+    keep numbers, rounded as shown (shares as per cent), so sorting by a column still sorts by
+    value and a screen reader reads the shown number. ``formats`` names the kind of a column
+    (default: whole numbers for integer columns, one decimal for the others).
+    """
+    lang = str(st.session_state.get("lang", "de"))
+    kinds = {name: _default_kind(frame[name]) for name in frame.columns}
+    kinds.update({name: kind for name, kind in (formats or {}).items() if name in frame.columns})
+    data = frame.copy()
+    for name in data.columns:  # plain Python strings: the Styler walks every cell of them
+        if pd.api.types.is_string_dtype(data[name]) and data[name].dtype != object:
+            data[name] = data[name].astype(object)
+    formatters: dict[Any, str | Callable[[object], str] | None] = {}
+    for name, kind in kinds.items():
+        if kind is None:
+            continue
+        if not pd.api.types.is_numeric_dtype(data[name]):  # text, or numbers mixed with words
+            formatters[name] = partial(number_text, kind=kind, lang=lang)
+        elif kind == "percent":
+            data[name] = (100 * data[name].astype(float)).round(1)
+            formatters[name] = partial(_per_cent, lang=lang)
+        else:
+            digits = {"int": 0, "one": 1, "two": 2}[kind]
+            data[name] = data[name].astype(float).round(digits)
+            formatters[name] = partial(number_text, kind=kind, lang=lang)
     st.dataframe(
-        frame, hide_index=True, width="stretch", height=height, key=key, column_config=config
+        data.style.format(formatters, na_rep=t("ui.none", lang)),
+        hide_index=True,
+        width="stretch",
+        height=height,
+        key=key,
+        column_config=column_config or None,
     )
+
+
+def _per_cent(value: object, lang: str) -> str:
+    """A number of per cent ("7,4 %")."""
+    return number_text(float(value) / 100, "percent", lang)  # type: ignore[arg-type]
 
 
 def site_pickers(labels: dict[str, str], names: dict[str, str]) -> None:
@@ -135,7 +206,7 @@ def _cell(value: object, lang: str) -> str:
     if isinstance(value, str):
         return t(f"ui.status.{value}", lang) if value in _STATUS else value
     if isinstance(value, dt.date):
-        return value.strftime("%d.%m.%Y") if lang == "de" else value.isoformat()
+        return format_date(value, lang)
     return format_value(value, lang)
 
 
@@ -162,7 +233,8 @@ def show_comparison(comparison: PlanComparison, lang: str) -> None:
         for col in range(raw.shape[1]):
             shown.iat[row, col] = _total(str(key), raw.iat[row, col], lang)
     st.dataframe(shown, width="stretch")
-    stops = comparison.stops_table(lang).drop(columns=["site_id"])
+    st.caption(t("ui.help.season_terms", lang))
+    stops = comparison.stops_table(lang).drop(columns=["site_id"], errors="ignore")
     stops = stops.rename(columns={"name": t("ui.col.name", lang)})
     st.dataframe(stops.map(lambda v: _cell(v, lang)), hide_index=True, width="stretch")
 
@@ -171,6 +243,42 @@ def show_model_and_sources(description: str | None = None) -> None:
     """The travel-time model in use and the data attribution, under a map or result."""
     lang = str(st.session_state.get("lang", "de"))
     model = cache.travel_model()
-    text = description or model.describe()
-    st.caption(t("ui.model.active", lang, name=model.name, description=text))
+    # the active model in the UI's words ("Luftlinie × 1,35"); a stored description of another
+    # model (a reopened plan's) is shown as it was recorded
+    text = model_text(model, lang) if description in (None, model.describe()) else description
+    st.caption(t("ui.model.active", lang, name=model_name(model, lang), description=text))
     st.caption(t("ui.sources.line", lang, sources=" · ".join(attribution_lines(cache.pack()))))
+
+
+def map_frame(page: str, *, height: int) -> None:
+    """A map page (self-contained HTML) in an iframe of the given height."""
+    st.iframe(page, height=height)
+
+
+def stop_list(stops: pd.DataFrame, lang: str) -> None:
+    """The stops of a map in tour order: number, name, municipality and dates (beside the map)."""
+    rows = []
+    for i, rec in enumerate(stops.drop(columns="geometry", errors="ignore").to_dict("records")):
+        stop = rec.get("stop")
+        start, end = rec.get("start"), rec.get("end")
+        dates = (
+            f"{format_date(pd.Timestamp(start).date(), lang)} – "
+            f"{format_date(pd.Timestamp(end).date(), lang)}"
+            if start is not None and end is not None and start == start and end == end
+            else ""
+        )
+        rows.append(
+            {
+                t("ui.col.stop", lang): int(stop) if stop == stop and stop is not None else i + 1,
+                t("ui.col.name", lang): rec.get("name", ""),
+                t("ui.col.municipality", lang): rec.get("municipality", ""),
+                t("map.popup.dates", lang): dates,
+            }
+        )
+    st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        width="stretch",
+        height=min(720, 38 + 35 * max(1, len(rows))),
+        key="stop_list",
+    )

@@ -17,6 +17,8 @@ from openpyxl import load_workbook
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from planner.scoring import CRITERIA, DEFAULT_WEIGHTS
+
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 240
 
@@ -34,6 +36,16 @@ def start() -> AppTest:
 def ranking_names(at: AppTest) -> list[str]:
     table = at.dataframe[0].value
     return list(table["Name"])
+
+
+def cell_texts(table: object) -> pd.DataFrame:
+    """What a table shows in its cells: the Styler's display texts (numbers in the UI's
+    notation), with the data's column names."""
+    import pyarrow as pa
+
+    arrow = table.proto.arrow_data  # type: ignore[attr-defined]
+    assert arrow.styler.display_values, "the table has no display texts"
+    return pa.ipc.open_stream(arrow.styler.display_values).read_all().to_pandas()
 
 
 def visible(markdown: str) -> str:
@@ -60,21 +72,27 @@ def test_compare_page_weights_change_the_ranking() -> None:
     before = ranking_names(at)
     assert len(before) > 100
     # only the rural share counts now
-    for slider in at.slider:
+    for slider in at.select_slider:
         if slider.key and slider.key.startswith("w_"):
             slider.set_value(5.0 if slider.key == "w_rural_share" else 0.0)
     at.run()
     assert not at.exception
     after = ranking_names(at)
     assert sorted(after) == sorted(before)
-    # the ranking's numbers follow the reader's locale and stay numbers (sortable)
+    # the ranking's numbers are written in the UI's notation, whatever the browser's locale, and
+    # stay numbers (sortable): people "249.735", shares "7,4 %", scores "77,5"
+    cells = cell_texts(at.dataframe[0])
+    assert cells["Einwohner erreicht (Auto)"].str.fullmatch(r"\d{1,3}(\.\d{3})*").all()
+    assert cells["Anteil ländlich"].str.fullmatch(r"\d{1,3},\d %").all()
+    assert cells["Bewertung"].str.fullmatch(r"\d{1,3},\d").all()
+    assert pd.api.types.is_numeric_dtype(at.dataframe[0].value["Bewertung"])
+    assert at.dataframe[0].value["Anteil ländlich"].max() > 1  # per cent, as shown
     columns = json.loads(at.dataframe[0].proto.columns)
-    assert columns["Bewertung"]["type_config"]["format"] == "localized"
-    assert "Name" not in columns
+    assert all("format" not in c.get("type_config", {}) for c in columns.values())
     assert after[:10] != before[:10]
     # the breakdown shows the new weights, and its parts add up to the score
     parts = at.dataframe[1].value
-    assert sorted(parts["Gewicht"]) == [0.0] * 11 + [5.0]
+    assert sorted(parts["Gewicht"]) == [0.0] * (len(CRITERIA) - 1) + [5.0]
     why = next(m.value for m in at.markdown if m.value.startswith("Platz **"))
     # German notation: decimal comma
     shown = re.search(r"Bewertung \*\*([\d.,]+)\*\*", why).group(1)  # type: ignore[union-attr]
@@ -90,7 +108,7 @@ def test_compare_page_side_by_side_and_language() -> None:
     options = at.multiselect(key="compare_ids").options
     at.multiselect(key="compare_ids").set_value(options[:3]).run()
     assert not at.exception
-    side = at.dataframe[3].value
+    side = next(d.value for d in at.dataframe if "Einwohner erreicht (Auto)" in d.value.index)
     assert side.shape[1] == 3
     assert "Nur hier erreicht (Einw.)" in side.index
     assert "Einwohner erreicht (Auto)" in side.index
@@ -136,12 +154,15 @@ def test_plan_season_and_download_each_export(media: list[MemoryMediaFileStorage
         button.click()
     at.run()
     assert not at.exception
-    csv = pd.read_csv(io.BytesIO(files["CSV"]))
+    # German CSV as German Excel opens it: semicolons, decimal comma, UTF-8 with BOM
+    csv = pd.read_csv(io.BytesIO(files["CSV"]), sep=";", decimal=",", encoding="utf-8-sig")
     assert len(csv) == 12
     book = load_workbook(io.BytesIO(files["Excel"]))
-    assert {"schedule", "sites"} <= set(book.sheetnames)
+    assert {"Zeitplan", "Standorte"} <= set(book.sheetnames)  # German sheet names
     events = Calendar.from_ical(files["Kalender (.ics)"]).walk("VEVENT")
-    assert len(events) == 12
+    # one event per open stretch of a stop (a stop over a weekend has two): all 12 stops
+    numbers = {re.search(r"Stopp (\d+)", str(e["SUMMARY"])).group(1) for e in events}  # type: ignore[union-attr]
+    assert len(events) >= 12 and len(numbers) == 12
     stops = json.loads(files["GeoJSON Stopps"])
     assert len(stops["features"]) == 12
     route = json.loads(files["GeoJSON Route"])
@@ -153,12 +174,12 @@ def test_plan_season_and_download_each_export(media: list[MemoryMediaFileStorage
             ["pdftotext", "-", "-"], input=files["Bericht (PDF)"], capture_output=True, check=True
         ).stdout.decode("utf-8")
         flat = " ".join(text.split())
-        for name in csv["name"]:
+        for name in csv["Name"]:
             assert " ".join(str(name).split())[:20] in flat
     # the coverage page shows the plan's figures
     at.switch_page("app_pages/coverage.py").run()
     assert not at.exception
-    figures = at.dataframe[0].value
+    figures = at.dataframe[1].value
     assert list(figures.iloc[:, 0]) == ["Kiel", "Plön", "Rendsburg-Eckernförde", "KielRegion"]
     share = figures.iloc[-1]["Anteil %"]
     assert re.fullmatch(r"\d+,\d %", share) and 0 < float(share[:-2].replace(",", ".")) <= 100
@@ -184,7 +205,7 @@ def test_scenario_is_reopened_after_restart(own_database: Path) -> None:
     at = plan_season(start())
     schedule = at.session_state["plan"]["schedule"]["columns"]["site_id"]
     at.switch_page("app_pages/compare.py").run()
-    at.slider(key="w_transit_stops").set_value(4.5).run()
+    at.select_slider(key="w_transit_stops").set_value(4.5).run()
     at.switch_page("app_pages/select.py").run()
     at.number_input(key="select_p").set_value(9)
     at.checkbox(key="select_use_quotas").uncheck()
@@ -197,11 +218,11 @@ def test_scenario_is_reopened_after_restart(own_database: Path) -> None:
         assert con.execute("SELECT name FROM scenarios").fetchall() == [("Sommer 2025",)]
 
     again = start()  # a new AppTest = the app restarted, a fresh session
-    assert again.slider(key="w_transit_stops").value == 0.5
+    assert again.select_slider(key="w_transit_stops").value == DEFAULT_WEIGHTS["transit_stops"]
     assert again.sidebar.selectbox(key="scenario_pick").options == ["Sommer 2025"]
     next(b for b in again.sidebar.button if b.key == "scenario_open").click().run()
     assert not again.exception
-    assert again.slider(key="w_transit_stops").value == 4.5
+    assert again.select_slider(key="w_transit_stops").value == 4.5
     assert again.session_state["plan"]["schedule"]["columns"]["site_id"] == schedule
     # the site selection's settings come back too
     again.switch_page("app_pages/select.py").run()
@@ -210,12 +231,12 @@ def test_scenario_is_reopened_after_restart(own_database: Path) -> None:
     again.switch_page("app_pages/coverage.py").run()
     assert not again.exception
     assert again.selectbox(key="coverage_source").value in ("__current__", "Sommer 2025")
-    assert len(again.dataframe) == 1
+    assert len(again.dataframe) == 2  # the stops beside the map, the figures
 
 
 def test_bad_csv_shows_errors_and_keeps_everything_else() -> None:
     at = start()
-    at.slider(key="w_transit_stops").set_value(3.0)
+    at.select_slider(key="w_transit_stops").set_value(3.0)
     at.slider(key="threshold_min").set_value(20)
     at.run()
     csv = (
@@ -236,7 +257,7 @@ def test_bad_csv_shows_errors_and_keeps_everything_else() -> None:
     assert any("1 Standort(e) hinzugefügt" in s.value for s in at.success)
     assert list(at.session_state["user_sites"]["site_id"]) == ["a1"]
     # nothing else was lost
-    assert at.slider(key="w_transit_stops").value == 3.0
+    assert at.select_slider(key="w_transit_stops").value == 3.0
     assert at.slider(key="threshold_min").value == 20
     assert "Dorfplatz Gut" in ranking_names(at)
     # a wholly unreadable file is reported, too, and the added site stays
@@ -353,8 +374,11 @@ def test_select_page_chooses_sites_under_quotas_and_explains_the_rest(
     assert others["Grund"].str.contains("Menschen|Quote|ausgeschlossen").all()
     # the CSV holds every candidate, the chosen ones flagged
     button = next(d for d in at.get("download_button") if "CSV" in d.proto.label)
-    table = pd.read_csv(io.BytesIO(_served(media, button.proto.url)))
-    assert table["chosen"].sum() == 12 and table.loc[~table["chosen"], "reason"].notna().all()
+    table = pd.read_csv(
+        io.BytesIO(_served(media, button.proto.url)), sep=";", decimal=",", encoding="utf-8-sig"
+    )
+    chosen_rows = table["Ausgewählt"] == "ja"
+    assert chosen_rows.sum() == 12 and table.loc[~chosen_rows, "Grund"].notna().all()
     # in English the same result speaks English
     at.sidebar.radio(key="lang").set_value("en").run()
     assert not at.exception
@@ -401,3 +425,81 @@ def test_chosen_sites_become_the_seasons_required_sites() -> None:
     plan = at.session_state["plan"]
     assert plan["status"] in ("optimal", "feasible")
     assert sorted(plan["schedule"]["columns"]["site_id"]) == sorted(chosen)
+
+
+# --- issue 17: reset, limits, notation, help texts, the stop list -------------------------------
+
+
+def test_reset_weights_restores_the_defaults() -> None:
+    at = start()
+    before = ranking_names(at)
+    at.select_slider(key="w_rural_share").set_value(5.0)
+    at.select_slider(key="w_pop_car").set_value(0.0).run()
+    assert ranking_names(at) != before
+    at.button(key="reset_weights").click().run()
+    assert not at.exception
+    assert {c: at.select_slider(key=f"w_{c}").value for c in CRITERIA} == DEFAULT_WEIGHTS
+    assert ranking_names(at) == before
+    assert next(b for b in at.button if b.key == "reset_weights").label == "Gewichte zurücksetzen"
+
+
+def test_weight_sliders_write_the_ui_notation() -> None:
+    at = start()
+    slider = at.select_slider(key="w_transit_stops")
+    assert "2,25" in slider.options and "2.25" not in slider.options and "3" in slider.options
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert "2.25" in at.select_slider(key="w_transit_stops").options
+
+
+def test_at_most_four_sites_side_by_side_said_in_german() -> None:
+    at = start()
+    options = at.multiselect(key="compare_ids").options
+    at.multiselect(key="compare_ids").set_value(options[:5]).run()
+    assert not at.exception
+    assert len(at.multiselect(key="compare_ids").value) == 4
+    assert [w.value for w in at.warning] == [
+        "Höchstens 4 Standorte nebeneinander: die ersten 4 bleiben gewählt."
+    ]
+    side = next(d.value for d in at.dataframe if "Einwohner erreicht (Auto)" in d.value.index)
+    assert list(side.columns) == options[:4]
+    # shares as percentages, people as whole numbers, no English fact words
+    assert side.loc["Anteil ländlich"].str.fullmatch(r"\d{1,3},\d %").all()
+    assert side.loc["Einwohner erreicht (Auto)"].str.fullmatch(r"\d{1,3}(\.\d{3})*").all()
+    assert not side.isin(["unknown", "no stop yet"]).any().any()
+
+
+def test_terms_are_explained_where_they_appear() -> None:
+    at = start()
+    gap = at.select_slider(key="w_gap_km")
+    assert gap.help and "Abstand" in gap.help and "km" in gap.help
+    model = next(c.value for c in at.caption if c.value.startswith("Fahrzeitmodell"))
+    assert "Luftlinie × 1,35" in model and "crow-fly" not in model
+    at = choose_sites(at)
+    radio = at.radio(key="select_model")
+    assert "MCLP" in radio.help and "p-Median" in radio.help
+    status = next(c for c in at.caption if c.value.startswith("Status:"))
+    assert "Schranke" in status.proto.help and "Abstand" in status.proto.help
+    # the selection's numbers: spacing and factor in the UI's notation
+    assert "2,5 km" in at.select_slider(key="select_spacing_km").options
+    assert "1,5" in at.select_slider(key="select_factor").options
+    chosen = cell_texts(at.dataframe[0])
+    assert chosen.iloc[:, 4].str.fullmatch(r"\d{1,3}(\.\d{3})*").all()
+    at.sidebar.radio(key="lang").set_value("en").run()
+    radio = at.radio(key="select_model")
+    assert "MCLP" in radio.help and "p-median" in radio.help
+
+
+def test_coverage_page_lists_the_stops_beside_the_map() -> None:
+    at = plan_season(start())
+    schedule = at.session_state["plan"]["schedule"]["columns"]
+    ok_at = at.switch_page("app_pages/coverage.py").run()
+    assert not ok_at.exception
+    stops = at.dataframe[0].value
+    assert list(stops["Stopp"]) == list(range(1, len(schedule["stop"]) + 1))
+    names = at.session_state["plan"]["schedule"]["columns"]["name"]
+    assert list(stops["Name"]) == list(names)
+    assert stops["Termin"].str.fullmatch(r"\d\d\.\d\d\.\d{4} – \d\d\.\d\d\.\d{4}").all()
+    assert any(c.value == "Die Nummern stehen auch auf der Karte." for c in at.caption)
+    # the map shows the same numbers
+    page = at.get("iframe")[0].proto.srcdoc
+    assert re.findall(r'"n":"(\d+)"', page) == [str(n) for n in stops["Stopp"]]

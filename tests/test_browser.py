@@ -1,12 +1,14 @@
 """The app in a real browser: ``streamlit run`` driven by headless Chromium (Playwright).
 
-Uses Debian's ``/usr/bin/chromium`` (no browser download). Screenshots of every page go to
+Uses Debian's ``/usr/bin/chromium`` (no browser download). The screenshots of the four pages in
+the German UI go to ``docs/screenshots/`` (the README shows them), the others to
 ``test-output/screenshots/``. Also opens an exported coverage map from ``file://`` with the
 network blocked and checks that its layers are drawn.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +19,8 @@ from browser_support import CHROMIUM, CHROMIUM_ARGS, ROOT, streamlit_app
 pytestmark = pytest.mark.browser
 
 SHOTS = ROOT / "test-output" / "screenshots"
+#: The README's screenshots: one per page, German UI, a planned season.
+README_SHOTS = ROOT / "docs" / "screenshots"
 
 if not CHROMIUM.is_file():
     pytest.skip(
@@ -80,9 +84,53 @@ def _map_frame(page: Page, *, timeout_s: float = 90) -> tuple[Frame, dict[str, o
     raise AssertionError("no Leaflet map with layers appeared")
 
 
-def _shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / name), full_page=True)
+def _shot(page: Page, name: str, *, folder: Path = SHOTS, full_page: bool = True) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / name), full_page=full_page)
+
+
+def _readme_shot(page: Page, name: str, *, top: str | None = None) -> None:
+    """A README screenshot: the first 1440 × 1300 pixels, from the element ``top`` on."""
+    if top is not None:
+        page.locator(top).first.scroll_into_view_if_needed()
+    page.set_viewport_size({"width": 1440, "height": 1300})
+    page.wait_for_timeout(800)
+    _shot(page, name, folder=README_SHOTS, full_page=False)
+    page.set_viewport_size({"width": 1440, "height": 2600})
+
+
+# JavaScript run inside a map iframe: where the numbered stops, the legend and the region are.
+MAP_LAYOUT = """() => {
+    const key = Object.keys(window).find(k => k.startsWith('map_') && window[k] instanceof L.Map);
+    const map = window[key];
+    const box = map.getContainer().getBoundingClientRect();
+    const rect = (sel) => { const e = document.querySelector(sel);
+                            return e ? e.getBoundingClientRect() : null; };
+    const hit = (a, b) => !!a && !!b && !(a.right <= b.left || a.left >= b.right ||
+                                          a.bottom <= b.top || a.top >= b.bottom);
+    const legend = rect('.trp-legend'), layers = rect('.leaflet-control-layers');
+    const markers = [...document.querySelectorAll('.trp-num')];
+    const stops = markers.map(e => e.getBoundingClientRect());
+    let region = null;
+    map.eachLayer(l => { if (l.feature && l.feature.geometry.type.endsWith('Polygon')) {
+        const b = l.getBounds();
+        region = region ? region.extend(b) : L.latLngBounds(b.getSouthWest(), b.getNorthEast());
+    }});
+    const sw = map.latLngToContainerPoint(region.getSouthWest());
+    const ne = map.latLngToContainerPoint(region.getNorthEast());
+    const area = {left: box.left + sw.x, right: box.left + ne.x,
+                  top: box.top + ne.y, bottom: box.top + sw.y};
+    return {
+        numbers: markers.map(e => e.textContent),
+        under_controls: stops.filter(s => hit(s, legend) || hit(s, layers)).length,
+        outside: stops.filter(s => s.left < box.left || s.right > box.right ||
+                                   s.top < box.top || s.bottom > box.bottom).length,
+        region_under_legend: hit(area, legend),
+        scale: [...document.querySelectorAll('.leaflet-control-scale-line')]
+            .map(e => e.textContent),
+        legend_open: document.querySelector('.trp-legend details').open,
+    };
+}"""
 
 
 def test_pages_in_browser(server: str, browser: Browser) -> None:
@@ -104,7 +152,8 @@ def test_pages_in_browser(server: str, browser: Browser) -> None:
     # the filters' placeholders speak German
     html = page.content()
     assert "Bitte wählen …" in html and "Choose options" not in html
-    _shot(page, "1_standorte_vergleichen.png")
+    assert page.get_by_text("Deploy").count() == 0  # Streamlit's developer menu is hidden
+    _readme_shot(page, "1_standorte_vergleichen.png")
 
     # selection page: choose 12 sites under the 2023 quotas
     page.get_by_role("link", name="Standorte auswählen").click()
@@ -118,7 +167,7 @@ def test_pages_in_browser(server: str, browser: Browser) -> None:
     assert any(str(o).startswith("Einzugsgebiete") for o in state["overlays"])  # type: ignore[attr-defined]
     page.get_by_role("button", name="Auswahl als CSV herunterladen").wait_for()
     page.wait_for_timeout(1500)
-    _shot(page, "2_standorte_auswaehlen.png")
+    _readme_shot(page, "2_standorte_auswaehlen.png", top="[data-testid='stMetric']")
 
     # season page: plan a season
     page.get_by_role("link", name="Saison planen").click()
@@ -136,7 +185,7 @@ def test_pages_in_browser(server: str, browser: Browser) -> None:
     page.get_by_role("heading", name="Pläne vergleichen").wait_for(timeout=60_000)
     page.get_by_text("Aktuellen Plan vergleichen mit Szenario").wait_for(timeout=60_000)
     page.wait_for_timeout(1500)
-    _shot(page, "3_saison_planen.png")
+    _readme_shot(page, "3_saison_planen.png", top="[data-testid='stMetric']")
 
     # coverage page: the plan's map and figures
     page.get_by_role("link", name="Abdeckung").click()
@@ -147,8 +196,27 @@ def test_pages_in_browser(server: str, browser: Browser) -> None:
     assert any(str(o).startswith("Einzugsgebiete") for o in state["overlays"])  # type: ignore[attr-defined]
     assert "Rendsburg-Eckernförde" in str(state["legend"])
     page.get_by_role("button", name="Karte als HTML herunterladen").wait_for()
+    page.get_by_text("Stopps in Tourreihenfolge").wait_for()
     page.wait_for_timeout(1000)
-    _shot(page, "4_abdeckung.png")
+    # numbered stops in tour order, none under the legend or the layer control, the region
+    # beside the legend, a metric scale only
+    frame, _ = _map_frame(page)
+    layout = frame.evaluate(MAP_LAYOUT)
+    assert layout["numbers"] == [str(n) for n in range(1, 13)], layout
+    assert layout["under_controls"] == 0 and layout["outside"] == 0, layout
+    assert layout["region_under_legend"] is False, layout
+    assert len(layout["scale"]) == 1 and re.fullmatch(r"\d+ k?m", layout["scale"][0]), layout
+    _readme_shot(page, "4_abdeckung.png", top="[data-testid='stSelectbox']")
+    # beside the stop list the map is narrow: the legend starts folded; a click on its title
+    # unfolds it (the region is fitted again beside it), another folds it away
+    assert layout["legend_open"] is False
+    frame.locator(".trp-legend summary").click()
+    page.wait_for_timeout(800)
+    unfolded = frame.evaluate(MAP_LAYOUT)
+    assert unfolded["legend_open"] is True and unfolded["region_under_legend"] is False, unfolded
+    frame.locator(".trp-legend summary").click()
+    page.wait_for_timeout(500)
+    assert frame.evaluate(MAP_LAYOUT)["legend_open"] is False
     assert errors == []
     page.close()
 

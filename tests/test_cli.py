@@ -73,7 +73,9 @@ def test_build_command_writes_a_loadable_pack(raw: Path, tmp_path: Path) -> None
     )
     assert done.returncode == 0, done.stderr
     assert out.is_file()
-    summary = json.loads(done.stdout.split("\n", 1)[1])
+    # the JSON summary follows the "wrote …" line; merges and notes come after it
+    body = done.stdout.split("\n", 1)[1]
+    summary = json.loads(body[: body.rindex("}") + 1])
     assert summary["sites"] > 300
 
 
@@ -149,14 +151,12 @@ def test_sites_select_prints_the_chosen_sites_and_writes_reasons(
     assert lines[1].startswith("Erreicht: ") and "Einwohner" in lines[1]
     chosen = lines[4:]
     assert len(chosen) == 3
-    table = pd.read_csv(out)
-    assert table["chosen"].sum() == 3
-    assert sorted(table.loc[table["chosen"], "district"]) == [
-        "Kiel",
-        "Plön",
-        "Rendsburg-Eckernförde",
-    ]
-    assert table.loc[~table["chosen"], "reason"].notna().all()
+    # the German CSV, as German Excel opens it
+    table = pd.read_csv(out, sep=";", decimal=",", encoding="utf-8-sig")
+    chosen_rows = table["Ausgewählt"] == "ja"
+    assert chosen_rows.sum() == 3
+    assert sorted(table.loc[chosen_rows, "Kreis"]) == ["Kiel", "Plön", "Rendsburg-Eckernförde"]
+    assert table.loc[~chosen_rows, "Grund"].notna().all()
 
 
 def test_sites_select_json_and_infeasible_quota(capsys: pytest.CaptureFixture[str]) -> None:
@@ -287,7 +287,9 @@ def test_sites_check_with_only_a_header_exits_1(
     path.write_text("name,lon,lat\n")
     assert main(["sites", "check", str(path), "--lang", "en"]) == 1
     out, err = capsys.readouterr()
-    assert out.strip() == "site_id,name,municipality,district,area_class,power"
+    assert (
+        out.strip().lstrip("\ufeff") == "Site ID,Name,Municipality,District,Area type,Mains power"
+    )
     assert err.strip()  # named (by the reader, or by the CLI when the reader says nothing)
 
 

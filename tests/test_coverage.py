@@ -105,3 +105,41 @@ def test_compute_coverage_with_precomputed_minutes() -> None:
     assert report.summary.covered == 500.0  # c3 (10 min) and c4 (9 min)
     assert set(report.summary.by_district["district"]) == {"D-one", "D-two"}
     assert report.summary.as_dict()["share"] == pytest.approx(0.25)
+
+
+def test_every_figure_of_people_reached_counts_the_same_base() -> None:
+    """The season's totals, the coverage figures and the reach module give one number."""
+    import geopandas as gpd
+
+    from planner.coverage import map_coverage
+    from planner.coverage.reach import LOCAL, people_reached, population_base, reach_matrix
+    from planner.data.pack import load_pack
+    from planner.season import SeasonConfig
+    from planner.season.inputs import season_inputs
+
+    pack = load_pack()
+    sites = pack.sites
+    kiel = sites[sites["district"] == "Kiel"].head(6)
+    inputs = season_inputs(pack, kiel.reset_index(drop=True))
+    cfg = SeasonConfig(
+        start=pd.Timestamp("2023-07-03").date(),
+        end=pd.Timestamp("2023-07-28").date(),
+        home_site_id=str(kiel["site_id"].iloc[0]),
+        stops_total=2,
+        weight_coverage=0.001,
+        weight_local=0.002,
+        time_limit=10.0,
+    )
+    plan = inputs.plan(cfg)
+    assert plan.feasible and plan.totals["regional_minutes"] == 15.0
+    stops = kiel.set_index("site_id").loc[plan.schedule["site_id"]].reset_index()
+    stops = gpd.GeoDataFrame(stops, geometry="geometry", crs=sites.crs)
+    figures = map_coverage(pack, stops)
+    region = figures.figures.set_index("district_ags").loc["region"]
+    assert region["reached"] == round(plan.totals["people_regional"])
+    local = figures.local.set_index("district_ags").loc["region"]
+    assert local["reached"] == round(plan.totals["people_local"])
+    xy = np.column_stack([stops.geometry.x, stops.geometry.y])
+    reach = reach_matrix(xy, pack.cells[["x", "y"]].to_numpy(float), scale=LOCAL)
+    people = pack.cells["population"].to_numpy(float)
+    assert plan.totals["people_local"] == people_reached(reach, people, base=population_base(pack))

@@ -11,7 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from planner.export import export_all, to_csv, to_ics
+from planner.export import SCHEDULE_EXPORT_COLUMNS, export_all, to_csv, to_ics
+from planner.export.columns import header
+from planner.i18n import t
 from planner.season import SeasonConfig, SeasonPlan, plan_season
 
 D = dt.date
@@ -61,8 +63,15 @@ def plan() -> SeasonPlan:
 
 
 def _csv_rows(path: Path) -> list[dict[str, str]]:
-    with path.open(newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
+    """The German CSV's rows, keyed by the schedule's column names."""
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh, delimiter=";"))
+    names = {header(c, "de"): c for c in SCHEDULE_EXPORT_COLUMNS}
+    return [{names[k]: v for k, v in row.items()} for row in rows]
+
+
+def _german_day(text: str) -> dt.date:
+    return dt.datetime.strptime(text, "%d.%m.%Y").date()
 
 
 def test_csv_ics_xlsx_hold_the_same_stops(plan: SeasonPlan, tmp_path: Path) -> None:
@@ -76,37 +85,43 @@ def test_csv_ics_xlsx_hold_the_same_stops(plan: SeasonPlan, tmp_path: Path) -> N
 
     cal = Calendar.from_ical(out["ics"].read_bytes())
     events = list(cal.walk("VEVENT"))
-    assert len(events) == len(rows)
     assert cal.get("version") == "2.0" and cal.get("prodid")
     uids = set()
-    for ev, row in zip(sorted(events, key=lambda e: e.decoded("dtstart")), rows, strict=True):
-        start, end = ev.decoded("dtstart"), ev.decoded("dtend")
+    for row in rows:
+        # one event per open stretch of the stop: together they span the stop's dates
+        mine = sorted(
+            (e for e in events if row["name"] in str(e.get("location"))),
+            key=lambda e: e.decoded("dtstart"),
+        )
+        assert mine
+        start, end = mine[0].decoded("dtstart"), mine[-1].decoded("dtend")
         assert isinstance(start, dt.date) and not isinstance(start, dt.datetime)  # all-day
-        assert start.isoformat() == row["start"]
-        assert end == D.fromisoformat(row["end"]) + dt.timedelta(days=1)  # exclusive end
-        assert row["name"] in str(ev.get("location"))
-        assert row["district"] in str(ev.get("description"))
-        assert ev.get("dtstamp") is not None
-        uids.add(str(ev.get("uid")))
-    assert len(uids) == len(rows)
+        assert start == _german_day(row["start"])
+        assert end == _german_day(row["end"]) + dt.timedelta(days=1)  # exclusive end
+        for ev in mine:
+            assert row["district"] in str(ev.get("description"))
+            assert ev.get("dtstamp") is not None
+            uids.add(str(ev.get("uid")))
+    assert len(uids) == len(events) >= len(rows)
 
     wb = load_workbook(out["xlsx"], read_only=True)
-    assert {"schedule", "sites"} <= set(wb.sheetnames)
-    ws = wb["schedule"]
+    assert {"Zeitplan", "Standorte", "Summen"} <= set(wb.sheetnames)
+    ws = wb["Zeitplan"]
     values = list(ws.iter_rows(values_only=True))
-    header, body = values[0], values[1:]
+    heads, body = values[0], values[1:]
     assert len(body) == len(rows)
     for xrow, crow in zip(body, rows, strict=True):
-        rec = dict(zip(header, xrow, strict=True))
-        assert rec["site_id"] == crow["site_id"]
-        assert str(rec["start"]) == crow["start"] and str(rec["end"]) == crow["end"]
-    sites_rows = list(wb["sites"].iter_rows(values_only=True))
+        rec = dict(zip(heads, xrow, strict=True))
+        assert rec["Standort-ID"] == crow["site_id"]
+        assert rec["Beginn"].date() == _german_day(crow["start"])
+        assert rec["Ende"].date() == _german_day(crow["end"])
+    sites_rows = list(wb["Standorte"].iter_rows(values_only=True))
     assert len(sites_rows) - 1 == len(plan.sites)
     hdr = sites_rows[0]
     in_plan = [dict(zip(hdr, r, strict=True)) for r in sites_rows[1:]]
-    assert sum(1 for r in in_plan if r["in_plan"]) == len(rows)
+    assert sum(1 for r in in_plan if r["Im Plan"]) == len(rows)
     assert all(
-        r["reason_not_planned"] for r in in_plan if not r["in_plan"] and r["site_id"] != "home"
+        r["Warum nicht im Plan"] for r in in_plan if not r["Im Plan"] and r["Standort-ID"] != "home"
     )
 
 
@@ -161,9 +176,10 @@ def test_export_bytes_are_what_the_files_hold(plan: SeasonPlan, tmp_path: Path) 
         assert written[key].name == name
         if key not in ("ics", "xlsx", "gpkg"):  # those carry a time stamp
             assert written[key].read_bytes() == data
-    rows = list(csv.DictReader(files["csv"][2].decode("utf-8").splitlines()))
+    rows = list(csv.DictReader(files["csv"][2].decode("utf-8-sig").splitlines(), delimiter=";"))
     stops = json.loads(files["geojson"][2])
-    assert [f["properties"]["site_id"] for f in stops["features"]] == [r["site_id"] for r in rows]
+    ids = [r["Standort-ID"] for r in rows]
+    assert [f["properties"]["site_id"] for f in stops["features"]] == ids
     # German texts by default, English on request
     event = next(iter(Calendar.from_ical(files["ics"][2]).walk("VEVENT")))
     assert "Öffnungstage" in str(event.get("description"))
@@ -183,6 +199,70 @@ def test_sites_sheet_gives_reasons_in_the_language(plan: SeasonPlan) -> None:
 
     for lang, word in (("de", "Quote voll: Kreis"), ("en", "quota full: district")):
         book = load_workbook(io.BytesIO(excel_bytes(plan, lang=lang)), read_only=True)
-        rows = list(book["sites"].iter_rows(values_only=True))
-        reasons = [dict(zip(rows[0], r, strict=True))["reason_not_planned"] for r in rows[1:]]
+        rows = list(book[t("export.sheet.sites", lang)].iter_rows(values_only=True))
+        column = header("reason_not_planned", lang)
+        reasons = [dict(zip(rows[0], r, strict=True))[column] for r in rows[1:]]
         assert any(word in (r or "") for r in reasons), reasons
+
+
+def test_a_stop_over_a_weekend_is_one_event_per_open_stretch(plan: SeasonPlan) -> None:
+    import dataclasses
+
+    from icalendar import Calendar
+
+    from planner.export import ics_bytes
+    from planner.export.calendar import open_stretches
+
+    season = plan.config.calendar()
+    # Wednesday 4 to Tuesday 10 October 2023: open Wed-Fri and Mon-Tue, closed at the weekend
+    stretches, closed = open_stretches(D(2023, 10, 4), D(2023, 10, 10), season)
+    assert stretches == [(D(2023, 10, 4), D(2023, 10, 6)), (D(2023, 10, 9), D(2023, 10, 10))]
+    assert closed == [D(2023, 10, 7), D(2023, 10, 8)]
+    # a stop over the German Unity Day (3 October, a holiday) and a weekend
+    assert open_stretches(D(2023, 10, 2), D(2023, 10, 4), season)[1] == [D(2023, 10, 3)]
+
+    sched = plan.schedule.iloc[:1].copy()
+    sched["start"], sched["end"], sched["open_days"] = D(2023, 10, 4), D(2023, 10, 10), 5
+    one = dataclasses.replace(plan, schedule=sched)
+    for lang, part, closed_text, iso in (
+        ("de", "Teil 2 von 2", "Geschlossen: Sa. 07.10., So. 08.10.", "Mi. 04.10.2023"),
+        ("en", "part 2 of 2", "Closed: Sat 7 Oct, Sun 8 Oct", "Wed 4 Oct 2023"),
+    ):
+        events = sorted(
+            Calendar.from_ical(ics_bytes(one, lang=lang)).walk("VEVENT"),
+            key=lambda e: e.decoded("dtstart"),
+        )
+        assert [(e.decoded("dtstart"), e.decoded("dtend")) for e in events] == [
+            (D(2023, 10, 4), D(2023, 10, 7)),  # DTEND is exclusive: Saturday is not in it
+            (D(2023, 10, 9), D(2023, 10, 11)),
+        ]
+        assert part in str(events[1].get("summary"))
+        description = str(events[0].get("description"))
+        assert closed_text in description and iso in description
+        assert "2023-10" not in description
+        assert len({str(e.get("uid")) for e in events}) == 2
+
+
+def test_routes_add_up_to_the_totals_with_the_way_home(plan: SeasonPlan) -> None:
+    import dataclasses
+
+    from planner.export.geo import plan_layers
+
+    legs = float(plan.schedule["tow_minutes"].sum())
+    _stops, route = plan_layers(plan)
+    (line,) = route.itertuples()
+    assert line.tow_minutes == pytest.approx(round(plan.totals["tow_minutes"], 1))
+    assert line.return_minutes == pytest.approx(plan.totals["tow_minutes"] - legs, abs=0.05)
+    # two units: each route's way home is its share of the difference, and they add up
+    sched = plan.schedule.copy()
+    sched["unit"] = [1, 1, 2, 2]
+    totals = {**plan.totals, "tow_minutes": legs + 30.0, "km_towed": 50.0}
+    two = dataclasses.replace(plan, schedule=sched, totals=totals)
+    _stops, routes = plan_layers(two)
+    assert list(routes["unit"]) == [1, 2]
+    assert routes["tow_minutes"].sum() == pytest.approx(legs + 30.0, abs=0.1)
+    assert routes["return_minutes"].sum() == pytest.approx(30.0, abs=0.1)
+    assert routes["tow_km"].sum() == pytest.approx(50.0, abs=0.1)
+    for line in routes.itertuples():
+        xs, ys = line.geometry.xy
+        assert (xs[0], ys[0]) == (xs[-1], ys[-1])  # home to home: the way home is drawn

@@ -26,6 +26,7 @@ from planner.export import (
     table_csv_bytes,
     table_csv_text,
 )
+from planner.export.columns import header
 from planner.season import SeasonConfig, SeasonPlan, plan_season
 from planner.usertext import FORMULA_PREFIXES, SPREADSHEET_CELL_MAX_LENGTH
 
@@ -134,13 +135,15 @@ def test_formula_names_are_neutralised_in_every_table_export(formula_plan: Seaso
     # the names are still there, readable, each behind one apostrophe
     texts = {v for _s, v, _t in _xlsx_cells(files["xlsx"][2]) if isinstance(v, str)}
     assert "'" + FORMULAS[0] in texts and "'=cmd|' /C calc'!A0" in texts
-    rows = list(csv.DictReader(io.StringIO(files["csv"][2].decode("utf-8"))))
-    names = {r["name"] for r in rows}
+    text = files["csv"][2].decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    names = {r["Name"] for r in rows}
     assert len(rows) == len(FORMULAS)
     assert not [v for r in rows for v in r.values() if v.startswith(FORMULA_PREFIXES)]
     assert "'" + FORMULAS[0] in names and "'-2+3" in names
     # numbers stay numbers: a negative number is not text to neutralise
-    assert all(float(r["tow_km"]) >= 0 for r in rows)
+    km = header("tow_km", "de")
+    assert all(float(r[km].replace(",", ".")) >= 0 for r in rows)
 
 
 def test_one_control_character_no_longer_blocks_the_exports(control_plan: SeasonPlan) -> None:
@@ -195,12 +198,20 @@ def test_the_table_writer_keeps_numbers_and_cleans_every_text_cell() -> None:
         }
     )
     frame.insert(1, "=evil", ["+a", {"k": 1}, ["-b"], b"bytes"])
-    rows = list(csv.reader(io.StringIO(table_csv_text(frame))))
-    assert rows[0] == ["name", "'=evil", "count", "share", "when", "chosen"]
+    rows = list(csv.reader(io.StringIO(table_csv_text(frame, lang="en"))))
+    assert rows[0] == ["Name", "'=evil", "count", "share", "when", "Chosen"]
     assert [r[0] for r in rows[1:]] == ["'=1+1", "ok", "", "'@x"]
     assert [r[1] for r in rows[1:]] == ["'+a", "{'k': 1}", "['-b']", "b'bytes'"]
     assert [r[2] for r in rows[1:]] == ["1", "-2", "3", "4"]
-    assert table_csv_bytes(frame) == table_csv_text(frame).encode("utf-8")
+    assert [r[3] for r in rows[1:]] == ["0.5", "", "∞", "-1.5"]
+    assert [r[5] for r in rows[1:]] == ["yes", "no", "yes", "no"]
+    assert table_csv_bytes(frame, lang="en") == table_csv_text(frame, lang="en").encode("utf-8-sig")
+    # German by default: ";", decimal comma, "ja"/"nein", German dates
+    german = list(csv.reader(io.StringIO(table_csv_text(frame)), delimiter=";"))
+    assert german[0][0] == "Name" and german[0][-1] == "Ausgewählt"
+    assert [r[3] for r in german[1:]] == ["0,5", "", "∞", "-1,5"]
+    assert [r[5] for r in german[1:]] == ["ja", "nein", "ja", "nein"]
+    assert german[1][4] == "03.07.2023"
     book = excel_workbook_bytes({"t": frame})
     _no_formula_in(book)
     values = [(v, kind) for _s, v, kind in _xlsx_cells(book)]

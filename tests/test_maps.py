@@ -167,8 +167,16 @@ def test_popup_lists_dates_and_breakdown() -> None:
     )
     assert "Dorf &lt;b&gt;" in html
     assert "2025-07-01 – 2025-07-05" in html
-    assert "Population &lt;15 min" in html and "0.50" in html
+    assert "Population &lt;15 min" in html and "0.5" in html and "0.50" not in html
     assert "Village centre" in html
+    # German: dates and numbers in German notation
+    german = maps.site_popup(
+        {"name": "Dorf", "start": "2025-07-01", "end": "2025-07-05", "space_m2": 1250.5},
+        lang="de",
+        breakdown={"Einwohner": 12.25},
+    )
+    assert "01.07.2025 – 05.07.2025" in german
+    assert "1.250,50" in german and "12,2" in german
 
 
 def test_stops_frame_joins_schedule_to_sites(pack: RegionPack) -> None:
@@ -203,3 +211,60 @@ def test_map_options_and_their_keyword_form_agree(
 
     assert unnamed(by_options) == unnamed(by_keywords)
     assert "Sommer" in by_options
+
+
+def _stop_numbers(page: str) -> list[str]:
+    return re.findall(r'"n":"(\d+)"', page)
+
+
+def test_stops_are_numbered_in_tour_order(page: str, pack: RegionPack) -> None:
+    assert _stop_numbers(page) == ["1", "2", "3", "4"]
+    assert "trp-num" in page and "L.divIcon" in page
+    # a schedule's own stop numbers are kept (a plan shown from its third stop on)
+    later = pack.sites[pack.sites["kind"] == "rail"].head(2).assign(stop=[3, 4])
+    numbered = maps.map_html(maps.coverage_map(pack, stops=later, basemap=False))
+    assert _stop_numbers(numbered) == ["3", "4"]
+
+
+def test_scale_is_metric_only(page: str) -> None:
+    assert "L.control.scale({imperial: false, metric: true" in page
+    assert page.count("L.control.scale(") == 1  # not Leaflet's default (miles and feet) as well
+
+
+def test_view_leaves_room_for_legend_and_layers(page: str) -> None:
+    """The region is fitted into the space the legend and the layer control leave free."""
+    assert 'legendBox = size(".trp-legend"), layersBox = size(".leaflet-control-layers")' in page
+    assert "map.getBoundsZoom(" in page and "map.fitBounds(" in page
+    # only ours: no folium fit without the padding
+    assert not re.search(r"map_[0-9a-f]{32}\.fitBounds\(", page)
+    assert "details open" in page  # the legend folds away with a click on its title
+
+
+def test_legend_names_the_model_in_the_map_language(
+    pack: RegionPack, stops: gpd.GeoDataFrame
+) -> None:
+    from planner.traveltime import CrowFlyModel
+
+    model = CrowFlyModel()
+    assert maps.model_text(model, "de").startswith("Luftlinie × 1,35 (Umwegfaktor), bis ")
+    assert maps.model_text(model, "en").startswith("straight line × 1.35 (detour factor), up to ")
+    assert maps.model_name(model, "de") == "Luftlinie"
+    german = maps.map_html(maps.coverage_map(pack, stops=stops, model=model, basemap=False))
+    assert json.dumps("Luftlinie × 1,35")[1:-1] in german and "crow-fly" not in german
+
+
+def test_cells_layer_can_be_left_out(pack: RegionPack) -> None:
+    options = maps.MapOptions(cells=False, basemap=False)
+    page = maps.map_html(maps.coverage_map(pack, sites=pack.sites.head(5), options=options))
+    assert t("map.layer.cells", "de") not in page
+    assert t("map.layer.municipalities", "de") in page
+
+
+def test_compact_map_starts_with_layers_and_legend_folded(pack: RegionPack) -> None:
+    def page_for(compact: bool) -> str:
+        options = maps.MapOptions(cells=False, basemap=False, compact=compact)
+        return maps.map_html(maps.coverage_map(pack, options=options))
+
+    compact, wide = page_for(True), page_for(False)
+    assert '"collapsed": true' in compact and '"collapsed": false' in wide
+    assert "map.getSize().x < 100000" in compact and "map.getSize().x < 900" in wide

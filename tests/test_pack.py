@@ -72,7 +72,7 @@ def test_area_classes_and_sites(pack: RegionPack) -> None:
 
 def test_metadata_names_every_source(pack: RegionPack) -> None:
     meta = pack.metadata
-    assert len(meta) == 8
+    assert len(meta) == 9  # eight official files and the tour's past stops
     assert meta["sha256"].str.fullmatch(r"[0-9a-f]{64}").all()
     text = " ".join(pack.attribution())
     for needle in ("GeoBasis-DE / BKG", "Destatis", "Zensus 2022", "DB InfraGO", "OpenStreetMap"):
@@ -93,6 +93,23 @@ def test_build_reproduces_the_committed_pack(raw: Path, pack: RegionPack, tmp_pa
     pd.testing.assert_frame_equal(
         pack.metadata.drop(columns="built_at"), rebuilt.metadata.drop(columns="built_at")
     )
+    pd.testing.assert_frame_equal(
+        pack.history.drop(columns="geometry"), rebuilt.history.drop(columns="geometry")
+    )
+
+
+def test_past_stops_of_the_tour(pack: RegionPack) -> None:
+    stops = pack.history
+    # 17 known stops in the region (Steinbergkirche 2025 lies in Kreis Schleswig-Flensburg)
+    assert len(stops) == 17
+    assert sorted(stops["season"].unique()) == [2022, 2023, 2025]
+    assert "Steinbergkirche" not in set(stops["municipality"])
+    assert set(stops["precision"]) == {"street", "district of the city", "municipality"}
+    wankendorf = stops[stops["municipality"] == "Wankendorf"].iloc[0]
+    assert wankendorf["amt"] == "Bokhorst-Wankendorf" and wankendorf["end"] == "2023-08-21"
+    # the raw file gives no coordinates: no stop has a point (never the municipality's midpoint)
+    assert stops.geometry.isna().all()
+    assert str(stops.crs) == METRIC_CRS
 
 
 @pytest.mark.raw

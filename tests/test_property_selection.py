@@ -104,7 +104,7 @@ def test_the_table_writer_never_raises_and_never_leaves_a_formula(
     frame.columns = pd.Index(["name", header], dtype=object)  # it may repeat "name"
     text = table_csv_text(frame)
     text.encode("utf-8")  # no lone surrogate survives
-    parsed = list(csv.reader(io.StringIO(text)))
+    parsed = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert len(parsed) == len(rows) + 1  # no text splits a row
     texts = [*parsed[0]] + [
         value
@@ -130,6 +130,6 @@ def test_the_table_writer_never_raises_and_never_leaves_a_formula(
 @pytest.mark.parametrize("prefix", FORMULA_PREFIXES)
 def test_each_formula_prefix_is_neutralised(prefix: str) -> None:
     frame = pd.DataFrame({"name": [prefix + "SUM(A1)"]})
-    value = list(csv.reader(io.StringIO(table_csv_text(frame))))[1][0]
+    value = list(csv.reader(io.StringIO(table_csv_text(frame)), delimiter=";"))[1][0]
     # tab and line breaks are cleaned away, the rest keep their text behind an apostrophe
     assert value == ("'" + prefix + "SUM(A1)" if prefix not in "\t\r\n" else "SUM(A1)")

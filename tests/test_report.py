@@ -246,3 +246,24 @@ def test_refuses_infeasible_plans_and_unknown_languages(
         to_pdf(infeasible, tmp_path / "x.pdf", pack=pack)
     out = to_pdf(plan, tmp_path / "season.pdf", pack=pack, lang="en")
     assert out.read_bytes().startswith(b"%PDF-")
+
+
+def test_people_reached_name_their_scale(
+    plan: SeasonPlan, pack: RegionPack, tmp_path: Path
+) -> None:
+    from planner.coverage import population_base
+
+    base = float(pack.cells.loc[population_base(pack), "population"].sum())
+    totals = {**plan.totals, "people_local": 12_345.0, "people_regional": 234_567.0}
+    totals.update(local_km=2.0, regional_minutes=15.0)
+    scaled = dataclasses.replace(plan, totals=totals)
+    text = _flat(_pdftotext(report_pdf_bytes(scaled, pack=pack), tmp_path, first=1))
+    assert "lokal (bis 2 km zu Fuß oder mit dem Rad)" in text and "12.345" in text
+    assert "regional (bis 15 Autominuten)" in text and "234.567" in text
+    # the share is of the people in the region's cells (not of the cells around it)
+    assert format_number(base, "de", ",.0f") in text
+    # a plan without the scales keeps the one figure
+    plain = {k: v for k, v in plan.totals.items() if not k.startswith("people_")}
+    old = dataclasses.replace(plan, totals=plain)
+    text = _flat(_pdftotext(report_pdf_bytes(old, pack=pack), tmp_path, first=1))
+    assert "Erreichte Menschen " in text and "lokal (bis" not in text

@@ -58,6 +58,28 @@ def test_revisions_are_kept_and_conflicts_detected(tmp_path: Path) -> None:
         store.save("plan", {"v": 9}, expected_revision=0)  # "must be new"
 
 
+def test_a_conflict_says_when_the_other_save_was_made(tmp_path: Path) -> None:
+    store = ScenarioStore(tmp_path / "s.sqlite")
+    store.save("plan", {"v": 1})
+    theirs = store.save("plan", {"v": 2}, expected_revision=1)
+    with pytest.raises(ScenarioConflict) as err:
+        store.save("plan", {"v": 3}, expected_revision=1)
+    assert (err.value.actual, err.value.saved_at) == (2, theirs.saved_at)
+    assert store.revisions("plan")[-1] == (2, theirs.saved_at)
+    with pytest.raises(ScenarioConflict) as new:
+        store.save("plan", {"v": 9}, expected_revision=0)
+    assert new.value.expected == 0 and new.value.saved_at == theirs.saved_at
+
+
+def test_free_name_for_a_copy(tmp_path: Path) -> None:
+    store = ScenarioStore(tmp_path / "s.sqlite")
+    assert store.free_name("Basis") == "Basis"
+    store.save("Basis", {})
+    assert store.free_name(" Basis ") == "Basis (2)"
+    store.save("Basis (2)", {})
+    assert store.free_name("Basis") == "Basis (3)"
+
+
 def test_missing_and_deleted(tmp_path: Path) -> None:
     store = ScenarioStore(tmp_path / "s.sqlite")
     with pytest.raises(ScenarioNotFound):

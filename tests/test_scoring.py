@@ -74,6 +74,7 @@ def criteria(toy_pack: SimpleNamespace):  # type: ignore[no-untyped-def]
         threshold_min=15.0,
         reference_site_ids=["a"],
         season=(date(2024, 5, 1), date(2024, 9, 30)),
+        compare_within="region",  # the region-wide normalisation these tests spell out
     )
 
 
@@ -205,7 +206,7 @@ def test_weight_sensitivity(criteria) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_rank_normalisation(toy_pack: SimpleNamespace) -> None:
-    ranked = compute_criteria(toy_pack, minutes=MINUTES, method="rank")
+    ranked = compute_criteria(toy_pack, minutes=MINUTES, method="rank", compare_within="region")
     assert ranked.normalised["pop_car"].tolist() == [0.5, 1.0, 0.0]
     assert ranked.display.loc["a", "gap_km"] == "no stop yet"
     with pytest.raises(ValueError):
@@ -257,3 +258,42 @@ def test_huge_weights_keep_their_ratio(criteria) -> None:  # type: ignore[no-unt
     huge = score_sites(criteria, {"pop_car": 1e308, "rail": 1e308})
     assert huge["score"].tolist() == pytest.approx(small["score"].tolist())
     assert huge["score"].max() > 0
+
+
+# --- issue 16: comparable groups, local reach, pull, recency ------------------------------------
+
+
+def test_people_criteria_compare_within_the_district(toy_pack: SimpleNamespace) -> None:
+    crit = compute_criteria(toy_pack, minutes=MINUTES, threshold_min=15.0)
+    n = crit.normalised
+    # a is the only site of district K: the best there; b the best of P, c a share of b
+    assert n.loc["a", "pop_car"] == 1.0 and n.loc["b", "pop_car"] == 1.0
+    assert n.loc["c", "pop_car"] == pytest.approx(300 / 1700)
+    assert crit.params["compare_within"] == "district"
+    with pytest.raises(ValueError, match="compare_within"):
+        compute_criteria(toy_pack, minutes=MINUTES, compare_within="amt")
+
+
+def test_local_reach_pull_and_recency_are_criteria(toy_pack: SimpleNamespace) -> None:
+    crit = compute_criteria(toy_pack, minutes=MINUTES, compare_within="region")
+    raw = crit.raw
+    # 2 km around each site: a holds c1 only, b holds c2, c holds c3
+    assert raw["pop_local"].tolist() == [1000, 400, 300]
+    # a has two stops within 500 m and a rail stop; c one stop; b none
+    assert raw.loc["a", "pull"] > raw.loc["c", "pull"] > raw.loc["b", "pull"]
+    # used on their own 0..1 scale, not stretched
+    assert crit.normalised["pull"].tolist() == pytest.approx(raw["pull"].tolist())
+    assert (raw["recency"] == 1.0).all() and crit.sites["last_visit"].isna().all()  # no history
+    ranking = score_sites(crit, {"pull": 1.0})
+    assert ranking["site_id"].tolist() == ["a", "c", "b"]
+
+
+def test_default_ranking_spreads_across_districts(pack) -> None:  # type: ignore[no-untyped-def]
+    crit = compute_criteria(pack)
+    ranking = score_sites(crit, DEFAULT_WEIGHTS)
+    top = ranking.head(10)
+    assert set(top["district"]) != {"Kiel"}  # issue 16: Kiel took every first place
+    assert ranking.head(30)["district"].nunique() == 3
+    # by the car criterion alone, region-wide, Kiel still takes the first places
+    region = compute_criteria(pack, compare_within="region")
+    assert set(score_sites(region, {"pop_car": 1.0}).head(10)["district"]) == {"Kiel"}

@@ -571,9 +571,8 @@ def test_form_values_build_the_config() -> None:
     assert sorted(cfg.blackout_dates) == [D(2023, 8, 1), D(2023, 8, 2), D(2023, 8, 3)]
     assert dict(cfg.district_quotas) == {"Kiel": 2, "Rendsburg-Eckernförde": 1}
     assert cfg.bookings == (lock,)
-    assert (cfg.weight_score, cfg.weight_coverage, cfg.weight_tow) == tuple(
-        DEFAULT_OBJECTIVE.values()
-    )
+    weights = (cfg.weight_score, cfg.weight_coverage, cfg.weight_local, cfg.weight_tow)
+    assert weights == tuple(DEFAULT_OBJECTIVE[k] for k in ("score", "coverage", "local", "tow"))
 
 
 def test_unknown_district_quota_is_a_config_error_in_both_languages() -> None:
@@ -610,13 +609,21 @@ def test_season_inputs_use_scoring_and_coverage(pack_subset) -> None:
     got = inputs.sites.set_index("site_id")["score"]
     assert np.allclose(got.to_numpy(), expected.loc[got.index, "score"].to_numpy())
     assert got.between(0, 100).all() and got.std() > 1  # real scores, not zeros
-    # coverage: the populated cells within the threshold, with their population
+    # coverage: the cells of the population base (populated, centre in the region) within the
+    # threshold, with their population; the local sets are those within 2 km
     row = 0
     minutes = scoring.compute_criteria(pack, sites=sites, threshold_min=15).catchment_car
     cells = pack.cells
-    reach = minutes.toarray()[row] & (cells["population"].to_numpy() > 0)
+    base = (cells["population"].to_numpy() > 0) & cells["in_region"].to_numpy(bool)
+    reach = minutes.toarray()[row] & base
     assert inputs.coverage[str(sites["site_id"].iloc[row])] == sorted(
         cells["cell_id"].astype(str)[reach].tolist()
+    )
+    assert set(inputs.cell_population) == set(cells["cell_id"].astype(str)[base])
+    site_xy = np.array([sites.geometry.x.iloc[row], sites.geometry.y.iloc[row]])
+    near = np.hypot(cells["x"] - site_xy[0], cells["y"] - site_xy[1]).to_numpy() <= 2000
+    assert inputs.coverage_local[str(sites["site_id"].iloc[row])] == sorted(
+        cells["cell_id"].astype(str)[near & base].tolist()
     )
     assert all(inputs.cell_population[c] > 0 for c in inputs.coverage[sites["site_id"].iloc[0]])
     assert inputs.minutes.shape == (len(sites), len(sites))

@@ -94,6 +94,8 @@ def _site_fields() -> Iterable[str]:
 #: Literal tuples mark values that have no public constant yet (named in the comment).
 SOURCES: dict[str, Callable[[], Iterable[str]]] = {
     "kind.{}": _kinds,
+    # planner.export.columns: the headers of every exported table
+    "export.col.{}": lambda: __import__("planner.export.columns", fromlist=["x"]).HEADER_COLUMNS,
     "fact.{}": _facts,
     "field.{}": _site_fields,
     "ui.crit.{}": _criteria,
@@ -114,15 +116,14 @@ SOURCES: dict[str, Callable[[], Iterable[str]]] = {
     "season.change.{}": lambda: ("same_dates", "moved", "only_a", "only_b"),
     # PlanComparison.totals index families (planner.season compare_plans)
     "season.total.{}": lambda: (
-        *("status", "stops", "value", "bound", "gap", "rural_share", "population_covered"),
-        *("km_towed", "tow_minutes", "score_sum", "first_day", "last_day"),
-        "stops_per_district",
+        *__import__("planner.season.compare", fromlist=["x"]).COMPARED_TOTALS,
+        *("population_covered", "stops_per_district"),
     ),
     # rule identifiers of SeasonConfig's rules (planner.season diagnosis and relaxations)
     "season.rule.{}": lambda: (
         *("district_quota", "stops_total", "min_rural_share", "municipality_gap", "max_tow"),
         *("booking", "must_include", "blackout_dates", "relocation_days", "season_length"),
-        *("time_limit", "stay_days", "combination"),
+        *("time_limit", "stay_days", "combination", "min_spacing", "min_new_local_share"),
     ),
     # rule identifiers of SelectionRules (planner.selection)
     "selection.rule.{}": lambda: (

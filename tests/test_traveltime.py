@@ -157,3 +157,21 @@ def test_travel_times_load_without_osmnx_or_the_pack_build() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_walking_and_cycling_variants_by_hand() -> None:
+    from planner.traveltime import CYCLE_SPEED_KMH, WALK_SPEED_KMH, cycling_model, walking_model
+
+    origin, target = np.array([[0.0, 0.0]]), np.array([[1000.0, 0.0]])
+    walk = walking_model().compute(origin, target)
+    bike = cycling_model().compute(origin, target)
+    # 1 km straight line × 1.35 detour at 4.5 and 15 km/h
+    assert walk.minutes[0, 0] == pytest.approx(1.35 / WALK_SPEED_KMH * 60)
+    assert bike.minutes[0, 0] == pytest.approx(1.35 / CYCLE_SPEED_KMH * 60)
+    assert (walk.model, bike.model) == ("crow-fly-walk", "crow-fly-bike")
+    assert "zu Fuß 4.5 km/h" in walk.description and "mit dem Rad" in bike.description
+    # three models, three cache keys; the car model's key is what it was
+    keys = {walking_model().fingerprint(), cycling_model().fingerprint()}
+    assert CrowFlyModel().fingerprint() not in keys and len(keys) == 2
+    with pytest.raises(ValueError, match="mode"):
+        CrowFlyModel(mode="boat")

@@ -26,6 +26,8 @@ PRINTED_COLUMNS = [
     "end",
     "tow_minutes",
     "score",
+    "people_local",
+    "local_new",
     "population_new",
 ]
 

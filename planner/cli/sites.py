@@ -37,7 +37,7 @@ def _sites_check(args: argparse.Namespace) -> int:
     for message in result.messages(args.lang):
         print(message, file=sys.stderr)
     columns = ["site_id", "name", "municipality", "district", "area_class", "power"]
-    print(table_csv_text(result.sites[columns]), end="")
+    print(table_csv_text(result.sites[columns], lang=args.lang), end="")
     if result.errors:
         return 1
     if result.sites.empty:  # a header-only or empty file is not a site list
@@ -110,7 +110,7 @@ def _sites_select(args: argparse.Namespace) -> int:
     if out is not None:
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_bytes(table_csv_bytes(selection.table(lang)))
+            out.write_bytes(table_csv_bytes(selection.table(lang), lang=lang))
         except OSError as exc:
             reason = t("cli.out.not_writable", lang, error=str(exc))
             return error(t("cli.out.invalid", lang, path=str(out), reason=reason))
@@ -121,7 +121,7 @@ def _sites_select(args: argparse.Namespace) -> int:
     print(t("cli.select.reached", lang, reached=selection.reached, share=100 * selection.share))
     print(t("cli.select.travel_model", lang, model=selection.travel_model))
     columns = ["site_id", "name", "municipality", "district", "area_class", "reached"]
-    print(table_csv_text(selection.chosen[columns]), end="")
+    print(table_csv_text(selection.chosen[columns], lang=lang), end="")
     return 0
 
 

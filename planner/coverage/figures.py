@@ -1,8 +1,12 @@
 """Coverage of the region by a set of stops, computed by the project from the Zensus cells.
 
 A Zensus 1 km cell counts as *covered* when the car travel time from at least one chosen stop to
-the cell's centre is at most the threshold (default 15 minutes). Every figure here is summed from
-the cells' own population (Zensus 2022), never taken from a solver or a library's summary:
+the cell's centre is at most the threshold (default 15 minutes: the regional scale of
+:mod:`planner.coverage.reach`); the local scale (within 2 km) is in :func:`local_figures`. The
+region's figures count the cells whose centre lies in the region, the population base of
+:func:`planner.coverage.reach.population_base`, so the season, the maps, the exports and this
+module give one number for one plan. Every figure here is summed from the cells' own population
+(Zensus 2022), never taken from a solver or a library's summary:
 
 * :func:`cell_coverage` — one row per cell: nearest stop, minutes, covered, newly covered;
 * :func:`coverage_summary` — share of the population covered, split urban/rural and by district,
@@ -21,6 +25,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from planner.coverage.reach import LOCAL, reach_matrix
 from planner.data.pack import RegionPack
 from planner.settings import METRIC_CRS
 from planner.traveltime import TravelModel, default_model, travel_time_matrix
@@ -33,6 +38,7 @@ __all__ = [
     "compute_coverage",
     "coverage_figures",
     "coverage_summary",
+    "local_figures",
     "map_coverage",
     "municipality_coverage",
     "site_cell_minutes",
@@ -376,7 +382,8 @@ class MapCoverage:
     stop_cell_minutes
         Stops × cells minutes (for the catchments); shape ``(0, n_cells)`` without stops.
     figures
-        Population reached per district and urban/rural class, see :func:`coverage_figures`.
+        Population reached per district and urban/rural class at the regional scale (within
+        ``threshold_min`` by car), see :func:`coverage_figures`.
     threshold_min
         The threshold the figures use.
     model, model_description
@@ -390,6 +397,8 @@ class MapCoverage:
     threshold_min: float
     model: str
     model_description: str
+    local: pd.DataFrame | None = None
+    """The same figures at the local scale (within 2 km), see :func:`local_figures`."""
 
 
 def _xy(frame: gpd.GeoDataFrame) -> np.ndarray:
@@ -430,6 +439,7 @@ def map_coverage(
         muni_min = np.full(len(muni_xy), np.inf)
         stop_cells = np.zeros((0, len(cells_xy)))
         description = model.describe()
+        stop_xy = np.zeros((0, 2))
     else:
         stop_xy = _xy(stops)
         to_cells = travel_time_matrix(stop_xy, cells_xy, model=model)
@@ -439,6 +449,7 @@ def map_coverage(
         muni_min = to_munis.minutes.min(axis=0)
         description = to_cells.description
     figures = coverage_figures(pack, cell_min, threshold_min=threshold_min)
+    local = local_figures(pack, stop_xy)
     return MapCoverage(
         cell_minutes=cell_min,
         municipality_minutes=muni_min,
@@ -447,6 +458,7 @@ def map_coverage(
         threshold_min=threshold_min,
         model=model.name,
         model_description=description,
+        local=local,
     )
 
 
@@ -476,9 +488,38 @@ def coverage_figures(
         ``rural_population``, ``rural_reached``, ``rural_share``, ``population``, ``reached``,
         ``share`` (shares as fractions 0..1, NaN where the population is 0).
     """
+    reached = np.asarray(cell_minutes, dtype=float) <= threshold_min
+    return _figures(pack, reached, threshold_min=threshold_min)
+
+
+def local_figures(pack: RegionPack, stop_xy: np.ndarray) -> pd.DataFrame:
+    """People within 2 km of a stop (the local scale), per district and urban/rural class.
+
+    Parameters
+    ----------
+    pack
+        The region pack.
+    stop_xy
+        ``(n, 2)`` stop positions in the pack's metric CRS.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`coverage_figures`, counted over the same population base.
+    """
+    cells_xy = pack.cells[["x", "y"]].to_numpy(dtype=float)
+    reach = reach_matrix(np.asarray(stop_xy, dtype=float).reshape(-1, 2), cells_xy, scale=LOCAL)
+    reached = np.asarray(reach.sum(axis=0)).ravel() > 0
+    return _figures(pack, reached, threshold_min=0.0)
+
+
+def _figures(pack: RegionPack, reached: np.ndarray, *, threshold_min: float) -> pd.DataFrame:
+    """Figures per district and region from a reached mask over ``pack.cells``, counted over
+    the cells of the population base (centre in the region)."""
     inside = pack.cells["in_region"].to_numpy()
     cells = pack.cells[inside]
-    minutes = np.asarray(cell_minutes, dtype=float)[inside][None, :]
+    # 0 minutes for a reached cell, inf otherwise: the cell table's own "covered" test
+    minutes = np.where(np.asarray(reached, dtype=bool), 0.0, np.inf)[inside][None, :]
     names = dict(zip(pack.districts["district_ags"], pack.districts["name"], strict=False))
     table = cell_coverage(cells, ["nearest"], minutes, ["nearest"], threshold_min=threshold_min)
     summary = coverage_summary(table, threshold_min=threshold_min, district_names=names)

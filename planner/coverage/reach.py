@@ -21,16 +21,20 @@ from scipy import sparse
 from scipy.spatial import cKDTree
 
 from planner.data.pack import RegionPack
-from planner.traveltime import TravelModel, travel_time_matrix
+from planner.traveltime import TravelModel, cycling_model, travel_time_matrix, walking_model
 
 __all__ = [
     "LOCAL",
+    "LOCAL_BIKE",
+    "LOCAL_WALK",
     "REACH_SCALES",
     "REGIONAL",
     "ReachScale",
     "people_reached",
     "population_base",
     "reach_matrix",
+    "reached_within_minutes",
+    "reached_within_radius",
 ]
 
 
@@ -45,13 +49,16 @@ class ReachScale:
     radius_m
         Straight-line radius from the stop to a cell centre (local scale).
     minutes
-        Travel minutes by car from the stop to a cell centre (regional scale), with the active
-        travel-time model.
+        Travel minutes from the stop to a cell centre: by car with the active travel-time model
+        (regional scale), or on foot or by bike with the crow-fly variants (``mode``).
+    mode
+        How the minutes are travelled: ``"drive"``, ``"walk"`` or ``"bike"``.
     """
 
     key: Literal["local", "regional"]
     radius_m: float | None = None
     minutes: float | None = None
+    mode: Literal["drive", "walk", "bike"] = "drive"
 
     def __post_init__(self) -> None:
         if (self.radius_m is None) == (self.minutes is None):
@@ -64,6 +71,12 @@ LOCAL: Final = ReachScale("local", radius_m=2_000.0)
 #: Regional scale: 15 minutes by car (the planner's default threshold).
 REGIONAL: Final = ReachScale("regional", minutes=15.0)
 REACH_SCALES: Final = (LOCAL, REGIONAL)
+#: The local scale in minutes instead of a radius (an option, not the default): 25 minutes on
+#: foot at 4.5 km/h, or 10 minutes by bike at 15 km/h, on the straight line × 1.35
+#: (:func:`planner.traveltime.walking_model`, :func:`~planner.traveltime.cycling_model`); both
+#: come to about 1.4 and 1.9 km of straight line, a little inside the 2 km radius.
+LOCAL_WALK: Final = ReachScale("local", minutes=25.0, mode="walk")
+LOCAL_BIKE: Final = ReachScale("local", minutes=10.0, mode="bike")
 
 
 def population_base(pack: RegionPack) -> np.ndarray:
@@ -89,19 +102,38 @@ def reach_matrix(
     scale
         :data:`LOCAL`, :data:`REGIONAL` or another :class:`ReachScale`.
     model
-        Travel-time model for a scale in minutes (default: the active model).
+        Travel-time model for a scale in minutes (default: the active model by car, the
+        crow-fly walking or cycling model for a scale on foot or by bike).
     """
+    if scale.radius_m is not None:
+        return reached_within_radius(site_xy, cell_xy, radius_m=scale.radius_m)
+    if len(site_xy) == 0 or len(cell_xy) == 0:
+        return sparse.csr_matrix((len(site_xy), len(cell_xy)), dtype=bool)
+    if model is None and scale.mode != "drive":  # on foot or by bike: the crow-fly variants
+        model = walking_model() if scale.mode == "walk" else cycling_model()
+    minutes = np.asarray(travel_time_matrix(site_xy, cell_xy, model=model).minutes, dtype=float)
+    return reached_within_minutes(minutes, limit=float(scale.minutes or 0.0))
+
+
+def reached_within_minutes(minutes: np.ndarray, *, limit: float) -> sparse.csr_matrix:
+    """The rule for a scale in minutes: a cell is reached when its travel time is at most
+    ``limit`` (a missing time, NaN, never reaches). Boolean ``(n_sites, n_cells)``."""
+    return sparse.csr_matrix(np.nan_to_num(np.asarray(minutes, float), nan=np.inf) <= limit)
+
+
+def reached_within_radius(
+    site_xy: np.ndarray, cell_xy: np.ndarray, *, radius_m: float
+) -> sparse.csr_matrix:
+    """The rule for a scale in metres: cell centres within ``radius_m`` (straight line) of each
+    site. Boolean ``(n_sites, n_cells)``."""
     n_sites, n_cells = len(site_xy), len(cell_xy)
     if n_sites == 0 or n_cells == 0:
         return sparse.csr_matrix((n_sites, n_cells), dtype=bool)
-    if scale.radius_m is not None:
-        lists = cKDTree(cell_xy).query_ball_point(site_xy, r=scale.radius_m)
-        rows = np.repeat(np.arange(n_sites), [len(x) for x in lists])
-        cols = np.concatenate([np.asarray(x, dtype=int) for x in lists])
-        data = np.ones(len(rows), dtype=bool)
-        return sparse.csr_matrix((data, (rows, cols)), shape=(n_sites, n_cells))
-    minutes = np.asarray(travel_time_matrix(site_xy, cell_xy, model=model).minutes, dtype=float)
-    return sparse.csr_matrix(np.nan_to_num(minutes, nan=np.inf) <= float(scale.minutes or 0.0))
+    lists = cKDTree(cell_xy).query_ball_point(site_xy, r=radius_m)
+    rows = np.repeat(np.arange(n_sites), [len(x) for x in lists])
+    cols = np.concatenate([np.asarray(x, dtype=int) for x in lists])
+    data = np.ones(len(rows), dtype=bool)
+    return sparse.csr_matrix((data, (rows, cols)), shape=(n_sites, n_cells))
 
 
 def people_reached(

@@ -28,6 +28,7 @@ from planner.data.checks import (
 )
 from planner.data.pack import RegionInfo, RegionPack
 from planner.data.regions import Region
+from planner.data.tour import past_stops_layer
 from planner.data.vintages import VintageMatch
 from planner.settings import DISPLAY_CRS, METRIC_CRS, URBAN_MIN_POPULATION
 from planner.sites import generate_sites
@@ -72,6 +73,7 @@ class RegionInputs:
     schools: gpd.GeoDataFrame | None
     metadata: pd.DataFrame
     notes: tuple[str, ...]
+    past_stops: gpd.GeoDataFrame | None = None  # the tour's known stops, where the file exists
 
 
 def classify_area(
@@ -313,6 +315,8 @@ def assemble(inputs: RegionInputs, progress: Progress, built_at: datetime | None
     )
     check_sites(sites, region_shape)
 
+    past_stops, stop_notes = past_stops_layer(inputs.past_stops, munis, crs=inputs.crs)
+    notes += stop_notes
     stamp = (built_at or datetime.now(UTC)).isoformat(timespec="seconds")
     info = RegionInfo.derive(
         munis, districts, name=inputs.region.name, notes=tuple(notes), merges=inputs.merges
@@ -328,4 +332,5 @@ def assemble(inputs: RegionInputs, progress: Progress, built_at: datetime | None
         sites=sites,
         metadata=inputs.metadata.assign(built_at=stamp),
         region=info,
+        past_stops=past_stops,
     )

@@ -48,6 +48,7 @@ from planner.data.raw import (
 from planner.data.regions import PRESETS, Region, metric_crs_for, resolve_region
 from planner.data.register import read_register
 from planner.data.sources import source_row
+from planner.data.tour import PAST_STOPS_FILE, read_past_stops
 from planner.data.vintages import VintageMatch, match_vintages, merge_records, merge_report
 from planner.settings import DISPLAY_CRS, METRIC_CRS, ZENSUS_CRS, germany_dir
 
@@ -73,6 +74,21 @@ def _noop(_fraction: float, _stage: str) -> None:
     return None
 
 
+def _past_stops(raw_dir: Path, crs: str) -> tuple[gpd.GeoDataFrame | None, list[dict[str, str]]]:
+    """The tour's past stops from the raw folder, and their metadata row (none without the file).
+
+    Both sources read them from the KielRegion raw folder (where the register comes from too), so
+    a KielRegion pack built either way holds the same stops and a region elsewhere keeps only the
+    stops inside it (the file names one in Kreis Schleswig-Flensburg).
+    """
+    path = raw_dir / PAST_STOPS_FILE
+    if not path.is_file():
+        return None, []
+    return read_past_stops(path, crs=crs), [
+        source_row("past_stops", PAST_STOPS_FILE, file_sha256(path))
+    ]
+
+
 # --- the KielRegion extracts ---------------------------------------------------------------------
 
 
@@ -87,8 +103,10 @@ def _kielregion_inputs(raw_dir: Path) -> RegionInputs:
     rows = region_register(register, region)
     polygons = read_boundaries(raw_path(raw_dir, "municipality_boundaries"), crs=crs)
     match = match_vintages(polygons, rows)
+    past_stops, past_rows = _past_stops(raw_dir, crs)
     metadata = pd.DataFrame(
         [source_row(key, RAW_FILES[key], file_sha256(raw_path(raw_dir, key))) for key in RAW_FILES]
+        + past_rows
     )
     return RegionInputs(
         region=region,
@@ -105,6 +123,7 @@ def _kielregion_inputs(raw_dir: Path) -> RegionInputs:
         schools=read_schools(raw_path(raw_dir, "schools"), crs=crs),
         metadata=metadata,
         notes=(),
+        past_stops=past_stops,
     )
 
 
@@ -244,6 +263,7 @@ def _germany_inputs(
     stops_path = germany_path(germany_dir, "transit_stops")
     stations_path = germany_path(germany_dir, "rail_stations")
     schools, school_files, school_notes = _school_lists(raw_dir, region, crs)
+    past_stops, past_rows = _past_stops(raw_dir, crs)
     return RegionInputs(
         region=region,
         crs=crs,
@@ -261,8 +281,12 @@ def _germany_inputs(
             read_rail_stations(stations_path, crs=crs, bounds=_lonlat_box(m)), m
         ),
         schools=schools,
-        metadata=_germany_metadata(raw_dir, germany_dir, school_files),
+        metadata=pd.concat(
+            [_germany_metadata(raw_dir, germany_dir, school_files), pd.DataFrame(past_rows)],
+            ignore_index=True,
+        ),
         notes=tuple(notes + school_notes),
+        past_stops=past_stops,
     )
 
 

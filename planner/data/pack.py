@@ -20,6 +20,7 @@ import pandas as pd
 import pyogrio
 
 from planner.data.regions import PRESETS, default_quota, land_of
+from planner.data.tour import empty_past_stops
 from planner.errors import DataError
 from planner.settings import DISPLAY_CRS, METRIC_CRS, URBAN_MIN_POPULATION, pack_path
 
@@ -46,6 +47,11 @@ SPATIAL_LAYERS = (
 
 #: Non-spatial layers (read and written as plain tables).
 TABLE_LAYERS = ("metadata", "region")
+
+#: The tour's history: points only where a stop's place is known (empty geometry otherwise), so
+#: it is kept apart from :data:`SPATIAL_LAYERS` (whose every row has a geometry). Packs written
+#: before it read as an empty layer.
+HISTORY_LAYERS = ("past_stops",)
 
 
 @dataclass(frozen=True)
@@ -182,12 +188,21 @@ class RegionPack:
     sites: gpd.GeoDataFrame
     metadata: pd.DataFrame
     region: RegionInfo | None = field(default=None, compare=False)
+    past_stops: gpd.GeoDataFrame | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if self.region is None:
             object.__setattr__(
                 self, "region", RegionInfo.derive(self.municipalities, self.districts)
             )
+        if self.past_stops is None:
+            object.__setattr__(self, "past_stops", empty_past_stops(str(self.municipalities.crs)))
+
+    @property
+    def history(self) -> gpd.GeoDataFrame:
+        """The known past stops of the tour (the ``past_stops`` layer, never ``None``)."""
+        assert self.past_stops is not None
+        return self.past_stops
 
     @property
     def info(self) -> RegionInfo:
@@ -252,6 +267,12 @@ def save_pack(pack: RegionPack, path: Path) -> Path:
         if str(frame.crs) != crs:
             raise PackFormatError(f"layer {layer} is in {frame.crs}, expected {crs}")
         pyogrio.write_dataframe(frame, tmp, layer=layer, driver="GPKG")
+    history = pack.history
+    if str(history.crs) != crs:
+        raise PackFormatError(f"layer past_stops is in {history.crs}, expected {crs}")
+    # the geometry type is named: a layer whose stops all lack a known place has no geometry
+    # from which the writer could infer it
+    pyogrio.write_dataframe(history, tmp, layer="past_stops", driver="GPKG", geometry_type="Point")
     pyogrio.write_dataframe(pack.metadata, tmp, layer="metadata", driver="GPKG")
     pyogrio.write_dataframe(pack.info.to_frame(), tmp, layer="region", driver="GPKG")
     tmp.replace(path)
@@ -280,6 +301,10 @@ def load_pack(path: Path | None = None) -> RegionPack:
     # Packs built before the region table (the committed KielRegion pack) derive it.
     if "region" in present:
         layers["region"] = RegionInfo.from_frame(pyogrio.read_dataframe(path, layer="region"))
+    # Packs built before the tour's history have no past stops.
+    if "past_stops" in present:
+        history = pyogrio.read_dataframe(path, layer="past_stops")
+        layers["past_stops"] = _restore_types("past_stops", history)
     return RegionPack(**layers)  # type: ignore[arg-type]
 
 
@@ -294,6 +319,10 @@ def _restore_types(layer: str, frame: pd.DataFrame) -> pd.DataFrame:
     for column in frame.columns:
         if column.startswith(("is_", "population_suppressed", "in_region")):
             frame[column] = frame[column].astype(bool)
+    if layer == "past_stops":
+        frame["season"] = frame["season"].astype(int)
+        for column in ("start", "end", "note", "amt"):
+            frame[column] = frame[column].fillna("").astype(str)
     if layer == "sites":
         for column in ("available_from", "available_to", "notes", "merged_from"):
             if column in frame.columns:

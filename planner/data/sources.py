@@ -73,6 +73,13 @@ SOURCES: dict[str, dict[str, str]] = {
         "attribution": "Land Schleswig-Holstein, Schulverzeichnis (CC0, OK Lab Flensburg)",
         "url": "https://opendata.schleswig-holstein.de",
     },
+    "past_stops": {
+        "source": "Tiny Rathaus: known past stops (KielRegion, tinyrathaus.de, public news pages)",
+        "vintage": "2022–2025",
+        "licence": "facts from public pages",
+        "attribution": "KielRegion GmbH / tinyrathaus.de (Tourdaten)",
+        "url": "https://www.kielregion.de",
+    },
 }
 
 

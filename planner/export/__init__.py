@@ -2,19 +2,25 @@
 
 :func:`export_bytes` makes every export in memory (what the app offers as downloads); the
 ``to_*`` functions and :func:`export_all` write the same bytes to files (what the CLI does), so
-there is one way to make each format. Texts meant for people (calendar entries, reasons in the
-sites sheet) are in German unless ``lang="en"``.
+there is one way to make each format. Everything meant for people (CSV and Excel headers and
+words, numbers and dates, calendar entries, reasons in the sites sheet) is in German unless
+``lang="en"``: German CSV has ``;``, a decimal comma and ``03.07.2023`` as German Excel expects.
 
 Modules
 -------
 :mod:`~planner.export.tables`
-    The one table writer of every table export (CSV and .xlsx; user text never a formula).
+    The one table writer of every table export (CSV and .xlsx in the export's language; user
+    text never a formula).
+:mod:`~planner.export.columns`
+    What the columns mean to people: headers, code words, date columns, decimals.
+:mod:`~planner.export.dates`
+    Dates with their weekday in the export's language ("Mo. 03.07.2023").
 :mod:`~planner.export.schedule`
-    The schedule table, its CSV and the Excel workbook of a plan.
+    The schedule table, its CSV, the totals table and the Excel workbook of a plan.
 :mod:`~planner.export.calendar`
-    iCalendar (one all-day event per stop).
+    iCalendar (one all-day event per open stretch of a stop, closed days stated).
 :mod:`~planner.export.geo`
-    GeoJSON and GeoPackage of the stops and routes.
+    GeoJSON and GeoPackage of the stops and routes (routes with the way home; date fields).
 :mod:`~planner.export.files`
     :func:`export_bytes`, :func:`export_all` and the ``to_*`` writers.
 :mod:`~planner.export.report`
@@ -41,6 +47,7 @@ from planner.export.schedule import (
     csv_bytes,
     excel_bytes,
     schedule_table,
+    totals_table,
 )
 from planner.export.tables import (
     excel_workbook_bytes,
@@ -73,4 +80,5 @@ __all__ = [
     "to_geojson",
     "to_geopackage",
     "to_ics",
+    "totals_table",
 ]

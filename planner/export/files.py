@@ -107,7 +107,7 @@ def export_bytes(
         stem = file_stem(stem, default="season")
     schedule_table(plan)  # an infeasible plan has no export at all (raises)
     makers: dict[str, Callable[[], Any]] = {
-        "csv": lambda: csv_bytes(plan),
+        "csv": lambda: csv_bytes(plan, lang=lang),
         "xlsx": lambda: excel_bytes(plan, lang=lang),
         "ics": lambda: ics_bytes(plan, lang=lang),
     }
@@ -139,10 +139,10 @@ def export_bytes(
     )
 
 
-def to_csv(plan: SeasonPlan, path: str | Path) -> Path:
-    """Write :func:`csv_bytes` to ``path``."""
+def to_csv(plan: SeasonPlan, path: str | Path, *, lang: str = DEFAULT_LANGUAGE) -> Path:
+    """Write :func:`csv_bytes` (in ``lang``) to ``path``."""
     p = Path(path)
-    p.write_bytes(csv_bytes(plan))
+    p.write_bytes(csv_bytes(plan, lang=lang))
     return p
 
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import pandas as pd
 
+from planner.coverage.reach import LOCAL, REGIONAL
 from planner.errors import InputError
+from planner.export.dates import as_date
 from planner.export.tables import excel_workbook_bytes, table_csv_bytes
-from planner.i18n import DEFAULT_LANGUAGE
+from planner.i18n import DEFAULT_LANGUAGE, t
 from planner.season import SCHEDULE_COLUMNS, SeasonPlan, unplanned_text
 from planner.usertext import clean_text
 
@@ -17,7 +20,9 @@ __all__ = [
     "NotExportableError",
     "csv_bytes",
     "excel_bytes",
+    "people_by_scale",
     "schedule_table",
+    "totals_table",
 ]
 
 #: The schedule columns people read (coordinates go into the geodata exports instead).
@@ -30,7 +35,7 @@ class NotExportableError(InputError):
 
 
 def schedule_table(plan: SeasonPlan) -> pd.DataFrame:
-    """The schedule as exported (ISO dates, rounded towing figures).
+    """The schedule as exported (``start``/``end`` as dates, rounded towing figures).
 
     Parameters
     ----------
@@ -58,24 +63,17 @@ def schedule_table(plan: SeasonPlan) -> pd.DataFrame:
                 index=df.index,
                 dtype=object,
             )
-    df["start"] = [_iso(d) for d in df["start"]]
-    df["end"] = [_iso(d) for d in df["end"]]
+    df["start"] = pd.Series([as_date(d) for d in df["start"]], index=df.index, dtype=object)
+    df["end"] = pd.Series([as_date(d) for d in df["end"]], index=df.index, dtype=object)
     for c in ("tow_minutes", "tow_km"):
         df[c] = df[c].astype(float).round(1)
     return df
 
 
-def _iso(value: object) -> str:
-    if isinstance(value, dt.datetime | pd.Timestamp):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)[:10]
-
-
-def csv_bytes(plan: SeasonPlan) -> bytes:
-    """The schedule as CSV (UTF-8, comma separated, ISO dates; :func:`table_csv_bytes`)."""
-    return table_csv_bytes(schedule_table(plan))
+def csv_bytes(plan: SeasonPlan, *, lang: str = DEFAULT_LANGUAGE) -> bytes:
+    """The schedule as CSV in ``lang`` (:func:`~planner.export.tables.table_csv_bytes`: German
+    ``;``, decimal comma and ``03.07.2023``; English ``,``, decimal point and ISO dates)."""
+    return table_csv_bytes(schedule_table(plan), lang=lang)
 
 
 def _sites_sheet(plan: SeasonPlan, lang: str) -> pd.DataFrame:
@@ -95,15 +93,119 @@ def _sites_sheet(plan: SeasonPlan, lang: str) -> pd.DataFrame:
     return df
 
 
+def totals_table(plan: SeasonPlan, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """The season's totals as label/value rows in ``lang`` (the workbook's totals sheet).
+
+    Stops per district get one row each; shares are in percent; the people reached per scale
+    (``people_local``, ``people_regional``) are listed, with their scale named, when the plan's
+    totals hold them.
+    """
+    tot = plan.totals
+    sched = plan.schedule
+    rows: list[tuple[str, object]] = [
+        (t("export.total.status", lang), plan.status_text(lang)),
+        (t("export.total.stops", lang), int(tot.get("stops", len(sched)))),
+    ]
+    for district, n in dict(tot.get("stops_per_district") or {}).items():
+        rows.append((t("export.total.stops_in_district", lang, district=str(district)), int(n)))
+    rows += [
+        (t("export.total.units", lang), int(tot.get("units", plan.config.units))),
+        (t("export.total.first_day", lang), as_date(tot.get("first_day"))),
+        (t("export.total.last_day", lang), as_date(tot.get("last_day"))),
+        (t("export.total.open_days", lang), int(pd.to_numeric(sched["open_days"]).sum())),
+        (t("export.total.rural_share", lang), _percent(tot.get("rural_share"))),
+    ]
+    if not people_by_scale(plan, lang):  # older plans: one figure, the car threshold's
+        rows.append(
+            (t("export.total.population_covered", lang), _whole(tot.get("population_covered")))
+        )
+    for label, people in people_by_scale(plan, lang):
+        rows.append((label, _whole(people)))
+    rows += [
+        (t("export.total.km_towed", lang), _tenth(tot.get("km_towed"))),
+        (t("export.total.tow_minutes", lang), _tenth(tot.get("tow_minutes"))),
+        (t("export.total.score_sum", lang), _tenth(tot.get("score_sum"))),
+        (t("export.total.value", lang), _tenth(tot.get("value"))),
+        (t("export.total.bound", lang), _tenth(tot.get("bound"))),
+        (t("export.total.gap", lang), _percent(tot.get("gap"))),
+        (t("export.total.time_limit", lang), _tenth(tot.get("time_limit"))),
+        (t("export.total.seconds", lang), _tenth(tot.get("seconds"))),
+    ]
+    return pd.DataFrame(rows, columns=["total", "value"])
+
+
+def people_by_scale(
+    plan: SeasonPlan, lang: str = DEFAULT_LANGUAGE, *, coverage_minutes: float | None = None
+) -> list[tuple[str, float]]:
+    """The people reached per reach scale, each labelled with its scale in ``lang``
+    ("Erreichte Menschen, lokal (bis 2 km zu Fuß oder mit dem Rad)"); empty when the plan's
+    totals do not count per scale (plans made before the scales).
+
+    Parameters
+    ----------
+    plan
+        A plan.
+    lang
+        ``"de"`` or ``"en"``.
+    coverage_minutes
+        The regional scale's car minutes when the totals do not name them (default: the
+        planner's regional scale, :data:`planner.coverage.reach.REGIONAL`).
+    """
+    tot = plan.totals
+    rows: list[tuple[str, float]] = []
+    local = _number(tot.get("people_local"))
+    if local is not None:
+        km = _number(tot.get("local_km"))
+        if km is None:
+            km = (LOCAL.radius_m or 0.0) / 1000
+        rows.append((t("export.total.people_local", lang, km=_compact(km)), local))
+    regional = _number(tot.get("people_regional"))
+    if regional is not None:
+        minutes = _number(tot.get("regional_minutes"))
+        if minutes is None:
+            minutes = coverage_minutes if coverage_minutes is not None else REGIONAL.minutes
+        label = t("export.total.people_regional", lang, minutes=_compact(float(minutes or 0)))
+        rows.append((label, regional))
+    return rows
+
+
+def _compact(number: float) -> float | int:
+    """``2.0`` as ``2``: a label reads "2 km", not "2,0 km"."""
+    return int(number) if float(number).is_integer() else number
+
+
+def _number(value: object) -> float | None:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _whole(value: object) -> int | None:
+    number = _number(value)
+    return None if number is None else round(number)
+
+
+def _tenth(value: object) -> float | None:
+    number = _number(value)
+    return None if number is None else round(number, 1)
+
+
+def _percent(share: object) -> float | None:
+    number = _number(share)
+    return None if number is None else round(100 * number, 1)
+
+
 def excel_bytes(plan: SeasonPlan, *, lang: str = DEFAULT_LANGUAGE) -> bytes:
-    """An .xlsx workbook with the sheets ``schedule``, ``sites`` and ``totals``."""
-    sched = schedule_table(plan)
-    totals = pd.DataFrame(
-        [
-            {"total": k, "value": str(v) if isinstance(v, dict) else v}
-            for k, v in plan.totals.items()
-        ]
-    )
+    """An .xlsx workbook in ``lang`` with the sheets schedule, sites and totals (their names
+    in ``lang``: "Zeitplan", "Standorte", "Summen"); see
+    :func:`~planner.export.tables.excel_workbook_bytes` for the cells."""
     return excel_workbook_bytes(
-        {"schedule": sched, "sites": _sites_sheet(plan, lang), "totals": totals}
+        {
+            t("export.sheet.schedule", lang): schedule_table(plan),
+            t("export.sheet.sites", lang): _sites_sheet(plan, lang),
+            t("export.sheet.totals", lang): totals_table(plan, lang),
+        },
+        lang=lang,
     )

@@ -69,8 +69,8 @@ from planner.maps.colours import (
 )
 from planner.maps.files import ExternalResourceError, map_bytes, map_html, save_map
 from planner.maps.layers import display_frame
-from planner.maps.legend import figures_table_html, legend_html
-from planner.maps.popups import site_popup
+from planner.maps.legend import figures_table_html, legend_html, model_name, model_text
+from planner.maps.popups import quick_number, site_popup
 from planner.maps.stops import STOP_COLUMNS, schedule_stops, stops_frame
 
 __all__ = [
@@ -97,6 +97,9 @@ __all__ = [
     "legend_html",
     "map_bytes",
     "map_html",
+    "model_name",
+    "model_text",
+    "quick_number",
     "save_map",
     "schedule_stops",
     "site_popup",

@@ -19,6 +19,11 @@ MAP_CSS = """
 .trp-legend .sw { display: inline-block; width: 12px; height: 12px; margin-right: 5px;
   vertical-align: -2px; border: 1px solid #555; }
 .trp-legend .dot { border-radius: 50%; }
+.trp-legend .num { border-radius: 50%; width: 16px; height: 16px; color: #fff; font-size: 10px;
+  font-weight: 700; text-align: center; line-height: 16px; vertical-align: -4px; }
+.trp-num { background: #08306b; color: #fff; border: 2px solid #fff; border-radius: 50%;
+  box-shadow: 0 1px 3px rgba(0,0,0,.5); font: 700 12px/18px system-ui, sans-serif;
+  text-align: center; box-sizing: border-box; }
 .trp-legend table { border-collapse: collapse; margin-top: 4px; font-size: 12px; }
 .trp-legend td, .trp-legend th { padding: 1px 5px; text-align: right; white-space: nowrap;
   vertical-align: top; }

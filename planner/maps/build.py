@@ -17,7 +17,7 @@ from planner.data.pack import RegionPack
 from planner.i18n import DEFAULT_LANGUAGE, t
 from planner.maps.assets import MAP_CSS, leaflet_assets
 from planner.maps.colours import ColourMode
-from planner.maps.elements import AttributionLines, HtmlControl
+from planner.maps.elements import AttributionLines, FitRegion, HtmlControl, MetricScale
 from planner.maps.layers import (
     AreaColouring,
     catchment_layer,
@@ -29,7 +29,7 @@ from planner.maps.layers import (
     site_layer,
     stop_layer,
 )
-from planner.maps.legend import legend_html
+from planner.maps.legend import legend_html, model_text
 from planner.maps.popups import esc
 from planner.settings import DISPLAY_CRS
 from planner.traveltime import TravelModel, default_model
@@ -67,10 +67,15 @@ class MapOptions:
         Layer name of the stops (default: "planned stops").
     show_cells, show_sites
         Whether the cells and the candidate sites start switched on.
+    cells
+        Whether the Zensus cells layer exists (without stops it shows no more than the
+        municipalities and is the largest part of the page).
     catchments
         Whether the catchments layer exists.
     basemap
         Add the OpenStreetMap basemap (fails gracefully without internet).
+    compact
+        A small map (beside a list): the layer control and the legend start folded.
     title
         Title shown in the top left corner.
     lang
@@ -83,8 +88,10 @@ class MapOptions:
     stops_label: str | None = None
     show_cells: bool = False
     show_sites: bool = True
+    cells: bool = True
     catchments: bool = True
     basemap: bool = True
+    compact: bool = False
     title: str | None = None
     lang: str = DEFAULT_LANGUAGE
 
@@ -98,8 +105,10 @@ class MapChoices(TypedDict, total=False):
     stops_label: str | None
     show_cells: bool
     show_sites: bool
+    cells: bool
     catchments: bool
     basemap: bool
+    compact: bool
     title: str | None
     lang: str
 
@@ -111,7 +120,8 @@ def new_map(*, basemap: bool, lang: str) -> folium.Map:
         zoom_start=9,
         tiles=None,
         prefer_canvas=True,
-        control_scale=True,
+        control_scale=False,  # a metric scale is added below: Leaflet's default shows miles too
+        zoom_snap=0.25,  # the region fills the free space, not the next whole zoom level
     )
     # No CDN: Leaflet is inlined below; jQuery/Bootstrap/Font Awesome are not needed.
     fmap.default_js = []
@@ -132,6 +142,7 @@ def new_map(*, basemap: bool, lang: str) -> folium.Map:
             overlay=False,
             control=True,
         ).add_to(fmap)
+    fmap.add_child(MetricScale())
     return fmap
 
 
@@ -170,8 +181,10 @@ def _add_controls(
     options: MapOptions,
     has_stops: bool,
     has_sites: bool,
+    model_label: str | None = None,
 ) -> None:
-    """Legend, title, attribution and layer control; the view fitted to the region."""
+    """Legend, title, attribution, layer control and scale; the view fitted to the region in
+    the space the legend and the layer control leave free."""
     legend = legend_html(
         coverage,
         lang=options.lang,
@@ -179,14 +192,20 @@ def _add_controls(
         has_stops=has_stops,
         show_sites=has_sites,
         stops_label=options.stops_label,
+        model_label=model_label,
     )
     fmap.add_child(HtmlControl(legend, position="bottomleft", css_class="trp-legend"))
     if options.title:
         fmap.add_child(HtmlControl(esc(options.title), position="topleft", css_class="trp-title"))
     fmap.add_child(AttributionLines(attribution_lines(pack, basemap=options.basemap)))
-    folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
+    folium.LayerControl(collapsed=options.compact, position="topright").add_to(fmap)
     bounds = pack.districts.to_crs(DISPLAY_CRS).total_bounds
-    fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+    fmap.add_child(
+        FitRegion(
+            [[bounds[1], bounds[0]], [bounds[3], bounds[2]]],
+            fold_below_px=100_000 if options.compact else 900,
+        )
+    )
 
 
 def coverage_map(
@@ -248,7 +267,8 @@ def coverage_map(
     lang = options.lang
     fmap = new_map(basemap=options.basemap, lang=lang)
     fmap.add_child(municipality_layer(pack, coverage, colouring, lang=lang))
-    fmap.add_child(cell_layer(pack, coverage, colouring, lang=lang, show=options.show_cells))
+    if options.cells:
+        fmap.add_child(cell_layer(pack, coverage, colouring, lang=lang, show=options.show_cells))
     if has_stops and options.catchments and stops is not None:
         catchments = catchment_layer(pack, stops, coverage, lang=lang)
         if catchments is not None:
@@ -258,5 +278,16 @@ def coverage_map(
         fmap.add_child(site_layer(sites, scores=scores, lang=lang, show=options.show_sites))
     if has_stops and stops is not None:
         _add_stops(fmap, stops, route=route, scores=scores, options=options)
-    _add_controls(fmap, pack, coverage, options=options, has_stops=has_stops, has_sites=has_sites)
+    # the active model in the map's language ("Luftlinie × 1,35"); a coverage computed with
+    # another model keeps its own description
+    same = coverage.model_description == model.describe()
+    _add_controls(
+        fmap,
+        pack,
+        coverage,
+        options=options,
+        has_stops=has_stops,
+        has_sites=has_sites,
+        model_label=model_text(model, lang) if same else None,
+    )
     return fmap

@@ -11,7 +11,7 @@ from typing import Any
 from branca.element import MacroElement
 from jinja2 import Template
 
-__all__ = ["AttributionLines", "GeoJsonLayer", "HtmlControl"]
+__all__ = ["AttributionLines", "FitRegion", "GeoJsonLayer", "HtmlControl", "MetricScale"]
 
 
 class HtmlControl(MacroElement):
@@ -66,7 +66,8 @@ class GeoJsonLayer(MacroElement):
     """A compact ``L.geoJSON`` layer.
 
     Features carry short properties: ``c`` (fill colour), ``t`` (tooltip HTML), ``p`` (popup
-    HTML). Both HTML texts are built by this module with every value escaped. Points are drawn as
+    HTML), ``n`` (a point's number: drawn as a numbered marker, e.g. a stop in tour order).
+    Both HTML texts are built by this module with every value escaped. Other points are drawn as
     circle markers, so no marker images or icon fonts are needed.
     """
 
@@ -80,6 +81,12 @@ class GeoJsonLayer(MacroElement):
                 return s;
             },
             pointToLayer: function(f, latlng) {
+                if (f.properties.n) {  // a numbered stop: its number in a round marker
+                    var size = {{ (2 * this.radius + 4)|tojson }};
+                    return L.marker(latlng, {icon: L.divIcon({
+                        className: "trp-num", html: String(f.properties.n),
+                        iconSize: [size, size]}), riseOnHover: true});
+                }
                 return L.circleMarker(latlng, {radius: {{ this.radius|tojson }}});
             }
         }).addTo({{ this._parent.get_name() }});
@@ -116,3 +123,75 @@ class GeoJsonLayer(MacroElement):
         self.radius = radius
         self.popup = popup
         self.tooltip = tooltip
+
+
+class MetricScale(MacroElement):
+    """A scale bar in metres and kilometres only (Leaflet's default adds miles and feet)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.control.scale({imperial: false, metric: true, maxWidth: 160, position: "bottomright"})
+            .addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MetricScale"
+
+
+class FitRegion(MacroElement):
+    """Fit the view to the region in the space the legend and the layer control leave free.
+
+    Added after the controls: the padding is measured from them in the page, so no stop or
+    municipality lies under the legend. On a narrow map the legend starts folded; folding or
+    unfolding it fits the view again.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            var box = map.getContainer();
+            var legend = box.querySelector(".trp-legend details");
+            if (legend && map.getSize().x < {{ this.fold_below_px|tojson }}) {
+                legend.open = false;
+            }
+            function fit() {
+                var size = function(sel) {
+                    var el = box.querySelector(sel);
+                    return el ? [el.offsetWidth + 16, el.offsetHeight + 16] : [10, 10];
+                };
+                var legendBox = size(".trp-legend"), layersBox = size(".leaflet-control-layers");
+                var titleBox = size(".trp-title");
+                // beside the controls (left and right) or between them (top and bottom):
+                // whichever shows the region larger
+                var ways = [
+                    {paddingTopLeft: [Math.max(legendBox[0], 10), titleBox[1]],
+                     paddingBottomRight: [layersBox[0], 30]},
+                    {paddingTopLeft: [10, Math.max(titleBox[1], layersBox[1])],
+                     paddingBottomRight: [10, legendBox[1] + 20]}
+                ];
+                var zoom = function(way) {
+                    return map.getBoundsZoom({{ this.bounds|tojson }}, false, L.point(
+                        way.paddingTopLeft[0] + way.paddingBottomRight[0],
+                        way.paddingTopLeft[1] + way.paddingBottomRight[1]));
+                };
+                var best = zoom(ways[0]) >= zoom(ways[1]) ? ways[0] : ways[1];
+                map.fitBounds({{ this.bounds|tojson }}, best);
+            }
+            fit();
+            if (legend) { legend.addEventListener("toggle", fit); }
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds: Sequence[Sequence[float]], *, fold_below_px: int = 900) -> None:
+        super().__init__()
+        self._name = "FitRegion"
+        self.bounds = [list(map(float, corner)) for corner in bounds]
+        self.fold_below_px = fold_below_px

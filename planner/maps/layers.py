@@ -19,10 +19,17 @@ import shapely
 
 from planner.coverage import MapCoverage
 from planner.data.pack import RegionPack
-from planner.i18n import format_number, t
+from planner.i18n import t
 from planner.maps.colours import KIND_COLOURS, ROUTE_COLOUR, STOP_COLOUR, ColourMode, area_colour
 from planner.maps.elements import GeoJsonLayer
-from planner.maps.popups import area_tip, esc, format_value, score_breakdown, site_popup
+from planner.maps.popups import (
+    area_tip,
+    esc,
+    format_value,
+    quick_number,
+    score_breakdown,
+    site_popup,
+)
 from planner.settings import DISPLAY_CRS, METRIC_CRS
 
 __all__ = [
@@ -70,13 +77,17 @@ def geojson_layer(
     colour: Sequence[str] | None = None,
     tooltip: Sequence[str] | None = None,
     popup: Sequence[str] | None = None,
+    number: Sequence[str] | None = None,
     radius: float = 6.0,
     show: bool = True,
 ) -> folium.FeatureGroup:
-    """A named, switchable layer of ``frame`` (EPSG:4326) with per-feature colour/tooltip/popup."""
+    """A named, switchable layer of ``frame`` (EPSG:4326) with per-feature colour/tooltip/popup;
+    points with a ``number`` are drawn as numbered markers."""
     features = []
     for i, geom in enumerate(frame.geometry):
         props: dict[str, str] = {}
+        if number is not None:
+            props["n"] = number[i]
         if colour is not None:
             props["c"] = colour[i]
         if tooltip is not None:
@@ -164,7 +175,7 @@ def cell_layer(
         style={"weight": 0.3, "color": "#333333", "fillOpacity": 0.55},
         colour=colouring.colours(cell_minutes),
         tooltip=[
-            esc(t("map.tip.cell", lang, population=format_number(p, lang, ",.0f")))
+            esc(t("map.tip.cell", lang, population=quick_number(float(p), lang, ",.0f")))
             + (f" · {format_value(m, lang)} min" if np.isfinite(m) else "")
             for p, m in zip(cell_frame["population"], cell_minutes, strict=True)
         ],
@@ -225,6 +236,7 @@ def district_layer(pack: RegionPack, *, lang: str) -> folium.FeatureGroup:
 def site_layer(
     sites: gpd.GeoDataFrame, *, scores: pd.DataFrame | None, lang: str, show: bool
 ) -> folium.FeatureGroup:
+    """The candidate sites as small circles coloured by kind, with their facts as popups."""
     frame = display_frame(sites)
     records = frame.drop(columns="geometry").to_dict("records")
     return geojson_layer(
@@ -245,10 +257,13 @@ def site_layer(
 def stop_layer(
     stops: gpd.GeoDataFrame, *, scores: pd.DataFrame | None, lang: str, label: str | None
 ) -> folium.FeatureGroup:
+    """The stops as numbered markers (their ``stop`` number, else their row order)."""
     records = stops.drop(columns="geometry").to_dict("records")
     for i, rec in enumerate(records, start=1):
-        if rec.get("stop") in (None, ""):
+        if rec.get("stop") in (None, "") or rec.get("stop") != rec.get("stop"):
             rec["stop"] = i
+        if isinstance(rec["stop"], float) and rec["stop"].is_integer():
+            rec["stop"] = int(rec["stop"])
     return geojson_layer(
         stops,
         name=label or t("map.layer.stops", lang),
@@ -258,6 +273,7 @@ def stop_layer(
             site_popup(r, lang=lang, breakdown=score_breakdown(scores, r.get("site_id")))
             for r in records
         ],
+        number=[esc(r["stop"]) for r in records],
         radius=9,
     )
 

@@ -18,7 +18,41 @@ from planner.maps.colours import (
 )
 from planner.maps.popups import esc
 
-__all__ = ["figures_table_html", "legend_html"]
+__all__ = ["figures_table_html", "legend_html", "model_name", "model_text"]
+
+
+def model_name(model: object, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The travel-time model's name for people ("Luftlinie", "OSM-Straßennetz")."""
+    name = str(getattr(model, "name", ""))
+    if name not in ("crow-fly", "osm-road"):
+        return name
+    return t("map.model.crow_fly" if name == "crow-fly" else "map.model.osm_road", lang)
+
+
+def model_text(model: object, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The model's parameters in the language's words and notation ("Luftlinie × 1,35
+    (Umwegfaktor), bis 5 km 30 km/h, …"); a model without known parameters describes itself."""
+    detour, bands = getattr(model, "detour", None), getattr(model, "bands", None)
+    if getattr(model, "name", "") != "crow-fly" or detour is None or bands is None:
+        describe = getattr(model, "describe", None)
+        return str(describe()) if callable(describe) else str(model)
+    parts = [
+        t(
+            "map.model.band",
+            lang,
+            km=format_number(upper, lang, "g"),
+            speed=format_number(speed, lang, "g"),
+        )
+        if np.isfinite(upper)
+        else t("map.model.band_last", lang, speed=format_number(speed, lang, "g"))
+        for upper, speed in bands
+    ]
+    return t(
+        "map.model.crow_fly_text",
+        lang,
+        detour=format_number(detour, lang, "g"),
+        bands=", ".join(parts),
+    )
 
 
 def legend_html(
@@ -29,8 +63,13 @@ def legend_html(
     has_stops: bool = True,
     show_sites: bool = False,
     stops_label: str | None = None,
+    model_label: str | None = None,
 ) -> str:
-    """The legend: colour keys, population reached per district (urban | rural), model used."""
+    """The legend: colour keys, population reached per district (urban | rural), model used
+    (``model_label``; default: the coverage's recorded description).
+
+    It is an HTML ``<details>`` element: a click on its title folds it away.
+    """
     parts = [f"<details open><summary><b>{esc(t('map.legend.title', lang))}</b></summary>"]
     thr = f"{coverage.threshold_min:g}"
     if has_stops:
@@ -50,7 +89,7 @@ def legend_html(
                 f"{esc(t('map.legend.uncovered', lang, minutes=thr))}</div>"
             )
         parts.append(
-            f"<div><span class='sw dot' style='background:{STOP_COLOUR}'></span>"
+            f"<div><span class='sw num' style='background:{STOP_COLOUR}'>1</span>"
             f"{esc(stops_label or t('map.layer.stops', lang))}</div>"
         )
     else:
@@ -66,9 +105,9 @@ def legend_html(
         parts.append(f"<div>{kinds}</div>")
     if has_stops:
         parts.append(figures_table_html(coverage.figures, lang=lang, threshold_min=thr))
+    model = model_label or coverage.model_description
     parts.append(
-        f"<div class='note'>{esc(t('map.legend.model', lang, model=coverage.model_description))}"
-        "</div></details>"
+        f"<div class='note'>{esc(t('map.legend.model', lang, model=model))}</div></details>"
     )
     return "".join(parts)
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from babel.numbers import get_decimal_symbol, get_group_symbol
 
-from planner.i18n import DEFAULT_LANGUAGE, format_number, t
+from planner.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_date, t
 
 __all__ = [
     "area_tip",
@@ -18,6 +20,7 @@ __all__ = [
     "format_day",
     "format_value",
     "popup_table",
+    "quick_number",
     "score_breakdown",
     "site_popup",
 ]
@@ -32,29 +35,46 @@ def esc(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
+@lru_cache(maxsize=8)
+def _symbols(lang: str) -> dict[int, str]:
+    """Python's ``,`` and ``.`` → the language's group and decimal symbols (Babel's)."""
+    locale = lang if lang in LANGUAGES else "en"
+    return str.maketrans({",": get_group_symbol(locale), ".": get_decimal_symbol(locale)})
+
+
+def quick_number(number: float, lang: str, spec: str) -> str:
+    """A finite number with an ``f`` spec in ``lang``'s notation, as :func:`format_number` writes
+    it (Python and Babel round alike), without Babel's per-call pattern parsing: a map has
+    thousands of numbers in its popups and tooltips."""
+    return format(number, spec).translate(_symbols(lang))
+
+
 def format_value(value: object, lang: str) -> str:
     """A number in ``lang``'s notation (integers without decimals, others with two; not finite:
     "–"); anything else escaped as it is."""
     if isinstance(value, int | np.integer):
-        return format_number(float(value), lang, ",.0f")
+        return quick_number(float(value), lang, ",.0f")
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return esc(value)
     if not np.isfinite(number):
         return t("ui.none", lang)
-    return format_number(number, lang, ".2f")
+    return quick_number(number, lang, ",.2f")
 
 
-def format_day(value: object) -> str:
-    """A date as ISO text ("" when there is none)."""
+def format_day(value: object, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A date in the language's notation ("03.07.2025"; "" when there is none)."""
     if value is None or value == "" or (isinstance(value, float) and np.isnan(value)):
         return ""
     if isinstance(value, datetime | pd.Timestamp):
-        return value.date().isoformat()
+        return format_date(value.date(), lang)
     if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
+        return format_date(value, lang)
+    try:
+        return format_date(date.fromisoformat(str(value)), lang)
+    except ValueError:
+        return str(value)
 
 
 def popup_table(rows: Sequence[tuple[str, str]]) -> str:
@@ -86,7 +106,7 @@ def site_popup(
     rows: list[tuple[str, str]] = []
     if site.get("stop") not in (None, ""):
         rows.append((esc(t("map.popup.stop", lang)), esc(site.get("stop"))))
-    start, end = format_day(site.get("start")), format_day(site.get("end"))
+    start, end = format_day(site.get("start"), lang), format_day(site.get("end"), lang)
     if start or end:
         rows.append((esc(t("map.popup.dates", lang)), esc(f"{start} – {end}")))
     for key in ("municipality", "district"):
@@ -109,14 +129,18 @@ def site_popup(
         rows.append((esc(t("map.popup.notes", lang)), esc(site.get("notes"))))
     text = f"<div class='trp-name'>{name}</div>" + popup_table(rows)
     if breakdown:
-        parts = [(esc(k), esc(format_value(v, lang))) for k, v in breakdown.items()]
+        # points with one decimal, like the score in the app's tables
+        parts = [
+            (esc(k), esc(quick_number(v, lang, ",.1f") if np.isfinite(v) else t("ui.none", lang)))
+            for k, v in breakdown.items()
+        ]
         text += f"<div class='trp-sub'>{esc(t('map.popup.score', lang))}</div>" + popup_table(parts)
     return text
 
 
 def area_tip(row: Mapping[str, Any], *, lang: str, has_stops: bool) -> str:
     """Tooltip of a municipality: name, district, population, area class, minutes to a stop."""
-    population = format_number(row["population"], lang, ",.0f")
+    population = quick_number(float(row["population"]), lang, ",.0f")
     text = (
         f"<b>{esc(row['name'])}</b> ({esc(row['district'])})<br>"
         f"{esc(t('map.tip.population', lang, population=population))}"

@@ -27,9 +27,23 @@ class ScenarioNotFound(ScenarioError, KeyError):
 
 
 class ScenarioConflict(ScenarioError):
-    """Someone else saved the scenario since it was opened (``expected_revision`` is stale)."""
+    """Someone else saved the scenario since it was opened (``expected_revision`` is stale).
 
-    def __init__(self, name: str, *, expected: int | None, actual: int) -> None:
+    Attributes
+    ----------
+    name
+        The scenario.
+    expected
+        The revision the caller opened (``0``: it expected no scenario of that name).
+    actual
+        The stored head revision.
+    saved_at
+        When the head revision was saved (ISO timestamp, UTC), when known.
+    """
+
+    def __init__(
+        self, name: str, *, expected: int | None, actual: int, saved_at: str | None = None
+    ) -> None:
         super().__init__(
             f"scenario {name!r} was saved elsewhere meanwhile (revision {actual}, "
             f"expected {expected})"
@@ -37,6 +51,7 @@ class ScenarioConflict(ScenarioError):
         self.name = name
         self.expected = expected
         self.actual = actual
+        self.saved_at = saved_at
 
 
 class ScenarioVersionError(ScenarioError):

@@ -22,6 +22,7 @@ import pandas as pd
 from planner.scenarios.errors import ScenarioDamagedError, ScenarioVersionError
 from planner.scenarios.frames import frame_from_json, frame_to_json, jsonable, plain
 from planner.season import RuleDiagnosis, SeasonConfig, SeasonPlan
+from planner.season.plan import IdleGap
 from planner.sites import RowError, combine_sites
 
 __all__ = [
@@ -123,6 +124,7 @@ def plan_to_payload(plan: SeasonPlan) -> dict[str, Any]:
         "unplanned": frame_to_json(plan.unplanned),
         "totals": _plain_totals(plan.totals),
         "diagnosis": [d.to_dict() for d in plan.diagnosis],
+        "gaps": [g.to_dict() for g in plan.gaps],
         "config": config_to_dict(plan.config),
     }
 
@@ -204,6 +206,7 @@ def plan_from_payload(
         diagnosis=[_diagnosis(d) for d in data.get("diagnosis") or []],
         config=config,
         sites=table,
+        gaps=[IdleGap.from_dict(g) for g in data.get("gaps") or []],
     )
 
 

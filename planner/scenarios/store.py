@@ -227,10 +227,17 @@ class ScenarioStore:
         with self._writer() as con, self._guard("write"):
             con.execute("BEGIN IMMEDIATE")
             try:
-                row = con.execute("SELECT head FROM scenarios WHERE name = ?", (name,)).fetchone()
+                row = con.execute(
+                    "SELECT head, updated_at FROM scenarios WHERE name = ?", (name,)
+                ).fetchone()
                 head = int(row[0]) if row else 0
                 if expected_revision is not None and expected_revision != head:
-                    raise ScenarioConflict(name, expected=expected_revision, actual=head)
+                    raise ScenarioConflict(
+                        name,
+                        expected=expected_revision,
+                        actual=head,
+                        saved_at=str(row[1]) if row else None,
+                    )
                 revision = head + 1
                 con.execute(
                     "INSERT INTO scenario_revisions (name, revision, schema_version, saved_at, "
@@ -320,6 +327,18 @@ class ScenarioStore:
                 (name,),
             ).fetchall()
         return [(int(r), str(s)) for r, s in rows]
+
+    def free_name(self, name: str) -> str:
+        """``name`` if no scenario has it, else the first free ``"name (2)"``, ``"name (3)"`` …
+        (to save a copy instead of overwriting someone else's save)."""
+        taken = set(self.names())
+        base = name.strip()
+        if base not in taken:
+            return base
+        number = 2
+        while f"{base} ({number})" in taken:
+            number += 1
+        return f"{base} ({number})"
 
     def delete(self, name: str) -> bool:
         """Delete a scenario with all its revisions; ``False`` if there was none."""

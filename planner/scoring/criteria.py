@@ -3,6 +3,9 @@
 Criteria (key — meaning):
 
 ==================  ================================================================================
+``pop_local``       people within 2 km (the local scale of :mod:`planner.coverage.reach`)
+``pull``            the place's pull 0..1 (:mod:`planner.places`)
+``recency``         recency weight of the site's Amt or Kiel city area (:mod:`planner.history`)
 ``pop_car``         people (Zensus 2022 cells) within the car threshold (default 15 min)
 ``pop65_car``       of those, aged 65 and over
 ``pop_u18_car``     of those, under 18
@@ -16,6 +19,9 @@ Criteria (key — meaning):
 ``visibility``      visibility of the site (planner fact: low / medium / high / unknown)
 ``availability``    available for the season (planner fact from the availability dates)
 ==================  ================================================================================
+
+The people criteria are compared within the site's district by default
+(:mod:`planner.scoring.fairness`); ``pull`` and ``recency`` are used on their own 0..1 scale.
 """
 
 from __future__ import annotations
@@ -30,8 +36,16 @@ import pandas as pd
 from scipy import sparse
 from scipy.spatial import cKDTree
 
+from planner.coverage.reach import reached_within_minutes, reached_within_radius
 from planner.notation import NotationError, parse_date
-from planner.scoring.errors import UnknownSiteError
+from planner.scoring.errors import ScoringOptionError, UnknownSiteError
+from planner.scoring.fairness import (
+    COMPARE_WITHIN,
+    FIXED_SCALE_CRITERIA,
+    PEOPLE_CRITERIA,
+    place_criteria,
+    within_groups,
+)
 from planner.scoring.normalise import normalise
 from planner.scoring.weights import CRITERIA
 from planner.settings import WALK_RADIUS_M
@@ -53,7 +67,8 @@ class SiteCriteria:
     Attributes
     ----------
     sites
-        site_id (index), name, municipality, district, area_class, kind.
+        site_id (index), name, municipality, district, area_class, kind; ``group`` (the site's
+        Amt or Kiel city area) and ``last_visit`` (Int64, NA = never) from the history.
     raw
         Raw numeric values per criterion (NaN where a fact is unknown).
     display
@@ -124,6 +139,9 @@ def compute_criteria(
     model: Any = None,
     method: str = "minmax",
     unknown_value: float = 0.5,
+    compare_within: str = "district",
+    history: Any = None,
+    planning_year: int | None = None,
 ) -> SiteCriteria:
     """Compute every criterion for every candidate site (the slow, weight-independent step).
 
@@ -153,7 +171,18 @@ def compute_criteria(
         ``"minmax"`` or ``"rank"`` (see :mod:`planner.scoring.normalise`).
     unknown_value
         Normalised value given to unknown facts (0.5 = neutral).
+    compare_within
+        ``"district"`` (default): the people criteria as a share of the best site of the same
+        district; ``"region"``: normalised over all candidates with ``method``.
+    history
+        A :class:`planner.history.History` (default: the pack's past stops).
+    planning_year
+        Year the recency weights are for (default: the season after the latest visit).
     """
+    if compare_within not in COMPARE_WITHIN:
+        raise ScoringOptionError(
+            f"compare_within must be one of {', '.join(COMPARE_WITHIN)}, not {compare_within!r}"
+        )
     walk = float(walk_radius_m if walk_radius_m is not None else WALK_RADIUS_M)
     sites = pack.sites if sites is None else sites
     site_ids = sites["site_id"].astype(str).tolist()
@@ -161,10 +190,13 @@ def compute_criteria(
     cell_xy = _cell_centres(pack.cells)
     minutes = _car_minutes(minutes, site_xy, cell_xy, model=model)
     cells = _cell_figures(pack.cells, cell_xy)
-    car = sparse.csr_matrix(np.nan_to_num(minutes, nan=np.inf) <= threshold_min)
-    walk_catchment = _walk_catchment(site_xy, cell_xy, radius_m=walk)
+    car = reached_within_minutes(minutes, limit=threshold_min)
+    walk_catchment = reached_within_radius(site_xy, cell_xy, radius_m=walk)
 
-    raw = _population_criteria(site_ids, car, walk_catchment, cells)
+    place_raw, visits = place_criteria(
+        pack, sites, site_xy, cell_xy, history=history, planning_year=planning_year
+    )
+    raw = place_raw.join(_population_criteria(site_ids, car, walk_catchment, cells))
     ref_xy = _reference_points(site_ids, site_xy, reference_site_ids, reference_points)
     raw["gap_km"] = _gap_km(site_xy, ref_xy)
     raw["transit_stops"], raw["rail"] = _transit_criteria(
@@ -184,10 +216,16 @@ def compute_criteria(
         unknown[key] = ~np.isfinite(raw[key].to_numpy(float))
 
     return SiteCriteria(
-        sites=_site_table(sites, site_ids),
+        sites=_site_table(sites, site_ids).join(visits),
         raw=raw,
         display=display,
-        normalised=_normalised(raw, unknown, method=method, unknown_value=unknown_value),
+        normalised=_normalised(
+            raw,
+            unknown,
+            method=method,
+            unknown_value=unknown_value,
+            groups=_site_column(sites, "district") if compare_within == "district" else None,
+        ),
         unknown=unknown,
         catchment_car=car,
         catchment_walk=walk_catchment,
@@ -202,6 +240,8 @@ def compute_criteria(
             "method": method,
             "unknown_value": unknown_value,
             "reference_stops": len(ref_xy),
+            "compare_within": compare_within,
+            "planning_year": planning_year,
         },
     )
 
@@ -251,18 +291,6 @@ def _cell_figures(cells: Any, cell_xy: np.ndarray) -> _Cells:
     )
     rural = (cells["area_class"].astype(str) == "rural").to_numpy(float)
     return _Cells(xy=cell_xy, population=population, pop65=pop65, u18=u18, rural=rural)
-
-
-def _walk_catchment(
-    site_xy: np.ndarray, cell_xy: np.ndarray, *, radius_m: float
-) -> sparse.csr_matrix:
-    """Sparse boolean ``(n_sites, n_cells)``: cell centres within ``radius_m`` of each site."""
-    walk_lists = cKDTree(cell_xy).query_ball_point(site_xy, r=radius_m)
-    rows = np.repeat(np.arange(len(site_xy)), [len(x) for x in walk_lists])
-    cols = np.concatenate([np.asarray(x, dtype=int) for x in walk_lists]) if len(rows) else rows
-    return sparse.csr_matrix(
-        (np.ones(len(rows), dtype=bool), (rows, cols)), shape=(len(site_xy), len(cell_xy))
-    )
 
 
 def _population_criteria(
@@ -376,13 +404,29 @@ def _column_text(frame: pd.DataFrame, col: str, default: str) -> list[str]:
     return [default if pd.isna(v) else str(v).strip().lower() for v in frame[col]]
 
 
+def _site_column(sites: Any, column: str) -> np.ndarray | None:
+    return sites[column].astype(str).to_numpy() if column in sites.columns else None
+
+
 def _normalised(
-    raw: pd.DataFrame, unknown: pd.DataFrame, *, method: str, unknown_value: float
+    raw: pd.DataFrame,
+    unknown: pd.DataFrame,
+    *,
+    method: str,
+    unknown_value: float,
+    groups: np.ndarray | None = None,
 ) -> pd.DataFrame:
-    """Every criterion 0..1; unknown facts get ``unknown_value``."""
+    """Every criterion 0..1; unknown facts get ``unknown_value``; the people criteria within
+    ``groups`` when given, the fixed-scale ones as they are."""
     normalised = pd.DataFrame(index=raw.index)
     for key in CRITERIA:
-        norm = normalise(raw[key].to_numpy(float), method)
+        values = raw[key].to_numpy(float)
+        if key in FIXED_SCALE_CRITERIA:
+            norm = np.where(np.isfinite(values), np.clip(values, 0.0, 1.0), 0.5)
+        elif groups is not None and key in PEOPLE_CRITERIA:
+            norm = np.nan_to_num(within_groups(values, groups), nan=0.5)
+        else:
+            norm = normalise(values, method)
         if CRITERIA[key].is_fact:
             norm[unknown[key].to_numpy()] = unknown_value
         normalised[key] = norm

@@ -26,6 +26,9 @@ class CriterionSpec:
 CRITERIA: dict[str, CriterionSpec] = {
     c.key: c
     for c in (
+        CriterionSpec("pop_local", "People within 2 km", "people", "local scale: on foot, by bike"),
+        CriterionSpec("pull", "Pull of the place", "0..1", "centre: stops, rail, schools, seat"),
+        CriterionSpec("recency", "Not visited recently", "0..1", "recency weight of Amt/area"),
         CriterionSpec("pop_car", "People reached by car", "people", "within the car threshold"),
         CriterionSpec("pop65_car", "Of them aged 65+", "people", "Zensus share 65+ × cell"),
         CriterionSpec("pop_u18_car", "Of them under 18", "people", "Zensus share <18 × cell"),
@@ -41,16 +44,22 @@ CRITERIA: dict[str, CriterionSpec] = {
     )
 }
 
-#: Starting weights of the app's sliders (relative; only their ratios matter).
+#: Starting weights of the app's sliders (relative; only their ratios matter). Who can drop in
+#: (local scale) and where people already are (pull) lead; the car circle still counts, compared
+#: within the site's district (:mod:`planner.scoring.fairness`); stops and rail are parts of the
+#: pull, so their own weights are small.
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "pop_car": 3.0,
-    "pop65_car": 1.0,
-    "pop_u18_car": 0.5,
-    "rural_share": 2.0,
-    "pop_walk": 1.0,
-    "gap_km": 1.5,
-    "transit_stops": 0.5,
-    "rail": 0.5,
+    "pop_local": 3.0,
+    "pull": 2.5,
+    "recency": 1.5,
+    "pop_car": 1.0,
+    "pop65_car": 0.5,
+    "pop_u18_car": 0.25,
+    "rural_share": 1.5,
+    "pop_walk": 0.5,
+    "gap_km": 1.0,
+    "transit_stops": 0.25,
+    "rail": 0.25,
     "power": 0.5,
     "space": 0.25,
     "visibility": 0.25,

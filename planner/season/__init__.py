@@ -32,22 +32,33 @@ Modules, in the order a call goes through them:
 ``inputs``                scores, coverage sets and towing matrix from the region pack
 ``prepare``               the problem: windows, start days, quotas, coverage, towing bounds
 ``precheck``              exact, cheap proofs that a rule cannot hold
-``master``                CP-SAT selection (which sites)
-``schedule``              CP-SAT schedule (order and dates)
+``master``                CP-SAT selection (which sites; reach per scale, spacing, new locals)
+``schedule``              CP-SAT schedule (order and dates; longer stays, events)
 ``cpsat``                 running CP-SAT and naming what ended it
 ``decomposition``         master ↔ schedule with cuts, by one deadline
 ``outcome``               a schedule as a plan: stops, totals, reasons for the others
+``gaps``                  the idle gaps of a plan and the rule that forces each
 ``diagnosis``             relaxations that name the rules blocking a season
 ``planning``              :func:`plan_season`
 ``plan``                  :class:`SeasonPlan`, :class:`RuleDiagnosis`, :class:`PlanComparison`
 ``compare``               lock stops, replan, compare two plans
+``edits``                 the rule check of a schedule edited by hand (every broken rule named)
 ========================  ====================================================================
 """
 
 from planner.season.compare import compare_plans, lock_stops, replan
+from planner.season.edits import (
+    EditProblem,
+    check_schedule,
+    edit_bookings,
+    edited_stops,
+    tow_lookup,
+    with_site_facts,
+)
 from planner.season.plan import (
     REASON_CODES,
     SCHEDULE_COLUMNS,
+    IdleGap,
     PlanComparison,
     RuleDiagnosis,
     SeasonPlan,
@@ -61,6 +72,7 @@ from planner.season.settings import (
     MAX_WEIGHT,
     Booking,
     ConfigError,
+    Event,
     SeasonConfig,
 )
 
@@ -71,16 +83,24 @@ __all__ = [
     "SCHEDULE_COLUMNS",
     "Booking",
     "ConfigError",
+    "EditProblem",
+    "Event",
+    "IdleGap",
     "PlanComparison",
     "RuleDiagnosis",
     "SeasonConfig",
     "SeasonPlan",
+    "check_schedule",
     "compare_plans",
     "coverage_from_matrix",
+    "edit_bookings",
+    "edited_stops",
     "lock_stops",
     "plan_season",
     "replan",
     "rule_label",
     "site_xy",
+    "tow_lookup",
     "unplanned_text",
+    "with_site_facts",
 ]

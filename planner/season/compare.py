@@ -24,7 +24,9 @@ COMPARED_TOTALS = (
     "bound",
     "gap",
     "rural_share",
-    "population_covered",
+    "people_local",
+    "people_regional",
+    "idle_days",
     "km_towed",
     "tow_minutes",
     "score_sum",
@@ -73,6 +75,7 @@ def replan(
     config: SeasonConfig | None = None,
     coverage: Mapping[str, Collection[Hashable]] | None = None,
     cell_population: Mapping[Hashable, float] | None = None,
+    coverage_local: Mapping[str, Collection[Hashable]] | None = None,
 ) -> SeasonPlan:
     """Re-optimise a plan with some stops locked (site and dates stay).
 
@@ -82,7 +85,7 @@ def replan(
         The plan whose stops are locked.
     lock
         Stop numbers to keep.
-    minutes, km, coverage, cell_population
+    minutes, km, coverage, cell_population, coverage_local
         As for :func:`plan_season`.
     config
         Changed rules (default: the plan's); the locked stops are added to its bookings,
@@ -100,7 +103,13 @@ def replan(
         cfg, bookings=bookings, exclude=tuple(s for s in cfg.exclude if s not in locked_ids)
     )
     return plan_season(
-        plan.sites, minutes, config=cfg, km=km, coverage=coverage, cell_population=cell_population
+        plan.sites,
+        minutes,
+        config=cfg,
+        km=km,
+        coverage=coverage,
+        cell_population=cell_population,
+        coverage_local=coverage_local,
     )
 
 

@@ -10,6 +10,10 @@ Example (see ``examples/season_2023.toml``)::
     relocation_days = 1
     max_tow_minutes = 90
     municipality_gap_days = 14
+    min_same_municipality_km = 3  # two stops in one municipality at least 3 km apart
+    min_new_local_share = 0.5     # half of the people within 2 km of a stop are new
+    spare_time = "longer_stays"   # or "more_stops", "idle"
+    longest_stay_days = 10        # open days a stay may grow to with spare time
     min_rural_share = 0.4
     blackout_dates = [{ date = 2023-09-08, reason = "maintenance" }, "2023-10-09..2023-10-13"]
 
@@ -20,7 +24,8 @@ Example (see ``examples/season_2023.toml``)::
 
     [weights]                     # the season's objective
     score = 1.0                   # per point of site score (0..100 per stop)
-    coverage = 0.001              # per person newly covered
+    coverage = 0.001              # per person newly reached within 15 min by car
+    local = 0.002                 # per person newly reached within 2 km (on foot, by bike)
     tow = 0.05                    # per minute towed
 
     [criteria]                    # optional: weights of the site score's criteria
@@ -30,6 +35,13 @@ Example (see ``examples/season_2023.toml``)::
     site = "..."
     start = 2023-08-14
     end = 2023-08-21
+
+    [[events]]                    # a stay that includes the event counts more
+    site = "..."
+    start = 2023-08-19
+    end = 2023-08-20
+    weight = 20                   # points, like a site score (0..100)
+    name = "Dorffest"
 
     [data]
     sites = "my_sites.csv"        # optional: default the region pack's candidate sites
@@ -70,7 +82,15 @@ from planner.season.calendar import (
 )
 from planner.season.plan import SeasonPlan
 from planner.season.prepare import REQUIRED_SITE_COLUMNS
-from planner.season.settings import DEFAULT_OBJECTIVE, Booking, ConfigError, SeasonConfig
+from planner.season.settings import (
+    DEFAULT_OBJECTIVE,
+    SPARE_TIME,
+    Booking,
+    ConfigError,
+    Event,
+    SeasonConfig,
+)
+from planner.usertext import clean_text
 
 __all__ = [
     "DEFAULT_OBJECTIVE",
@@ -130,8 +150,12 @@ _SEASON_KEYS = {
     "must_include",
     "exclude",
     "time_limit",
+    "min_same_municipality_km",
+    "min_new_local_share",
+    "spare_time",
+    "longest_stay_days",
 }
-_TOP_KEYS = {"season", "quotas", "weights", "criteria", "bookings", "data"}
+_TOP_KEYS = {"season", "quotas", "weights", "criteria", "bookings", "events", "data"}
 
 
 def _err(key: str, value: object, problem: str, **params: object) -> ConfigError:
@@ -337,6 +361,7 @@ def parse_season_config(raw: Mapping[str, Any], *, path: Path | None = None) -> 
     objective = _objective(raw.get("weights", {}))
     criteria = _criteria(raw.get("criteria", {}))
     bookings = _bookings(raw.get("bookings", []))
+    events = _events(raw.get("events", []))
     data = _data_table(raw.get("data", {}))
     settings = _season_settings(season)
     cfg = SeasonConfig(
@@ -348,7 +373,9 @@ def parse_season_config(raw: Mapping[str, Any], *, path: Path | None = None) -> 
         bookings=bookings,
         weight_score=objective["score"],
         weight_coverage=objective["coverage"],
+        weight_local=objective["local"],
         weight_tow=objective["tow"],
+        events=events,
         score_column=str(data.get("score_column", _DEFAULTS["score_column"])),
         **settings,
     )
@@ -374,6 +401,10 @@ def _season_settings(season: Mapping[str, Any]) -> dict[str, Any]:
     # 0 or no value: no towing limit
     max_tow = _get_float(season, "max_tow_minutes", _DEFAULTS["max_tow_minutes"], prefix=p)
     share = SeasonConfig.bounds("min_rural_share")
+    spacing = SeasonConfig.bounds("min_same_municipality_km")
+    spare = season.get("spare_time", _DEFAULTS["spare_time"])
+    if spare not in SPARE_TIME:
+        raise _err("season.spare_time", spare, "spare_time")
     return {
         "operating_weekdays": _weekdays(season["operating_weekdays"])
         if "operating_weekdays" in season
@@ -387,6 +418,18 @@ def _season_settings(season: Mapping[str, Any]) -> dict[str, Any]:
             season, "min_rural_share", _DEFAULTS["min_rural_share"], prefix=p, hi=share.high
         ),
         "municipality_gap_days": whole("municipality_gap_days"),
+        "min_same_municipality_km": _get_float(
+            season,
+            "min_same_municipality_km",
+            _DEFAULTS["min_same_municipality_km"],
+            prefix=p,
+            hi=spacing.high,
+        ),
+        "min_new_local_share": _get_float(
+            season, "min_new_local_share", _DEFAULTS["min_new_local_share"], prefix=p, hi=1.0
+        ),
+        "spare_time": spare,
+        "longest_stay_days": whole("longest_stay_days"),
         "units": whole("units"),
         "must_include": _str_list(season, "must_include"),
         "exclude": _str_list(season, "exclude"),
@@ -456,6 +499,35 @@ def _bookings(raw_bookings: object) -> tuple[Booking, ...]:
         bend = _get_date(b, "end", prefix=f"{key}.") if "end" in b else None
         bookings.append(Booking(site_id=b["site"], start=bstart, end=bend))
     return tuple(bookings)
+
+
+def _events(raw_events: object) -> tuple[Event, ...]:
+    """The ``[[events]]`` list: site, start, optional end, weight and name of each."""
+    if not isinstance(raw_events, list):
+        raise _err("events", raw_events, "list")
+    events = []
+    high = SeasonConfig.bounds("weight_score").high
+    allowed = ("site", "start", "end", "weight", "name")
+    for n_e, e in enumerate(raw_events):
+        key = f"events[{n_e}]"
+        if not isinstance(e, dict) or not isinstance(e.get("site"), str):
+            raise _err(f"{key}.site", e.get("site") if isinstance(e, dict) else e, "event")
+        unknown = set(e) - set(allowed)
+        if unknown:
+            k = sorted(map(str, unknown))[0]
+            raise _err(f"{key}.{k}", e[k], "unknown_key", allowed=", ".join(allowed))
+        name = e.get("name", "")
+        if not isinstance(name, str):
+            raise _err(f"{key}.name", name, "not_text")
+        start = _get_date(e, "start", prefix=f"{key}.")
+        end = _get_date(e, "end", prefix=f"{key}.") if "end" in e else None
+        if end is not None and end < start:
+            raise _err(f"{key}.end", end.isoformat(), "range_reversed")
+        weight = _get_float(e, "weight", 10.0, prefix=f"{key}.", hi=high) or 0.0
+        events.append(
+            Event(site_id=e["site"], start=start, end=end, weight=weight, name=clean_text(name))
+        )
+    return tuple(events)
 
 
 def load_season_config(path: str | Path) -> SeasonFile:

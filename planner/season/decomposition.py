@@ -67,6 +67,10 @@ def solve_problem(
             return NoPlan("infeasible", selection.conflicting_rules, log)
         if selection.status == "unknown":
             return NoPlan("time_limit", log=log)
+        if master.local_share_cut(selection.chosen):
+            log.append("master: cut, a stop shares too many local people with several others")
+            hint = None
+            continue
         remaining = deadline - time.perf_counter()
         if remaining <= MIN_SOLVE_SECONDS:
             return NoPlan("time_limit", log=log)

@@ -1,7 +1,8 @@
 """Why a season has no plan: each rule family relaxed on its own, within the call's deadline.
 
 A rule is named only when its relaxed season has a plan (a district quota lowered, the rural
-share, the municipality gap, the towing limit, a booking, a must-include site, the planner's
+share, the municipality gap, the spacing in one municipality, the share of new local people, the
+towing limit, a booking, a must-include site, the planner's
 blackouts, the relocation days, four more weeks of season). When no relaxation is shown to help,
 the rules of CP-SAT's infeasibility proof are named, and whether every relaxation could be tried
 in time.
@@ -80,7 +81,8 @@ def relaxations(config: SeasonConfig, core: Sequence[str]) -> list[Relaxation]:
 
 
 def _numeric_relaxations(config: SeasonConfig) -> list[Relaxation]:
-    """The total, the rural share, the municipality gap and the towing limit, each dropped."""
+    """The total, the rural share, the municipality gap, the spacing in one municipality, the
+    share of new local people and the towing limit, each dropped."""
     rep = dataclasses.replace
     out: list[Relaxation] = []
     if config.stops_total is not None:
@@ -105,6 +107,22 @@ def _numeric_relaxations(config: SeasonConfig) -> list[Relaxation]:
                 "municipality_gap",
                 Message("season.relax.municipality_gap", {"days": config.municipality_gap_days}),
                 rep(config, municipality_gap_days=0),
+            )
+        )
+    if config.min_same_municipality_km > 0:
+        out.append(
+            Relaxation(
+                "min_spacing",
+                Message("season.relax.min_spacing", {"km": config.min_same_municipality_km}),
+                rep(config, min_same_municipality_km=0.0),
+            )
+        )
+    if config.min_new_local_share > 0:
+        out.append(
+            Relaxation(
+                "min_new_local_share",
+                Message("season.relax.min_new_local_share", {"share": config.min_new_local_share}),
+                rep(config, min_new_local_share=0.0),
             )
         )
     if config.max_tow_minutes is not None:

@@ -6,27 +6,32 @@
   (:func:`~planner.scoring.compute_criteria`) weighted with the planner's weights
   (:func:`~planner.scoring.score_sites`; :data:`~planner.scoring.DEFAULT_WEIGHTS` when none are
   given). A sites table that already holds a score column keeps its scores;
-* the **coverage sets**: for every site, the populated Zensus cells within the car threshold
-  (the criteria's car catchments, so scores and coverage agree), with the cells' population, so
-  the season counts people newly covered once however many stops reach them;
+* the **coverage sets** at the two scales of :mod:`planner.coverage.reach`: for every site, the
+  cells of the region's population base (populated cells whose centre is in the region) within
+  the car threshold (regional scale; the criteria's car catchments, so scores and coverage agree)
+  and within 2 km (local scale), with the cells' population, so the season counts each person
+  once per scale however many stops reach them;
 * the **towing matrix** between the sites (minutes and km) from :mod:`planner.traveltime`.
 
-The season's value is then ``weight_score × Σ scores + weight_coverage × people newly covered
-− weight_tow × towing minutes`` (see :class:`planner.season.SeasonConfig`).
+The season's value is then ``weight_score × Σ scores + weight_coverage × people reached within
+the car threshold + weight_local × people reached within 2 km + Σ event weights − weight_tow ×
+towing minutes`` (see :class:`planner.season.SeasonConfig`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from planner import scoring
+from planner.coverage.reach import LOCAL, population_base, reach_matrix
 from planner.season.plan import SeasonPlan
 from planner.season.planning import plan_season
 from planner.season.settings import SeasonConfig
@@ -46,9 +51,9 @@ class SeasonInputs:
     minutes, km
         ``(n, n)`` towing time and distance between the sites, in the order of ``sites``.
     coverage
-        site_id → ids of the populated cells within the car threshold.
+        site_id → ids of the base cells within the car threshold (regional scale).
     cell_population
-        cell id → people.
+        cell id → people, for the cells of the population base.
     threshold_min
         The car threshold of the coverage sets.
     model, description
@@ -63,18 +68,23 @@ class SeasonInputs:
     threshold_min: float
     model: str
     description: str
+    coverage_local: dict[str, list[str]] = field(default_factory=dict)
 
     def plan(self, config: SeasonConfig, *, diagnose: bool = True) -> SeasonPlan:
         """Plan the season on these inputs (see :func:`planner.season.plan_season`)."""
-        return plan_season(
+        plan = plan_season(
             self.sites,
             self.minutes,
             config=config,
             km=self.km,
             coverage=self.coverage,
             cell_population=self.cell_population,
+            coverage_local=self.coverage_local,
             diagnose=diagnose,
         )
+        if plan.feasible:
+            plan.totals["regional_minutes"] = self.threshold_min
+        return plan
 
 
 def criterion_weights(weights: Mapping[str, float] | None = None) -> dict[str, float]:
@@ -194,15 +204,13 @@ def season_inputs(
     cells = pack.cells
     cell_ids = cells["cell_id"].astype(str).to_numpy()
     population = cells["population"].to_numpy(float)
-    reach = criteria.catchment_car.tocsr()
-    populated = population > 0
-    coverage: dict[str, list[str]] = {}
-    for row, site_id in enumerate(ids):
-        cols = reach.indices[reach.indptr[row] : reach.indptr[row + 1]]
-        cols = cols[populated[cols]]
-        coverage[site_id] = cell_ids[np.sort(cols)].tolist()
+    # one base for every figure of people reached: populated cells whose centre is in the region
+    base = population_base(pack)
+    local = reach_matrix(xy, cells[["x", "y"]].to_numpy(float), scale=LOCAL)
+    coverage = _sets(criteria.catchment_car.tocsr(), ids, cell_ids, base)
+    coverage_local = _sets(local, ids, cell_ids, base)
     cell_population: dict[Hashable, float] = dict(
-        zip(cell_ids[populated].tolist(), population[populated].tolist(), strict=True)
+        zip(cell_ids[base].tolist(), population[base].tolist(), strict=True)
     )
     return SeasonInputs(
         sites=pd.DataFrame(table.drop(columns=table.geometry.name)),
@@ -213,4 +221,16 @@ def season_inputs(
         threshold_min=float(threshold_min),
         model=str(tow.model),
         description=str(tow.description),
+        coverage_local=coverage_local,
     )
+
+
+def _sets(
+    reach: sparse.csr_matrix, ids: list[str], cell_ids: np.ndarray, base: np.ndarray
+) -> dict[str, list[str]]:
+    """site_id → the ids of the base cells a site reaches (rows of ``reach``)."""
+    out: dict[str, list[str]] = {}
+    for row, site_id in enumerate(ids):
+        cols = reach.indices[reach.indptr[row] : reach.indptr[row + 1]]
+        out[site_id] = cell_ids[np.sort(cols[base[cols]])].tolist()
+    return out

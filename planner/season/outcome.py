@@ -8,9 +8,12 @@ import time
 from collections import defaultdict
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from planner.coverage.reach import LOCAL
 from planner.i18n import Message
+from planner.season.gaps import idle_gaps
 from planner.season.plan import (
     SCHEDULE_COLUMNS,
     UNPLANNED_COLUMNS,
@@ -61,19 +64,29 @@ def build_plan(
 ) -> SeasonPlan:
     """The plan of a schedule; ``bound`` is the master's proven bound on the season's value."""
     cfg = problem.config
-    # chronological stops, population credited in date order
+    # chronological stops, people credited in date order (each person once per scale)
     stops = sorted(
         (schedule.start_op[i], unit, i) for unit, tour in enumerate(schedule.order) for i in tour
     )
-    population_new = _population_new(problem, [i for _, _, i in stops])
-    rows, tow_total, km_total = _stop_rows(problem, stops, population_new, len(schedule.order))
+    order = [i for _, _, i in stops]
+    population_new = _population_new(problem.cells_of, problem.cell_population, order)
+    local_new = _population_new(problem.local_cells_of, problem.cell_population, order)
+    rows, tow_total, km_total = _stop_rows(
+        problem, stops, schedule, (population_new, local_new), len(schedule.order)
+    )
     table = pd.DataFrame(rows, columns=SCHEDULE_COLUMNS)
     covered = float(sum(population_new.values()))
+    local = float(sum(local_new.values()))
+    weights = {e.number: e.weight for e in problem.events}
+    event_value = float(sum(weights[n] for n in schedule.events))
     value = (
         float(sum(problem.site_value[i] for i in chosen))
         + cfg.weight_coverage * covered
+        + cfg.weight_local * local
+        + event_value
         - cfg.weight_tow * tow_total
     )
+    gaps = idle_gaps(problem, table)
     gap = max(0.0, (bound - value) / abs(bound)) if bound and math.isfinite(bound) else 0.0
     stop_reason = _stop_reason({master_status, schedule_status}, gap)
     n = len(table)
@@ -82,6 +95,12 @@ def build_plan(
         "stops_per_district": table.groupby("district").size().to_dict() if n else {},
         "rural_share": int((table["area_class"] == "rural").sum()) / n if n else 0.0,
         "population_covered": covered,
+        "people_regional": covered,
+        "people_local": local,
+        "local_km": LOCAL.radius_m / 1000.0 if LOCAL.radius_m else None,
+        "events": [int(n) for n in schedule.events],
+        "event_value": event_value,
+        "idle_days": int(sum(g.days for g in gaps)),
         "km_towed": km_total,
         "tow_minutes": tow_total,
         "score_sum": float(table["score"].sum()) if n else 0.0,
@@ -103,6 +122,7 @@ def build_plan(
         config=cfg,
         sites=problem.sites,
         log=log,
+        gaps=gaps,
     )
 
 
@@ -119,13 +139,15 @@ def _stop_reason(statuses: set[str], gap: float) -> str:
     return "search_done"
 
 
-def _population_new(problem: SeasonProblem, order: list[int]) -> dict[int, float]:
+def _population_new(
+    cells_of: dict[int, list[int]], population: np.ndarray, order: list[int]
+) -> dict[int, float]:
     """Per stop in ``order``, the people it reaches that no earlier stop reached."""
     seen: set[int] = set()
     out: dict[int, float] = {}
     for i in order:
-        cells = [c for c in problem.cells_of.get(i, []) if c not in seen]
-        out[i] = float(sum(problem.cell_population[c] for c in cells))
+        cells = [c for c in cells_of.get(i, []) if c not in seen]
+        out[i] = float(sum(population[c] for c in cells))
         seen.update(cells)
     return out
 
@@ -133,18 +155,21 @@ def _population_new(problem: SeasonProblem, order: list[int]) -> dict[int, float
 def _stop_rows(
     problem: SeasonProblem,
     stops: list[tuple[int, int, int]],
-    population_new: dict[int, float],
+    schedule: Schedule,
+    new: tuple[dict[int, float], dict[int, float]],
     units: int,
 ) -> tuple[list[dict[str, Any]], float, float]:
     """The schedule's rows for (first operating day, unit, site) in date order, and the
     towing minutes and km including each unit's way home."""
+    population_new, local_new = new
     df = problem.sites
     xs, ys = site_xy(df)
     rows = []
     previous = {unit: problem.home for unit in range(units)}
     tow_total = km_total = 0.0
     for number, (first, unit, i) in enumerate(stops, start=1):
-        open_days = problem.stay_days[i]
+        last = schedule.end_op.get(i, first + problem.stay_days[i] - 1)
+        open_days = last - first + 1  # a stay holds no blackout date: every operating day
         origin = previous[unit]
         booking = problem.booking_of.get(i)
         rows.append(
@@ -157,12 +182,16 @@ def _stop_rows(
                 "district": df["district"].iloc[i],
                 "area_class": df["area_class"].iloc[i],
                 "start": problem.operating_days[first],
-                "end": problem.operating_days[first + open_days - 1],
+                "end": problem.operating_days[last],
                 "open_days": open_days,
                 "tow_minutes": float(problem.minutes[origin, i]),
                 "tow_km": float(problem.km[origin, i]),
                 "score": float(df[problem.config.score_column].iloc[i]),
                 "population_new": population_new.get(i, 0.0),
+                "people_local": float(
+                    sum(problem.cell_population[c] for c in problem.local_cells_of.get(i, []))
+                ),
+                "local_new": local_new.get(i, 0.0),
                 "locked": bool(booking is not None and booking.locked),
                 "x": float(xs[i]),
                 "y": float(ys[i]),

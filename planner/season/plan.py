@@ -6,6 +6,7 @@ language from structured codes and parameters, so a stored plan reads in either 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,7 @@ __all__ = [
     "REASON_CODES",
     "SCHEDULE_COLUMNS",
     "UNPLANNED_COLUMNS",
+    "IdleGap",
     "PlanComparison",
     "RuleDiagnosis",
     "SeasonPlan",
@@ -60,6 +62,8 @@ SCHEDULE_COLUMNS = [
     "tow_km",
     "score",
     "population_new",
+    "people_local",
+    "local_new",
     "locked",
     "x",
     "y",
@@ -67,6 +71,65 @@ SCHEDULE_COLUMNS = [
 
 #: Columns of :attr:`SeasonPlan.unplanned`.
 UNPLANNED_COLUMNS = ["site_id", "name", "district", "reason", "reason_params"]
+
+
+@dataclass(frozen=True)
+class IdleGap:
+    """Days without a stay that the plan leaves, and why.
+
+    Attributes
+    ----------
+    unit
+        The unit (1, 2, …).
+    before_stop
+        The stop the gap comes before (``None``: the gap runs to the season's end).
+    first_day, last_day
+        The idle days (relocation days after the previous stop are not part of the gap).
+    days, operating_days
+        Calendar days and operating days of the gap.
+    message
+        Why the rules leave it (catalogue :class:`~planner.i18n.Message`, e.g. "13 Tage Pause
+        vor Stopp 9: Kiel darf frühestens 14 Tage nach dem letzten Stopp dort wieder besucht
+        werden").
+    """
+
+    unit: int
+    before_stop: int | None
+    first_day: dt.date
+    last_day: dt.date
+    days: int
+    operating_days: int
+    message: Message
+
+    def text(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """Why, in ``lang``."""
+        return self.message.text(lang)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-compatible form (see :meth:`from_dict`)."""
+        return {
+            "unit": self.unit,
+            "before_stop": self.before_stop,
+            "first_day": self.first_day.isoformat(),
+            "last_day": self.last_day.isoformat(),
+            "days": self.days,
+            "operating_days": self.operating_days,
+            "message": self.message.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> IdleGap:
+        """Inverse of :meth:`to_dict`."""
+        stop = data.get("before_stop")
+        return cls(
+            unit=int(data["unit"]),
+            before_stop=None if stop is None else int(stop),
+            first_day=dt.date.fromisoformat(str(data["first_day"])[:10]),
+            last_day=dt.date.fromisoformat(str(data["last_day"])[:10]),
+            days=int(data["days"]),
+            operating_days=int(data["operating_days"]),
+            message=Message.from_dict(data["message"]),
+        )
 
 
 @dataclass(frozen=True)
@@ -157,16 +220,25 @@ class SeasonPlan:
     schedule
         One row per stop: stop, unit, site_id, name, municipality, district, area_class,
         start, end, open_days, tow_minutes, tow_km (from the previous stop or home),
-        score, population_new, locked, x, y.
+        score, population_new (people within the car threshold reached by no earlier stop),
+        people_local (people within 2 km), local_new (of them, those within 2 km of no
+        earlier stop), locked, x, y. People are counted over the region's population base
+        (:func:`planner.coverage.reach.population_base`).
     totals
-        Season totals: stops, stops_per_district, rural_share, population_covered,
-        km_towed, tow_minutes (including the way home), value, bound, gap, seconds.
+        Season totals: stops, stops_per_district, rural_share, people_local and
+        people_regional (people reached at each scale, each person once; ``local_km`` and
+        ``regional_minutes`` name the scales), population_covered (= people_regional),
+        events (numbers of the events a stay includes), event_value, idle_days, km_towed,
+        tow_minutes (including the way home), value, bound, gap, seconds.
     unplanned
         One row per candidate not in the plan: site_id, name, district, reason (a code of
         :data:`REASON_CODES`) and reason_params (its parameters); see :meth:`unplanned_table`
         for the text.
     diagnosis
         Filled when infeasible.
+    gaps
+        The idle gaps the plan leaves (:class:`IdleGap`), each with why; empty when every
+        week is used.
     config
         The configuration used.
     sites
@@ -181,6 +253,7 @@ class SeasonPlan:
     config: SeasonConfig
     sites: pd.DataFrame
     log: list[str] = field(default_factory=list)
+    gaps: list[IdleGap] = field(default_factory=list)
 
     @property
     def feasible(self) -> bool:

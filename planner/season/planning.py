@@ -26,6 +26,11 @@ from planner.season.settings import SeasonConfig
 
 __all__ = ["plan_season"]
 
+#: Time kept from the search to write the plan: at most this many seconds, or this share of the
+#: time limit (the plan of the 2023 season takes about 0.3 s to write).
+FINISH_SECONDS = 1.0
+FINISH_SHARE = 0.05
+
 
 def plan_season(
     sites: pd.DataFrame,
@@ -35,6 +40,7 @@ def plan_season(
     km: np.ndarray | None = None,
     coverage: Mapping[str, Collection[Hashable]] | None = None,
     cell_population: Mapping[Hashable, float] | None = None,
+    coverage_local: Mapping[str, Collection[Hashable]] | None = None,
     diagnose: bool = True,
 ) -> SeasonPlan:
     """Plan a season.
@@ -52,9 +58,13 @@ def plan_season(
     km
         ``(n, n)`` towing distances (optional; reported only).
     coverage
-        site_id → ids of the demand cells it reaches (for population newly covered).
+        site_id → ids of the demand cells it reaches at the regional scale (within the car
+        threshold), for the people newly reached.
     cell_population
-        cell id → population.
+        cell id → population (the region's population base: both scales count these cells).
+    coverage_local
+        site_id → ids of the demand cells within the local scale (2 km), for the people who
+        can drop in and the rule on new local people (``min_new_local_share``).
     diagnose
         When infeasible, try each rule relaxed to say which one blocks the season.
 
@@ -74,6 +84,7 @@ def plan_season(
         km=km,
         coverage=coverage,
         cell_population=cell_population,
+        coverage_local=coverage_local,
     )
     try:
         problem = build(config=config)
@@ -82,7 +93,9 @@ def plan_season(
     except RuleConflict as exc:
         diagnosis = [RuleDiagnosis(exc.rule, exc.problem)]
         return plan_without_stops("infeasible", config, sites.copy(), diagnosis, started)
-    result = solve_problem(problem, deadline=deadline)
+    # the search leaves time to write the plan (totals, gaps, reasons) before the deadline
+    finish = min(FINISH_SECONDS, FINISH_SHARE * config.time_limit)
+    result = solve_problem(problem, deadline=deadline - finish)
     if isinstance(result, SeasonPlan):
         result.totals["seconds"] = time.perf_counter() - started
         return result

@@ -16,13 +16,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from planner.coverage.reach import reached_within_minutes
 from planner.errors import RulesError
 from planner.i18n import DEFAULT_LANGUAGE, Message
 from planner.season.calendar import SeasonCalendar, parse_date
+from planner.season.plan import site_xy
 from planner.season.settings import Booking, ConfigError, SeasonConfig
 
 __all__ = [
     "REQUIRED_SITE_COLUMNS",
+    "EventSpan",
     "RuleConflict",
     "SeasonProblem",
     "allowed_arcs",
@@ -84,8 +87,10 @@ def coverage_from_matrix(
             f"minutes has shape {mat.shape}, expected ({len(site_ids)}, {len(cell_ids)})"
         )
     cells = list(cell_ids)
+    reached = reached_within_minutes(mat, limit=threshold)  # the one rule (planner.coverage)
     return {
-        s: [cells[j] for j in np.flatnonzero(mat[i] <= threshold)] for i, s in enumerate(site_ids)
+        s: [cells[j] for j in reached.indices[reached.indptr[i] : reached.indptr[i + 1]]]
+        for i, s in enumerate(site_ids)
     }
 
 
@@ -94,6 +99,18 @@ def allowed_arcs(minutes: np.ndarray, max_tow: float | None) -> np.ndarray:
     if max_tow is None:
         return np.ones(minutes.shape, dtype=bool)
     return minutes <= max_tow + 1e-9
+
+
+@dataclass(frozen=True)
+class EventSpan:
+    """An event of the settings on the season's calendar: its site (row), its first and last
+    calendar-day index and its weight; ``number`` is its position in ``config.events``."""
+
+    number: int
+    site: int
+    first: int
+    last: int
+    weight: float
 
 
 @dataclass
@@ -116,8 +133,11 @@ class SeasonProblem:
     booking_of: dict[int, Booking]
     candidates: list[int]  # sites that may become stops (not home unless booked)
     site_value: np.ndarray  # per site, its weighted score (the coverage counts apart)
-    cells_of: dict[int, list[int]]  # per site, the demand cells it reaches
+    cells_of: dict[int, list[int]]  # per site, the demand cells it reaches (regional scale)
     cell_population: np.ndarray
+    local_cells_of: dict[int, list[int]]  # per site, the demand cells within 2 km (local)
+    events: list[EventSpan]  # the events inside the season, by site row
+    xy: np.ndarray  # per site, its position (EPSG:25832 metres; NaN when unknown)
     quotas: dict[str, int]  # district key → stops
     district_key: list[str]  # per site, its key in the quotas ("" if none)
     tow_lower_bound: np.ndarray  # per site, cheapest allowed towing into it (minutes)
@@ -141,6 +161,7 @@ class SeasonProblem:
         km: np.ndarray | None = None,
         coverage: Mapping[str, Collection[Hashable]] | None = None,
         cell_population: Mapping[Hashable, float] | None = None,
+        coverage_local: Mapping[str, Collection[Hashable]] | None = None,
     ) -> SeasonProblem:
         """Check the inputs of :func:`~planner.season.plan_season` and compute the problem.
 
@@ -170,7 +191,9 @@ class SeasonProblem:
         candidates = [
             i for i in range(n) if (i != home or i in booking_of) and ids[i] not in config.exclude
         ]
-        cells_of, population = _coverage_sets(coverage, cell_population, config, index_of)
+        cells_of, population, local_cells_of = _coverage_sets(
+            coverage, coverage_local, cell_population, index_of
+        )
         district_key, quotas = _district_keys(df, config.district_quotas)
         return cls(
             config=config,
@@ -188,6 +211,9 @@ class SeasonProblem:
             site_value=config.weight_score * df[config.score_column].astype(float).to_numpy(),
             cells_of=cells_of,
             cell_population=population,
+            local_cells_of=local_cells_of,
+            events=_event_spans(config, index_of, calendar),
+            xy=np.column_stack(site_xy(df)),
             quotas=quotas,
             district_key=district_key,
             tow_lower_bound=_tow_lower_bounds(mins, config.max_tow_minutes, candidates, home),
@@ -251,6 +277,7 @@ def _check_site_ids(ids: set[str], config: SeasonConfig) -> None:
         ("season.must_include", config.must_include),
         ("season.exclude", config.exclude),
         ("bookings", [b.site_id for b in config.bookings]),
+        ("events", [e.site_id for e in config.events]),
         ("season.home", [config.home_site_id]),
     ):
         for v in vals:
@@ -379,28 +406,52 @@ def _booked_stay(booking: Booking, stay: int, calendar: SeasonCalendar) -> tuple
 # ---------------------------------------------------------------------- coverage, quotas, towing
 def _coverage_sets(
     coverage: Mapping[str, Collection[Hashable]] | None,
+    coverage_local: Mapping[str, Collection[Hashable]] | None,
     cell_population: Mapping[Hashable, float] | None,
-    config: SeasonConfig,
     index_of: Mapping[str, int],
-) -> tuple[dict[int, list[int]], np.ndarray]:
-    """Per site, the indices of the cells it reaches, and the cells' population (empty when
-    coverage does not count in the objective)."""
-    cells_of: dict[int, list[int]] = {}
-    if coverage is None or config.weight_coverage == 0:
-        return cells_of, np.zeros(0)
+) -> tuple[dict[int, list[int]], np.ndarray, dict[int, list[int]]]:
+    """Per site, the indices of the cells it reaches at the regional and the local scale, and
+    the cells' population (both scales index the same cells)."""
+    if coverage is None and coverage_local is None:
+        return {}, np.zeros(0), {}
     if cell_population is None:
         raise ValueError("coverage given without cell_population")
     cells = list(cell_population.keys())
     cell_index = {c: k for k, c in enumerate(cells)}
     population = np.array([float(cell_population[c]) for c in cells])
-    for sid, reached in coverage.items():
-        if sid not in index_of:
-            raise ValueError(f"coverage: site {sid!r} is not in the sites table")
-        bad = [c for c in reached if c not in cell_index]
-        if bad:
-            raise ValueError(f"coverage: site {sid!r}: cell {bad[0]!r} has no population")
-        cells_of[index_of[sid]] = [cell_index[c] for c in reached]
-    return cells_of, population
+
+    def indexed(sets: Mapping[str, Collection[Hashable]] | None, name: str) -> dict[int, list[int]]:
+        out: dict[int, list[int]] = {}
+        for sid, reached in (sets or {}).items():
+            if sid not in index_of:
+                raise ValueError(f"{name}: site {sid!r} is not in the sites table")
+            bad = [c for c in reached if c not in cell_index]
+            if bad:
+                raise ValueError(f"{name}: site {sid!r}: cell {bad[0]!r} has no population")
+            out[index_of[sid]] = [cell_index[c] for c in reached]
+        return out
+
+    return indexed(coverage, "coverage"), population, indexed(coverage_local, "coverage_local")
+
+
+def _event_spans(
+    config: SeasonConfig, index_of: Mapping[str, int], calendar: SeasonCalendar
+) -> list[EventSpan]:
+    """The events whose days lie inside the season, on the calendar (others cannot count)."""
+    spans = []
+    for number, event in enumerate(config.events):
+        if event.start < calendar.start or event.last_day > calendar.end:
+            continue
+        spans.append(
+            EventSpan(
+                number,
+                index_of[event.site_id],
+                (event.start - calendar.start).days,
+                (event.last_day - calendar.start).days,
+                float(event.weight),
+            )
+        )
+    return spans
 
 
 def _district_keys(

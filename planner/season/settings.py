@@ -20,7 +20,7 @@ import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Callable, Mapping
-from typing import Annotated, Any, NamedTuple
+from typing import Annotated, Any, Literal, NamedTuple
 
 import annotated_types
 from pydantic import ConfigDict, Field, InstanceOf, ValidationError
@@ -44,9 +44,11 @@ __all__ = [
     "MAX_TOW_MINUTES",
     "MAX_UNITS",
     "MAX_WEIGHT",
+    "SPARE_TIME",
     "Booking",
     "Bounds",
     "ConfigError",
+    "Event",
     "SeasonConfig",
 ]
 
@@ -63,9 +65,14 @@ MAX_TIME_LIMIT = 24 * 3600.0
 MAX_SEASON_DAYS = 11 * 366
 
 #: The season's objective weights when a config file or the form does not set them: one point
-#: per score point (0..100 per stop), one per 1,000 people newly covered, minus one per 20
-#: minutes towed. (A :class:`SeasonConfig` built directly weighs the score alone.)
-DEFAULT_OBJECTIVE: dict[str, float] = {"score": 1.0, "coverage": 0.001, "tow": 0.05}
+#: per score point (0..100 per stop), one per 1,000 people newly reached at the regional scale
+#: (15 min by car, ``coverage``), two per 1,000 people newly reached at the local scale (2 km, on
+#: foot or by bike: the people who drop in, so they count double), minus one per 20 minutes
+#: towed. (A :class:`SeasonConfig` built directly weighs the score alone.)
+DEFAULT_OBJECTIVE: dict[str, float] = {"score": 1.0, "coverage": 0.001, "local": 0.002, "tow": 0.05}
+#: What spare weeks become: longer stays (default), more stops, or idle time.
+SPARE_TIME = ("longer_stays", "more_stops", "idle")
+MAX_SPACING_KM = 100.0
 
 _NO_VALUE: Any = object()
 
@@ -142,6 +149,59 @@ class Booking:
         )
 
 
+@dataclasses.dataclass(frozen=True)
+class Event:
+    """A planner's event at a site: market day, village festival, a partner's programme.
+
+    A stop at ``site_id`` whose stay includes every day from ``start`` to ``end`` adds
+    ``weight`` to the season's value (points, like a site's score of 0..100).
+
+    Parameters
+    ----------
+    site_id
+        Site of the event.
+    start, end
+        First and last day of the event (``end`` defaults to ``start``).
+    weight
+        Points the stop gains when its stay includes the event.
+    name
+        The event's name (shown to planners; plain text).
+    """
+
+    site_id: str
+    start: dt.date
+    end: dt.date | None = None
+    weight: float = 10.0
+    name: str = ""
+
+    @property
+    def last_day(self) -> dt.date:
+        """The event's last day."""
+        return self.start if self.end is None else self.end
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-compatible form (see :meth:`from_dict`)."""
+        return {
+            "site_id": self.site_id,
+            "start": self.start.isoformat(),
+            "end": None if self.end is None else self.end.isoformat(),
+            "weight": self.weight,
+            "name": self.name,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Event:
+        """Inverse of :meth:`to_dict`."""
+        end = data.get("end")
+        return cls(
+            site_id=str(data["site_id"]),
+            start=dt.date.fromisoformat(str(data["start"])[:10]),
+            end=None if end is None else dt.date.fromisoformat(str(end)[:10]),
+            weight=float(data.get("weight", 10.0)),
+            name=str(data.get("name") or ""),
+        )
+
+
 # Field types with their bounds: the one place each limit is written.
 _Day = Annotated[dt.date, Field(ge=dt.date(MIN_YEAR, 1, 1), le=dt.date(MAX_YEAR, 12, 31))]
 _Weight = Annotated[float, Field(ge=0.0, le=MAX_WEIGHT, allow_inf_nan=False)]
@@ -209,9 +269,24 @@ class SeasonConfig:
         Site ids.
     bookings
         Fixed bookings and locked stops.
-    weight_score, weight_coverage, weight_tow
-        Objective: ``weight_score * Σ score + weight_coverage * population covered
-        - weight_tow * towing minutes``.
+    weight_score, weight_coverage, weight_local, weight_tow
+        Objective: ``weight_score * Σ score + weight_coverage * people reached (regional
+        scale: within the car threshold) + weight_local * people reached (local scale: within
+        2 km) + Σ event weights - weight_tow * towing minutes``; each person counts once per
+        scale in a season (:mod:`planner.coverage.reach`).
+    min_same_municipality_km
+        Two stops in one municipality are at least this far apart (straight line; 0: no rule).
+    min_new_local_share
+        Of the people within 2 km of a stop, at least this share (0..1) is within 2 km of no
+        other stop of the season (so also of no earlier one); 0: no rule.
+    spare_time
+        What spare weeks become: ``"longer_stays"`` (stays grow up to ``longest_stay_days``),
+        ``"more_stops"`` (quotas and the total become minimums; the season holds as many stops
+        as fit, and the rest still lengthens stays) or ``"idle"`` (stays keep their length).
+    longest_stay_days
+        Most open days of a stay lengthened by spare time.
+    events
+        Events on dates at sites (:class:`Event`): a stay that includes one counts more.
     score_column
         Column of the sites table with the site score.
     time_limit
@@ -243,7 +318,15 @@ class SeasonConfig:
     bookings: Annotated[tuple[InstanceOf[Booking], ...], Field(strict=False)] = ()
     weight_score: _Weight = 1.0
     weight_coverage: _Weight = 0.0
+    weight_local: _Weight = 0.0
     weight_tow: _Weight = 0.0
+    min_same_municipality_km: Annotated[
+        float, Field(ge=0.0, le=MAX_SPACING_KM, allow_inf_nan=False)
+    ] = 3.0
+    min_new_local_share: Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)] = 0.5
+    spare_time: Literal["longer_stays", "more_stops", "idle"] = "longer_stays"
+    longest_stay_days: Annotated[int, Field(ge=1, le=MAX_STAY_DAYS)] = 10
+    events: Annotated[tuple[InstanceOf[Event], ...], Field(strict=False)] = ()
     score_column: str = "score"
     time_limit: Annotated[float, Field(gt=0.0, le=MAX_TIME_LIMIT, allow_inf_nan=False)] = 30.0
 
@@ -266,6 +349,8 @@ class SeasonConfig:
             for part, when in (("start", booking.start), ("end", booking.end)):
                 if when is not None and not MIN_YEAR <= when.year <= MAX_YEAR:
                     raise ConfigError(f"bookings[{n}].{part}", _YEARS, value=when)
+        for n, event in enumerate(self.events):
+            _check_event(n, event)
 
     def calendar(self) -> SeasonCalendar:
         """The season's :class:`~planner.season.calendar.SeasonCalendar`."""
@@ -309,7 +394,7 @@ class SeasonConfig:
             value = getattr(self, name)
             if name == "blackout_dates":
                 value = [[d.isoformat(), str(r)] for d, r in sorted(value.items())]
-            elif name == "bookings":
+            elif name in ("bookings", "events"):
                 value = [b.to_dict() for b in value]
             elif isinstance(value, dt.date):
                 value = value.isoformat()
@@ -336,6 +421,7 @@ class SeasonConfig:
             dt.date.fromisoformat(d): str(r) for d, r in data.get("blackout_dates") or []
         }
         kwargs["bookings"] = tuple(Booking.from_dict(b) for b in data.get("bookings") or [])
+        kwargs["events"] = tuple(Event.from_dict(e) for e in data.get("events") or [])
         for key in ("operating_weekdays", "must_include", "exclude"):
             if key in kwargs:
                 kwargs[key] = tuple(kwargs[key])
@@ -343,6 +429,22 @@ class SeasonConfig:
 
 
 _raise_config_errors(SeasonConfig)
+
+
+def _check_event(n: int, event: Event) -> None:
+    """An event's dates are in the planning range and in order, its weight a finite number."""
+    for part, when in (("start", event.start), ("end", event.end)):
+        if when is not None and not MIN_YEAR <= when.year <= MAX_YEAR:
+            raise ConfigError(f"events[{n}].{part}", _YEARS, value=when)
+    if event.end is not None and event.end < event.start:
+        raise ConfigError(f"events[{n}].end", Message("config.range_reversed"), value=event.end)
+    weight = event.weight
+    if isinstance(weight, bool) or not (0.0 <= float(weight) <= MAX_WEIGHT):  # NaN fails too
+        raise ConfigError(
+            f"events[{n}].weight",
+            Message("config.number_between", {"low": 0.0, "high": MAX_WEIGHT}),
+            value=weight,
+        )
 
 
 def _fields() -> dict[str, FieldInfo]:
@@ -406,7 +508,13 @@ FIELD_KEYS: dict[str, str] = {
     "bookings": "bookings",
     "weight_score": "weights.score",
     "weight_coverage": "weights.coverage",
+    "weight_local": "weights.local",
     "weight_tow": "weights.tow",
+    "min_same_municipality_km": "season.min_same_municipality_km",
+    "min_new_local_share": "season.min_new_local_share",
+    "spare_time": "season.spare_time",
+    "longest_stay_days": "season.longest_stay_days",
+    "events": "events",
     "score_column": "data.score_column",
     "time_limit": "season.time_limit",
 }
@@ -423,12 +531,18 @@ _CHECK_ORDER = (
     "min_rural_share",
     "weight_score",
     "weight_coverage",
+    "weight_local",
     "weight_tow",
+    "min_same_municipality_km",
+    "min_new_local_share",
+    "longest_stay_days",
     "time_limit",
     "max_tow_minutes",
     "operating_weekdays",
     "blackout_dates",
     "bookings",
+    "events",
+    "spare_time",
     "home_site_id",
     "public_holidays",
     "must_include",
@@ -444,6 +558,8 @@ _SHAPE_PROBLEMS = {
     "must_include": "config.site_list",
     "exclude": "config.site_list",
     "bookings": "config.booking",
+    "events": "config.event",
+    "spare_time": "config.spare_time",
     "score_column": "config.not_text",
 }
 

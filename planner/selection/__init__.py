@@ -21,7 +21,9 @@ Modules, in the order they build on each other:
 * :mod:`~planner.selection.mclp`, :mod:`~planner.selection.pmedian` — the two models (their
   docstrings explain the solver pipelines);
 * :mod:`~planner.selection.region` — the models on the region pack
-  (:class:`~planner.selection.region.SelectionRequest`, ``select_sites``); not imported here.
+  (:class:`~planner.selection.region.SelectionRequest`, ``select_sites``); not imported here;
+* :mod:`~planner.selection.seasons` — several seasons ahead so that every Amt is visited
+  (``plan_seasons_ahead``); not imported here.
 """
 
 from __future__ import annotations

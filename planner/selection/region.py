@@ -45,6 +45,7 @@ __all__ = [
     "SelectionRequest",
     "SelectionRequestError",
     "demand_weights",
+    "recency_weights",
     "select_sites",
 ]
 
@@ -89,6 +90,10 @@ class SelectionRequest(BaseModel):
         Seconds for the whole selection (more than 0, at most :attr:`MAX_TIME_LIMIT`).
     seed
         Seed of the heuristics (a whole number ≥ 0).
+    recency_year
+        ``None`` (default): everyone counts alike. A planning year: people in an Amt or Kiel city
+        area visited recently count less (:class:`planner.history.History`: 0.5 last season,
+        0.75 two seasons ago), so the selection spreads to places the tour has not been.
 
     Each default and each range is written once, here: :meth:`defaults` gives the defaults to
     forms and the command line. The request is frozen; two requests with the same values are
@@ -127,6 +132,7 @@ class SelectionRequest(BaseModel):
     rules: SelectionRules = Field(default_factory=SelectionRules)
     time_limit: Annotated[float, Field(gt=0.0, le=MAX_TIME_LIMIT)] = 30.0
     seed: Annotated[int, Field(ge=0, le=2**31 - 1)] = 0
+    recency_year: Annotated[int, Field(ge=2000, le=2100)] | None = None
 
     if not TYPE_CHECKING:  # type checkers see the keyword signature of the fields
 
@@ -136,7 +142,9 @@ class SelectionRequest(BaseModel):
             except ValidationError as exc:
                 raise _request_error(type(self), exc, values) from None
 
-    @field_validator("p", "threshold_min", "emphasis_factor", "time_limit", "seed", mode="before")
+    @field_validator(
+        "p", "threshold_min", "emphasis_factor", "time_limit", "seed", "recency_year", mode="before"
+    )
     @classmethod
     def _plain_number(cls, value: object) -> object:
         """numpy and other registered numbers as ``int`` or ``float`` (booleans stay refused)."""
@@ -162,6 +170,8 @@ class SelectionRequest(BaseModel):
         info = cls.model_fields[field_name]
         if field_name == "rules":
             return expected("rules")
+        if field_name == "recency_year":  # optional: a year or None
+            return expected("whole", lo=2000, hi=2100)
         choices = get_args(info.annotation)
         if choices:
             return expected("choice", choices=", ".join(choices))
@@ -254,7 +264,7 @@ class RegionSelection:
         # loaded here: the export module brings the season planner (a second to import)
         from planner.export import table_csv_bytes
 
-        return table_csv_bytes(self.table(lang))
+        return table_csv_bytes(self.table(lang), lang=lang)
 
     def status_text(self, lang: str = DEFAULT_LANGUAGE) -> str:
         """One line in ``lang``: what ended the solver (proven optimal, gap reached, no swap
@@ -328,6 +338,14 @@ def demand_weights(cells: pd.DataFrame, emphasis: Emphasis, factor: float) -> np
     return population
 
 
+def recency_weights(pack: Any, year: int, *, history: Any = None) -> np.ndarray:
+    """Recency weight of every pack cell for the planning ``year`` (1.0: not visited recently)."""
+    from planner.history import History  # the history reads the pack's fairness groups
+
+    history = history if history is not None else History.from_pack(pack)
+    return np.asarray(history.cell_weights(year), dtype=float)
+
+
 def select_sites(
     pack: Any,
     request: SelectionRequest,
@@ -335,6 +353,7 @@ def select_sites(
     sites: gpd.GeoDataFrame | None = None,
     minutes: np.ndarray | None = None,
     model: Any = None,
+    history: Any = None,
 ) -> RegionSelection:
     """Choose ``request.p`` sites of the region with the requested location model.
 
@@ -350,6 +369,8 @@ def select_sites(
         Precomputed car minutes, shape ``(len(sites), len(pack.cells))``.
     model
         Travel-time model for ``minutes`` (default: the active one).
+    history
+        The tour's history for ``request.recency_year`` (default: the pack's past stops).
 
     Returns
     -------
@@ -370,6 +391,8 @@ def select_sites(
     demand_cells = cells[demand]
     cost = minutes[:, demand].T  # (demand cells, sites), as spopt orients it
     weights = demand_weights(demand_cells, request.emphasis, request.emphasis_factor)
+    if request.recency_year is not None:
+        weights = weights * recency_weights(pack, request.recency_year, history=history)[demand]
     info = _site_info(sites, request.rules)
     location_model: MaximalCovering | PMedian
     if request.model == "mclp":

@@ -1,4 +1,6 @@
-"""Car travel-time matrices: from an OSMnx road network where one is available, else crow-fly.
+"""Travel-time matrices: by car from an OSMnx road network where one is available, else crow-fly;
+on foot and by bike crow-fly (:func:`walking_model`, :func:`cycling_model`; no walk or bike network
+is read yet).
 
 Modules
 -------
@@ -16,19 +18,27 @@ Every matrix says which model made it: ``TravelMatrix.model`` and ``.description
 
 from planner.traveltime.matrix import default_model, travel_time_matrix
 from planner.traveltime.models import (
+    CYCLE_SPEED_KMH,
     DETOUR_FACTOR,
     SPEED_BANDS_KM,
+    WALK_SPEED_KMH,
     CrowFlyModel,
     TravelMatrix,
     TravelModel,
+    cycling_model,
+    walking_model,
 )
 
 __all__ = [
+    "CYCLE_SPEED_KMH",
     "DETOUR_FACTOR",
     "SPEED_BANDS_KM",
+    "WALK_SPEED_KMH",
     "CrowFlyModel",
     "TravelMatrix",
     "TravelModel",
+    "cycling_model",
     "default_model",
     "travel_time_matrix",
+    "walking_model",
 ]

@@ -22,6 +22,17 @@ European countries; Boscoe, Henry & Zdeb 2012, *Professional Geographer* 64: 188
 integrierte Netzgestaltung, RIN 2008, target speeds for LS II–IV). The module's test compares the
 model with the OSM road network of the Kiel extract and reports the ratio.
 
+Walking and cycling
+-------------------
+The same straight line × detour at one speed: :func:`walking_model` (4.5 km/h) and
+:func:`cycling_model` (15 km/h), used where the local scale needs times instead of its 2 km radius
+(:mod:`planner.coverage.reach`). 4.5 km/h is the usual planning value for adults walking
+(1.25 m/s; slower for older people), 15 km/h the usual everyday cycling speed on an ordinary bike
+in town (pedelecs are faster); both are door-to-door averages of the order that the trip lengths
+and durations by mode of *Mobilität in Deutschland 2017* imply (Nobis 2019, *MiD – Analysen zum
+Radverkehr und Fußverkehr*, BMVI). The detour factor stays 1.35: paths and short cuts make
+walking and cycling routes no longer than driving routes, so the road circuity is an upper end.
+
 Every matrix says which model made it: ``TravelMatrix.model`` and ``.description``.
 """
 
@@ -35,11 +46,15 @@ import numpy as np
 from planner.cache import content_hash
 
 __all__ = [
+    "CYCLE_SPEED_KMH",
     "DETOUR_FACTOR",
     "SPEED_BANDS_KM",
+    "WALK_SPEED_KMH",
     "CrowFlyModel",
     "TravelMatrix",
     "TravelModel",
+    "cycling_model",
+    "walking_model",
 ]
 
 #: Crow-fly parameters (see the module docstring for their sources).
@@ -50,6 +65,11 @@ SPEED_BANDS_KM: tuple[tuple[float, float], ...] = (
     (30.0, 65.0),
     (float("inf"), 80.0),
 )
+#: Walking and cycling speeds (km/h) of the crow-fly variants (see the module docstring).
+WALK_SPEED_KMH = 4.5
+CYCLE_SPEED_KMH = 15.0
+#: How each mode is named to people (the description of its matrices).
+_MODE_WORDS = {"drive": "", "walk": "zu Fuß", "bike": "mit dem Rad"}
 
 
 @dataclass(frozen=True)
@@ -89,10 +109,20 @@ class CrowFlyModel:
 
     detour: float = DETOUR_FACTOR
     bands: tuple[tuple[float, float], ...] = SPEED_BANDS_KM
+    mode: str = "drive"
     name: str = field(default="crow-fly", init=False)
+
+    def __post_init__(self) -> None:
+        if self.mode not in _MODE_WORDS:
+            raise ValueError(f"mode {self.mode!r}: expected one of {', '.join(_MODE_WORDS)}")
+        if self.mode != "drive":  # a walking or cycling matrix says so in its model name
+            object.__setattr__(self, "name", f"crow-fly-{self.mode}")
 
     def describe(self) -> str:
         """Human-readable parameters."""
+        if self.mode != "drive":
+            speed, words = self.bands[-1][1], _MODE_WORDS[self.mode]
+            return f"Luftlinie × {self.detour:g} (Umwegfaktor), {words} {speed:g} km/h"
         bands = ", ".join(
             f"bis {upper:g} km {speed:g} km/h"
             if upper != float("inf")
@@ -103,6 +133,7 @@ class CrowFlyModel:
 
     def fingerprint(self) -> str:
         """Hash of the parameters."""
+        # the drive model's hash is unchanged, so its cached matrices stay valid
         return content_hash(self.name, self.detour, [list(b) for b in self.bands])
 
     def minutes_for_km(self, road_km: np.ndarray) -> np.ndarray:
@@ -121,3 +152,13 @@ class CrowFlyModel:
         straight_km = np.sqrt((diff**2).sum(axis=2)) / 1000.0
         road_km = straight_km * self.detour
         return TravelMatrix(self.minutes_for_km(road_km), road_km, self.name, self.describe())
+
+
+def walking_model(*, speed_kmh: float = WALK_SPEED_KMH) -> CrowFlyModel:
+    """The crow-fly model on foot: straight line × detour at ``speed_kmh``."""
+    return CrowFlyModel(bands=((float("inf"), speed_kmh),), mode="walk")
+
+
+def cycling_model(*, speed_kmh: float = CYCLE_SPEED_KMH) -> CrowFlyModel:
+    """The crow-fly model by bike: straight line × detour at ``speed_kmh``."""
+    return CrowFlyModel(bands=((float("inf"), speed_kmh),), mode="bike")

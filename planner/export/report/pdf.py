@@ -94,7 +94,9 @@ def report_pdf_bytes(
     created = created or dt.date.today()
 
     story = [
-        *_title_and_map(plan, pack=pack, lang=lang, heading=heading, st=st),
+        *_title_and_map(
+            plan, pack=pack, lang=lang, heading=heading, st=st, coverage_minutes=coverage_minutes
+        ),
         *_schedule_and_figures(plan, lang=lang, coverage_minutes=coverage_minutes, st=st),
         paragraph(t("report.heading.sources", lang), st["h2"]),
         table(source_rows(pack, lang, st), (62, 34, 24, 60)),
@@ -131,7 +133,13 @@ def report_pdf_bytes(
 
 
 def _title_and_map(
-    plan: SeasonPlan, *, pack: RegionPack, lang: str, heading: str, st: dict[str, Any]
+    plan: SeasonPlan,
+    *,
+    pack: RegionPack,
+    lang: str,
+    heading: str,
+    st: dict[str, Any],
+    coverage_minutes: float | None,
 ) -> list[Flowable]:
     """Page one: title, season, key figures and the map of the stops and the route."""
     from reportlab.lib.units import mm
@@ -148,7 +156,11 @@ def _title_and_map(
     return [
         paragraph(heading, st["title"]),
         paragraph(t("report.subtitle", lang) + " · " + season, st["subtitle"]),
-        table(key_rows(plan, pack, lang, st), (42, 138), header=False),
+        table(
+            key_rows(plan, pack, lang, st, coverage_minutes=coverage_minutes),
+            (42, 138),
+            header=False,
+        ),
         paragraph(t("report.heading.map", lang), st["h2"]),
         image,
         paragraph(t("report.map.caption", lang), st["small"]),

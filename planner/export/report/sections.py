@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from planner.coverage.reach import population_base
 from planner.export.report.layout import multiline, paragraph
 from planner.export.report.text import format_day, people_text, plain, travel_text
+from planner.export.schedule import people_by_scale
 from planner.i18n import format_number, format_percent, t
 from planner.season import SeasonPlan
 from planner.usertext import NAME_MAX_LENGTH
@@ -26,6 +28,7 @@ __all__ = [
     "figure_rows",
     "key_rows",
     "method_lines",
+    "people_rows",
     "schedule_rows",
     "source_rows",
 ]
@@ -136,13 +139,47 @@ def figure_rows(
     return rows, separators
 
 
+def people_rows(
+    plan: SeasonPlan, pack: RegionPack, lang: str, *, coverage_minutes: float | None = None
+) -> list[tuple[str, str]]:
+    """The key figure "people reached" as (label, value) rows, each with its share of the people
+    in the region's census cells (:func:`planner.coverage.population_base`).
+
+    When the plan's totals count people per reach scale (``people_local``,
+    ``people_regional``) both are shown with their scale named; otherwise the stops' people
+    newly reached are summed.
+    """
+    cells = pack.cells
+    base = population_base(pack) if "in_region" in cells.columns else slice(None)
+    grid = float(cells.loc[base, "population"].sum())
+
+    def value(people: float) -> str:
+        return t(
+            "report.key.people_value",
+            lang,
+            people=people_text(people, lang),
+            share=format_percent(people / grid if grid else math.nan, lang),
+            total=people_text(grid, lang),
+        )
+
+    scaled = people_by_scale(plan, lang, coverage_minutes=coverage_minutes)
+    if not scaled:
+        sched = plan.schedule
+        people = float(pd.to_numeric(sched["population_new"], errors="coerce").fillna(0.0).sum())
+        return [(t("report.key.people", lang), value(people))]
+    return [(label, value(people)) for label, people in scaled]
+
+
 def key_rows(
-    plan: SeasonPlan, pack: RegionPack, lang: str, st: dict[str, Any]
+    plan: SeasonPlan,
+    pack: RegionPack,
+    lang: str,
+    st: dict[str, Any],
+    *,
+    coverage_minutes: float | None = None,
 ) -> list[list[Paragraph]]:
     sched = plan.schedule
     tot = plan.totals
-    people = float(pd.to_numeric(sched["population_new"], errors="coerce").fillna(0.0).sum())
-    grid = float(pack.cells["population"].sum())
     per_district = sched.groupby("district").size()
     sites = plan.sites
     home = sites.loc[sites["site_id"].astype(str) == str(plan.config.home_site_id), "name"]
@@ -159,16 +196,7 @@ def key_rows(
             ),
         ),
         (t("report.key.stops", lang), format_number(len(sched), lang, ",.0f")),
-        (
-            t("report.key.people", lang),
-            t(
-                "report.key.people_value",
-                lang,
-                people=people_text(people, lang),
-                share=format_percent(people / grid if grid else math.nan, lang),
-                total=people_text(grid, lang),
-            ),
-        ),
+        *people_rows(plan, pack, lang, coverage_minutes=coverage_minutes),
         (
             t("report.key.districts", lang),
             "; ".join(
