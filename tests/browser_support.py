@@ -11,7 +11,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Debian's Chromium; no browser is ever downloaded.
@@ -125,3 +125,25 @@ def wait_for_run(page: object, since_ms: float, *, timeout_s: float = 120) -> fl
                 return float(done[0]["t"])
         time.sleep(0.02)
     raise TimeoutError("the app's script did not finish")
+
+
+def served_app(folder: Path) -> Iterator[str]:
+    """``streamlit run app.py`` with its own scenario store and cache in ``folder``; yields its
+    URL (the body of every browser test's module-scoped ``server`` fixture)."""
+    env = {
+        "TINY_RATHAUS_DB": str(folder / "scenarios.sqlite"),
+        "TINY_RATHAUS_CACHE": str(folder / "cache"),
+        "TINY_RATHAUS_ROAD_GRAPH": "",
+    }
+    with (folder / "streamlit.log").open("w") as log, streamlit_app(env=env, log=log) as url:
+        yield url
+
+
+def chromium_browser() -> Iterator[Any]:
+    """Debian's headless Chromium through Playwright (the body of every ``browser`` fixture)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as play:
+        chromium = play.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

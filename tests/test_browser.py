@@ -14,7 +14,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_support import CHROMIUM, CHROMIUM_ARGS, ROOT, streamlit_app
+from browser_support import (
+    CHROMIUM,
+    ROOT,
+    chromium_browser,
+    served_app,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +32,7 @@ if not CHROMIUM.is_file():
         f"Chromium not found at {CHROMIUM} (apt-get install chromium)", allow_module_level=True
     )
 
-from playwright.sync_api import Browser, Frame, Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Frame, Page  # noqa: E402
 
 # JavaScript run inside a map iframe: the Leaflet map, its layers and the legend.
 MAP_STATE = """() => {
@@ -48,23 +53,12 @@ MAP_STATE = """() => {
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``streamlit run app.py`` on a free localhost port; yields its URL."""
-    tmp = tmp_path_factory.mktemp("browser")
-    env = {
-        "TINY_RATHAUS_DB": str(tmp / "scenarios.sqlite"),
-        "TINY_RATHAUS_CACHE": str(tmp / "cache"),
-        "TINY_RATHAUS_ROAD_GRAPH": "",
-    }
-    with (tmp / "streamlit.log").open("w") as log, streamlit_app(env=env, log=log) as url:
-        yield url
+    yield from served_app(tmp_path_factory.mktemp("browser"))
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as play:
-        chromium = play.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    yield from chromium_browser()
 
 
 def _map_frame(page: Page, *, timeout_s: float = 90) -> tuple[Frame, dict[str, object]]:

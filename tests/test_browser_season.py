@@ -9,7 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from browser_support import CHROMIUM, CHROMIUM_ARGS, ROOT, streamlit_app
+from browser_support import (
+    CHROMIUM,
+    ROOT,
+    chromium_browser,
+    served_app,
+)
 
 from app_pages.state import season_dates
 
@@ -22,27 +27,17 @@ if not CHROMIUM.is_file():
         f"Chromium not found at {CHROMIUM} (apt-get install chromium)", allow_module_level=True
     )
 
-from playwright.sync_api import Browser, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    tmp = tmp_path_factory.mktemp("browser_season")
-    env = {
-        "TINY_RATHAUS_DB": str(tmp / "scenarios.sqlite"),
-        "TINY_RATHAUS_CACHE": str(tmp / "cache"),
-        "TINY_RATHAUS_ROAD_GRAPH": "",
-    }
-    with (tmp / "streamlit.log").open("w") as log, streamlit_app(env=env, log=log) as url:
-        yield url
+    yield from served_app(tmp_path_factory.mktemp("browser_season"))
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as play:
-        chromium = play.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    yield from chromium_browser()
 
 
 def test_season_page_plans_and_shows_the_month_calendar(server: str, browser: Browser) -> None:

@@ -13,7 +13,12 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from browser_support import CHROMIUM, CHROMIUM_ARGS, MAP_READY, streamlit_app
+from browser_support import (
+    CHROMIUM,
+    MAP_READY,
+    chromium_browser,
+    served_app,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +27,7 @@ if not CHROMIUM.is_file():
         f"Chromium not found at {CHROMIUM} (apt-get install chromium)", allow_module_level=True
     )
 
-from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page  # noqa: E402
 
 #: English words the German UI must not show (Streamlit's own texts and the code's raw names).
 ENGLISH_WORDS = (
@@ -81,22 +86,12 @@ PAGES = (
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    tmp = tmp_path_factory.mktemp("language")
-    env = {
-        "TINY_RATHAUS_DB": str(tmp / "scenarios.sqlite"),
-        "TINY_RATHAUS_CACHE": str(tmp / "cache"),
-        "TINY_RATHAUS_ROAD_GRAPH": "",
-    }
-    with (tmp / "streamlit.log").open("w") as log, streamlit_app(env=env, log=log) as url:
-        yield url
+    yield from served_app(tmp_path_factory.mktemp("language"))
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as play:
-        chromium = play.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    yield from chromium_browser()
 
 
 def english_words(text: str) -> list[str]:

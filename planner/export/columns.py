@@ -19,6 +19,8 @@ import numpy as np
 import pandas as pd
 
 from planner.i18n import CATALOGUE, t
+from planner.season.plan import SCHEDULE_COLUMNS
+from planner.sites.schema import SITE_COLUMNS
 
 __all__ = [
     "DATE_COLUMNS",
@@ -31,50 +33,17 @@ __all__ = [
     "is_missing",
 ]
 
-#: Columns with a header in the catalogue (``export.col.<column>``).
-HEADER_COLUMNS = (
-    "stop",
-    "unit",
-    "site_id",
-    "name",
-    "municipality",
-    "district",
-    "area_class",
-    "start",
-    "end",
-    "open_days",
-    "tow_minutes",
-    "tow_km",
-    "score",
-    "population_new",
-    "people_local",
-    "local_new",
-    "locked",
-    "ags",
-    "district_ags",
-    "kind",
-    "source",
-    "merged_from",
-    "power",
-    "space_m2",
-    "visibility",
-    "available_from",
-    "available_to",
-    "notes",
-    "x",
-    "y",
-    "lon",
-    "lat",
-    "in_plan",
-    "reason_not_planned",
-    "chosen",
-    "reached",
-    "reached_only",
-    "rural_reached",
-    "reached_65plus",
-    "reason",
-    "total",
-    "value",
+#: Columns with a header in the catalogue (``export.col.<column>``): the schedule's, the sites',
+#: and those the exports add (each column named once, in that order).
+HEADER_COLUMNS: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        (
+            *SCHEDULE_COLUMNS,
+            *SITE_COLUMNS,
+            *("lon", "lat", "in_plan", "reason_not_planned", "chosen", "reached"),
+            *("reached_only", "rural_reached", "reached_65plus", "reason", "total", "value"),
+        )
+    )
 )
 
 #: Columns whose values are code words, and the catalogue family that names them.
