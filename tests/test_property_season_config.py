@@ -11,27 +11,11 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from planner.season import ConfigError
+from planner.season import config as season_config
 from planner.season.config import SeasonFile, parse_season_config
 
-SEASON_KEYS = [
-    "start",
-    "end",
-    "home",
-    "operating_weekdays",
-    "public_holidays",
-    "blackout_dates",
-    "stay_days",
-    "relocation_days",
-    "max_tow_minutes",
-    "stops_total",
-    "min_rural_share",
-    "municipality_gap_days",
-    "units",
-    "must_include",
-    "exclude",
-    "time_limit",
-    "bogus",
-]
+# every key the parser knows (read from it, so a new setting is fuzzed too) and one it does not
+SEASON_KEYS = [*sorted(season_config.SEASON_FILE_KEYS), "bogus"]
 
 dates = st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31))
 plausible_dates = st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2030, 12, 31))

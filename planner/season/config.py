@@ -132,7 +132,8 @@ class SeasonFile:
     criteria: dict[str, float] = field(default_factory=dict)
 
 
-_SEASON_KEYS = {
+#: Every key of a season file's ``[season]`` table (others are named as unknown).
+SEASON_FILE_KEYS = {
     "start",
     "end",
     "home",
@@ -345,10 +346,12 @@ def parse_season_config(raw: Mapping[str, Any], *, path: Path | None = None) -> 
     season = raw.get("season")
     if not isinstance(season, dict):
         raise ConfigError("[season]", Message("config.missing"))
-    unknown = set(season) - _SEASON_KEYS
+    unknown = set(season) - SEASON_FILE_KEYS
     if unknown:
         k = sorted(unknown)[0]
-        raise _err(f"season.{k}", season[k], "unknown_key", allowed=", ".join(sorted(_SEASON_KEYS)))
+        raise _err(
+            f"season.{k}", season[k], "unknown_key", allowed=", ".join(sorted(SEASON_FILE_KEYS))
+        )
     start = _get_date(season, "start", prefix="season.")
     end = _get_date(season, "end", prefix="season.")
     if end < start:
