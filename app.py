@@ -13,6 +13,8 @@ import streamlit as st
 
 from app_pages import cache, state
 from app_pages.sidebar import render_sidebar
+from app_pages.widgets import plain
+from planner.settings import pack_path as embedded_pack_path
 
 HERE = Path(__file__).resolve().parent
 
@@ -32,13 +34,18 @@ def _streamlit_texts_css() -> str:
     """
     browse = json.dumps(state.tr(st.session_state, "ui.uploader.browse"), ensure_ascii=False)
     limit = json.dumps(state.tr(st.session_state, "ui.uploader.limit"), ensure_ascii=False)
+    dropping = json.dumps(state.tr(st.session_state, "ui.uploader.drop"), ensure_ascii=False)
     drop = '[data-testid="stFileUploaderDropzone"]'
+    # while a file is dragged over it, the zone shows an overlay without a data-testid
+    dragging = f"{drop} > [data-testid='stFileUploaderDropzoneInput'] + div > span"
     return (
         f"{drop} button [data-testid='stMarkdownContainer'] p {{display: none;}}\n"
         f"{drop} button [data-testid='stMarkdownContainer']::after {{content: {browse};}}\n"
         f"{drop} [data-testid='stFileUploaderDropzoneInstructions'] span {{display: none;}}\n"
         f"{drop} [data-testid='stFileUploaderDropzoneInstructions'] > div::after "
         f"{{content: {limit}; font-size: 14px;}}\n"
+        f"{dragging} {{font-size: 0;}}\n"
+        f"{dragging}::after {{content: {dropping}; font-size: 14px;}}\n"
         "[data-testid='InputInstructions'] {display: none;}\n"
     )
 
@@ -71,8 +78,26 @@ pages = [
         icon=":material/map:",
         url_path="abdeckung",
     ),
+    st.Page(
+        str(HERE / "app_pages" / "history.py"),
+        title=state.tr(st.session_state, "ui.page.history"),
+        icon=":material/history:",
+        url_path="geschichte",
+    ),
+    st.Page(
+        str(HERE / "app_pages" / "packs.py"),
+        title=state.tr(st.session_state, "ui.page.packs"),
+        icon=":material/public:",
+        url_path="regionen",
+    ),
 ]
 page = st.navigation(pages)
-cache.pack()  # load once before any page needs it
+try:  # load once before any page needs it; its districts give the quota fields' defaults
+    state.init_pack(st.session_state, cache.pack(state.pack_path(st.session_state)).info)
+except (OSError, ValueError, RuntimeError, KeyError) as exc:
+    # the session's pack is gone or broken (a file deleted meanwhile): back to the embedded one
+    st.warning(state.tr(st.session_state, "ui.packs.unreadable", error=plain(exc)))
+    state.switch_pack(st.session_state, str(embedded_pack_path()))
+    state.init_pack(st.session_state, cache.pack(state.pack_path(st.session_state)).info)
 render_sidebar()
 page.run()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+import pandas as pd
 import streamlit as st
 
 from app_pages import cache, state
@@ -17,6 +18,8 @@ from app_pages.widgets import (
     stop_list,
 )
 from planner.cache import content_hash
+from planner.coverage import MapCoverage, population_base
+from planner.i18n import format_number, format_percent, t
 from planner.maps import MapOptions, coverage_map, save_map, schedule_stops
 from planner.scenarios import ScenarioError, plan_from_payload, scenario_sites
 from planner.usertext import file_stem
@@ -26,7 +29,7 @@ lang = state.lang(ss)
 st.title(state.tr(ss, "ui.coverage.title"))
 st.caption(state.tr(ss, "ui.coverage.intro"))
 
-pack = cache.pack()
+pack = cache.pack(state.pack_path(ss))
 current = "__current__"
 sources = [current] if ss.get("plan") else []
 for info in saved_scenarios():  # none when the store cannot be read (the sidebar says so)
@@ -104,6 +107,61 @@ def build() -> Any:
     )
 
 
+def _region_row(figures: pd.DataFrame | None) -> dict[str, Any] | None:
+    """The whole region's row of a figures table (``None`` without figures)."""
+    if figures is None:
+        return None
+    rows = figures[figures["district_ags"] == "region"]
+    return dict(rows.iloc[0]) if len(rows) else None
+
+
+def reach_scales(coverage: MapCoverage, *, population_base: int) -> None:
+    """People reached at both scales, each named with its definition: local (≤ 2 km, on foot or
+    by bike) and regional (≤ threshold by car), as number and share of the population base,
+    urban and rural (the one definition of :mod:`planner.coverage.reach`)."""
+    st.subheader(state.tr(ss, "ui.coverage.scales"))
+    minutes = f"{coverage.threshold_min:g}"
+    scales = (
+        (
+            coverage.local,
+            state.tr(ss, "ui.coverage.scale_local"),
+            state.tr(ss, "ui.coverage.scale_local_help"),
+        ),
+        (
+            coverage.figures,
+            state.tr(ss, "ui.coverage.scale_regional", minutes=minutes),
+            state.tr(ss, "ui.coverage.scale_regional_help", minutes=minutes),
+        ),
+    )
+    for column, (figures, label, definition) in zip(st.columns(2), scales, strict=True):
+        row = _region_row(figures)
+        with column:
+            if row is None:
+                st.metric(label, t("ui.none", lang))
+                continue
+            st.metric(
+                label,
+                format_number(float(row["reached"]), lang, ",.0f"),
+                help=definition,
+            )
+            st.caption(
+                state.tr(
+                    ss,
+                    "ui.coverage.scale_parts",
+                    share=format_percent(row["share"], lang),
+                    urban=format_number(float(row["urban_reached"]), lang, ",.0f"),
+                    urban_share=format_percent(row["urban_share"], lang),
+                    rural=format_number(float(row["rural_reached"]), lang, ",.0f"),
+                    rural_share=format_percent(row["rural_share"], lang),
+                )
+            )
+    st.caption(
+        state.tr(
+            ss, "ui.coverage.scales_definition", base=format_number(population_base, lang, ",.0f")
+        )
+    )
+
+
 key = content_hash("coverage", cache.stops_key(stops), repr(options), model.name)
 page = cache.map_html(key, build)
 map_column, list_column = st.columns([3, 1])
@@ -115,8 +173,12 @@ with list_column:
     st.caption(state.tr(ss, "ui.coverage.stops_help"))
 
 coverage = cache.coverage(cache.stops_key(stops), threshold, stops)
+reach_scales(coverage, population_base=int(pack.cells["population"][population_base(pack)].sum()))
 st.subheader(state.tr(ss, "ui.coverage.figures", minutes=f"{threshold:g}"))
 figures_table(coverage.figures, lang)
+if coverage.local is not None:
+    st.subheader(state.tr(ss, "ui.coverage.figures_local"))
+    figures_table(coverage.local, lang)
 show_model_and_sources(coverage.model_description)
 
 st.subheader(state.tr(ss, "ui.coverage.export"))

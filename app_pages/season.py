@@ -12,6 +12,7 @@ import streamlit as st
 
 from app_pages import cache, state
 from app_pages.calendar_view import idle_gaps_of, month_calendar_html
+from app_pages.plan_groups import group_report, show_group_table, show_groups_metric, tour_history
 from app_pages.sidebar import saved_scenarios, store
 from app_pages.widgets import (
     number_table,
@@ -35,20 +36,24 @@ from planner.season import (
     tow_lookup,
     with_site_facts,
 )
-from planner.season.config import resolve_home, season_config_from_values
+from planner.season.config import season_config_from_values
 from planner.season.edits import TowMinutes
+from planner.season.outcome import plan_with_groups
 from planner.usertext import file_stem
 
 ss = st.session_state
 lang = state.lang(ss)
 tr = lambda key, **kw: state.tr(ss, key, **kw)  # noqa: E731
 
-pack = cache.pack()
+pack = cache.pack(state.pack_path(ss))
 sites, _edit_errors = state.current_sites(pack.sites, ss)
 key = cache.sites_key(sites)
 names = dict(zip(sites["site_id"], sites["name"], strict=True))
 if ss.get("season_home_site") not in names:
-    ss["season_home_site"] = resolve_home(sites, state.DEFAULT_HOME)
+    ss["season_home_site"] = state.default_home(sites, pack.info)
+#: One quota field per district of the pack, in rows of up to four.
+QUOTA_ROW = 4
+quota_fields = list(state.quota_fields(pack.info).items())
 
 st.title(tr("ui.season.title"))
 st.caption(tr("ui.season.intro"))
@@ -65,12 +70,14 @@ with st.form("season_form"):
         key="season_home_site",
         placeholder=tr("ui.choose_one"),
     )
-    d1, d2, d3 = st.columns(3)
-    d1.number_input(tr("ui.season.quota", district="Kiel"), 0, 20, key="season_quota_kiel")
-    d2.number_input(tr("ui.season.quota", district="Plön"), 0, 20, key="season_quota_ploen")
-    d3.number_input(
-        tr("ui.season.quota", district="Rendsburg-Eckernförde"), 0, 20, key="season_quota_rdeck"
-    )
+    for first in range(0, len(quota_fields), QUOTA_ROW):
+        chunk = quota_fields[first : first + QUOTA_ROW]
+        for quota_column, (form_key, (district, _default)) in zip(
+            st.columns(min(QUOTA_ROW, len(quota_fields))), chunk, strict=False
+        ):
+            quota_column.number_input(
+                tr("ui.season.quota", district=plain(district)), 0, 20, key=f"season_{form_key}"
+            )
     e1, e2, e3, e4 = st.columns(4)
     e1.number_input(tr("ui.season.stay_days"), 1, 30, key="season_stay_days")
     e2.number_input(tr("ui.season.relocation_days"), 0, 14, key="season_relocation_days")
@@ -119,7 +126,7 @@ def _run(bookings: tuple[Booking, ...] = ()) -> None:
     A run that ends without a plan (rules that cannot hold, no plan in time, an error) does not
     replace the last good plan: its diagnosis or error is kept apart and shown above that plan.
     """
-    season, quotas = state.season_form(ss)
+    season, quotas = state.season_form(ss, pack.info)
     try:
         config = season_config_from_values(season, sites=sites, quotas=quotas, bookings=bookings)
     except ConfigError as exc:
@@ -143,6 +150,8 @@ def _run(bookings: tuple[Booking, ...] = ()) -> None:
                     bar.progress(min(0.99, elapsed / max(1.0, config.time_limit)))
                     time.sleep(0.25)
                 plan = future.result()
+            # the stops' Ämter and city areas with their last visit before this season
+            plan = plan_with_groups(plan, pack, history=tour_history(pack))
             bar.progress(1.0)
             status.update(label=tr("ui.season.done"), state="complete", expanded=False)
     except Exception as exc:  # shown to the user; the last good plan stays
@@ -232,8 +241,16 @@ if not plan.feasible:
 totals = plan.totals
 m1, m2, m3, m4, m5 = st.columns(5)
 m1.metric(tr("ui.season.stops"), totals.get("stops", 0))
-m2.metric(tr("ui.season.value"), format_number(totals.get("value", 0), lang))
-m3.metric(tr("ui.season.gap"), format_number(100 * (totals.get("gap") or 0), lang) + " %")
+m2.metric(
+    tr("ui.season.value"),
+    format_number(totals.get("value", 0), lang),
+    help=tr("ui.season.value_help"),
+)
+m3.metric(
+    tr("ui.season.gap"),
+    format_number(100 * (totals.get("gap") or 0), lang) + " %",
+    help=tr("ui.season.gap_help", bound=format_number(totals.get("bound") or 0, lang)),
+)
 m4.metric(
     tr("ui.season.rural"),
     format_number(100 * (totals.get("rural_share") or 0), lang, ",.0f") + " %",
@@ -257,6 +274,15 @@ r2.metric(
     help=tr("ui.season.people_help"),
 )
 r3.metric(tr("ui.season.idle_days"), format_number(totals.get("idle_days") or 0, lang, ",.0f"))
+# which Ämter and city areas the stops stand in (recomputed: a plan stored before has no totals)
+groups = group_report(
+    state.pack_path(ss),
+    pack,
+    plan.schedule,
+    year=plan.config.start.year,
+    crs=str(totals.get("crs") or "") or None,
+)
+show_groups_metric(st.columns(3)[0], groups)
 st.caption(
     tr(
         "ui.season.status",
@@ -273,6 +299,7 @@ columns = {
     "name": tr("ui.col.name"),
     "municipality": tr("ui.col.municipality"),
     "district": tr("ui.col.district"),
+    "group": tr("ui.col.group"),
     "start": tr("ui.col.start"),
     "end": tr("ui.col.end"),
     "score": tr("ui.col.score"),
@@ -413,6 +440,9 @@ st.button(
     on_click=_request_replan,
 )
 
+with st.expander(tr("ui.groups.expander")):
+    show_group_table(groups)
+
 with st.expander(tr("ui.season.unplanned")):
     st.dataframe(
         plan.unplanned_table(lang).rename(
@@ -427,6 +457,16 @@ with st.expander(tr("ui.season.unplanned")):
     )
 
 # --- compare with a saved scenario ---------------------------------------------------------------
+
+
+def _same_pack(data: dict[str, object]) -> bool:
+    """Whether a saved scenario belongs to this session's region pack (only those compare)."""
+    try:
+        return state.scenario_pack(data) == state.pack_path(ss)
+    except state.PackMissingError:
+        return False
+
+
 st.subheader(tr("ui.season.compare"))
 saved: dict[str, dict[str, object]] = {}
 for info in saved_scenarios():
@@ -434,7 +474,7 @@ for info in saved_scenarios():
         data = store().load(info.name).data
     except ScenarioError:
         continue
-    if data.get("plan"):
+    if data.get("plan") and _same_pack(data):
         saved[info.name] = data
 if not saved:
     st.caption(tr("ui.season.compare_none"))

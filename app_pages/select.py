@@ -9,6 +9,7 @@ from typing import Any
 import streamlit as st
 
 from app_pages import cache, state
+from app_pages.plan_groups import group_report, show_groups_metric
 from app_pages.widgets import (
     figures_table,
     map_frame,
@@ -26,7 +27,7 @@ ss = st.session_state
 lang = state.lang(ss)
 tr = lambda key, **kw: state.tr(ss, key, **kw)  # noqa: E731
 
-pack = cache.pack()
+pack = cache.pack(state.pack_path(ss))
 sites, _edit_errors = state.current_sites(pack.sites, ss)
 sites_key = cache.sites_key(sites)
 names = dict(zip(sites["site_id"], sites["name"], strict=True))
@@ -61,16 +62,19 @@ with st.form("select_form"):
     c2.number_input(tr("ui.select.p"), min_value=1, max_value=60, key="select_p")
     c3.slider(tr("ui.select.threshold"), min_value=5, max_value=60, step=5, key="select_threshold")
     st.checkbox(tr("ui.select.use_quotas"), key="select_use_quotas")
-    quota_columns = st.columns(3)
-    for column, (form_key, district) in zip(
-        quota_columns, state.QUOTA_DISTRICTS.items(), strict=True
-    ):
-        column.number_input(
-            tr("ui.select.quota", district=district),
-            min_value=0,
-            max_value=60,
-            key=f"select_{form_key}",
-        )
+    # one quota field per district of the pack, in rows of up to four
+    quota_fields = list(state.quota_fields(pack.info).items())
+    for first in range(0, len(quota_fields), 4):
+        chunk = quota_fields[first : first + 4]
+        for quota_column, (form_key, (district, _default)) in zip(
+            st.columns(min(4, len(quota_fields))), chunk, strict=False
+        ):
+            quota_column.number_input(
+                tr("ui.select.quota", district=plain(district)),
+                min_value=0,
+                max_value=60,
+                key=f"select_{form_key}",
+            )
     e1, e2, e3 = st.columns(3)
     e1.number_input(tr("ui.select.min_urban"), min_value=0, max_value=60, key="select_min_urban")
     e2.number_input(tr("ui.select.min_rural"), min_value=0, max_value=60, key="select_min_rural")
@@ -108,7 +112,7 @@ if submitted:
     ss["select_problems"] = []
     ss["select_error"] = None
     try:
-        request = state.selection_request(ss)
+        request = state.selection_request(ss, pack.info)
         with st.spinner(tr("ui.select.running", seconds=f"{request.time_limit:g}")):
             key = content_hash("selection", sites_key, repr(request))
             result = cache.selection(key, request, sites)
@@ -141,7 +145,7 @@ if selection is None:
         st.info(tr("ui.select.none_yet"))
     st.stop()
 try:
-    stale = selection.request != state.selection_request(ss)
+    stale = selection.request != state.selection_request(ss, pack.info)
 except SelectionRequestError:  # the form holds a value the request refuses: named above on run
     stale = True
 if stale:
@@ -158,6 +162,11 @@ m2.metric(
 )
 m3.metric(tr("ui.select.share"), format_percent(selection.share, lang))
 m4.metric(tr("ui.select.average"), format_number(selection.average_minutes, lang, ",.1f") + " min")
+# the Ämter and city areas the chosen sites stand in, for the season after the latest visit
+chosen_sites = sites[sites["site_id"].isin(set(selection.chosen["site_id"]))]
+show_groups_metric(
+    st.columns(4)[0], group_report(state.pack_path(ss), pack, chosen_sites, year=None)
+)
 st.caption(selection.status_text(lang), help=tr("ui.select.status_help"))
 
 st.subheader(tr("ui.select.chosen"))

@@ -6,6 +6,7 @@ import streamlit as st
 
 from app_pages import cache, state
 from app_pages.widgets import plain
+from planner.i18n import format_number
 from planner.maps import attribution_lines, model_name, model_text
 from planner.scenarios import (
     ScenarioConflict,
@@ -56,7 +57,8 @@ def _write(name: str, *, expected: int | None) -> None:
     ss.pop("scenario_conflict", None)
     shown = plain(name)
     try:
-        saved = store().save(name, state.scenario_payload(ss), expected_revision=expected)
+        payload = state.scenario_payload(ss, region=cache.pack(state.pack_path(ss)).info.name)
+        saved = store().save(name, payload, expected_revision=expected)
     except ScenarioConflict as exc:
         ss["scenario_conflict"] = {
             "name": name,
@@ -110,6 +112,19 @@ def _open(revision: int | None = None) -> None:
         scenario = store().load(name, revision=revision)
         head = scenario.revision if revision is None else store().load(name).revision
         state.apply_scenario(ss, scenario.data)
+    except state.PackMissingError as exc:  # named: which pack, where it was looked for
+        ss["scenario_msg"] = (
+            "error",
+            state.tr(
+                ss,
+                "ui.packs.scenario_missing",
+                name=plain(name),
+                file=plain(exc.file),
+                region=plain(exc.region or exc.file),
+                folder=plain(exc.folder),
+            ),
+        )
+        return
     except (ScenarioError, ValueError, TypeError, KeyError) as exc:
         ss["scenario_msg"] = (
             "error",
@@ -121,6 +136,8 @@ def _open(revision: int | None = None) -> None:
     # saving an older version makes it the newest: no conflict with the head it was opened from
     ss["scenario_revision"] = head
     ss.pop("scenario_conflict", None)
+    if ss.pop("pack_switched_by_scenario", False):
+        ss["pack_msg"] = state.tr(ss, "ui.packs.switched_by_scenario", name=plain(name))
     if revision is None:
         ss["scenario_msg"] = ("success", state.tr(ss, "ui.scenario.opened", name=plain(name)))
     else:
@@ -221,10 +238,25 @@ def render_sidebar() -> None:
         if msg:
             kind, text = msg
             getattr(st, kind)(text)
+        if ss.get("pack_msg"):
+            st.info(ss.pop("pack_msg"))
         _versions(ss)
         st.divider()
         model = cache.travel_model()
         st.markdown(f"**{state.tr(ss, 'ui.model.title')}**")
         st.caption(f"{model_name(model, state.lang(ss))} — {model_text(model, state.lang(ss))}")
+        st.markdown(f"**{state.tr(ss, 'ui.local_models')}**")
+        for local in cache.local_models():
+            st.caption(f"{model_name(local, state.lang(ss))} — {model_text(local, state.lang(ss))}")
+        pack = cache.pack(state.pack_path(ss))
+        st.markdown(f"**{state.tr(ss, 'ui.packs.sidebar_title')}**")
+        st.caption(
+            state.tr(
+                ss,
+                "ui.packs.sidebar_region",
+                name=plain(pack.info.name),
+                municipalities=format_number(len(pack.municipalities), state.lang(ss), ",.0f"),
+            )
+        )
         st.markdown(f"**{state.tr(ss, 'ui.sources.title')}**")
-        st.caption("  \n".join(attribution_lines(cache.pack())))
+        st.caption("  \n".join(attribution_lines(pack)))

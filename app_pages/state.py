@@ -4,22 +4,33 @@ Everything a person enters lives under the keys listed in :data:`PERSISTENT` (wi
 copied into the session at the top of every run, so switching pages does not drop them), and a
 scenario is exactly this state serialised to JSON (:func:`scenario_payload`,
 :func:`apply_scenario`).
+
+The session works on one region pack (:func:`pack_path`); its districts give the quota fields
+(``quota_<district key>``, :func:`quota_fields`) and its home base the default home
+(:func:`default_home`). Switching the pack (:func:`switch_pack`) drops what belongs to the old
+pack's sites.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import MutableMapping
+from collections.abc import Mapping, MutableMapping
+from pathlib import Path
 from typing import Any, TypeAlias
 from zoneinfo import ZoneInfo
 
 import geopandas as gpd
+import pandas as pd
 
+from planner.data.pack import RegionInfo
 from planner.i18n import DEFAULT_LANGUAGE, format_date, t
 from planner.scenarios import frame_from_json, frame_to_json
+from planner.season.config import ConfigError, resolve_home
 from planner.season.settings import SeasonConfig
 from planner.selection import SelectionRules
 from planner.selection.region import SelectionRequest
+from planner.settings import pack_path as embedded_pack_path
+from planner.settings import packs_dir
 from planner.sites import RowError, combine_sites
 
 #: ``st.session_state`` (a mapping keyed by ``str | int``) or, in tests, a plain dict.
@@ -49,17 +60,14 @@ _START, _END = season_dates()
 
 #: Default season form: the dates of the upcoming season, the model's defaults where it has them
 #: (stay, relocation days, operating weekdays, towing limit, time limit), and the 2023 season's
-#: rules as presets where the model is neutral (four stops in each district, half rural, four
-#: weeks before a municipality is visited again).
+#: rules as presets where the model is neutral (half rural, four weeks before a municipality is
+#: visited again). The stops per district come from the pack (:func:`quota_fields`).
 DEFAULT_SEASON: dict[str, Any] = {
     "start": _START,
     "end": _END,
     "stay_days": _SEASON["stay_days"],
     "relocation_days": _SEASON["relocation_days"],
     "operating_weekdays": list(_SEASON["operating_weekdays"]),
-    "quota_kiel": 4,
-    "quota_ploen": 4,
-    "quota_rdeck": 4,
     "min_rural_share": 0.5,
     "max_tow_min": int(_SEASON["max_tow_minutes"]),  # int: the number field keeps whole minutes
     "home_site": "",
@@ -86,17 +94,17 @@ SEASON_KEYS: dict[str, str] = {
     "must_include": "must_include",
     "exclude": "exclude",
 }
-#: Quota fields → district names.
-QUOTA_DISTRICTS: dict[str, str] = {
-    "quota_kiel": "Kiel",
-    "quota_ploen": "Plön",
-    "quota_rdeck": "Rendsburg-Eckernförde",
+#: Prefix of the quota fields' keys (``quota_<district key>``, under ``season_`` and ``select_``).
+QUOTA_PREFIX = "quota_"
+#: Quota fields of the KielRegion scenarios saved before region packs → the district keys meant.
+LEGACY_QUOTA_KEYS: dict[str, str] = {
+    "quota_kiel": "quota_01002",
+    "quota_ploen": "quota_01057",
+    "quota_rdeck": "quota_01058",
 }
-#: Home base when none is chosen: Kiel (its centre site, near the town hall).
-DEFAULT_HOME = "Kiel"
 
-#: Default settings of the site selection (page "Standorte auswählen"): the 2023 season's four
-#: stops per district; the quotas apply while ``use_quotas`` is on.
+#: Default settings of the site selection (page "Standorte auswählen"); the quotas per district
+#: (the pack's default quota) apply while ``use_quotas`` is on.
 DEFAULT_SELECT: dict[str, Any] = {
     "model": _REQUEST["model"],
     "p": _REQUEST["p"],
@@ -104,9 +112,6 @@ DEFAULT_SELECT: dict[str, Any] = {
     "emphasis": _REQUEST["emphasis"],
     "factor": _REQUEST["emphasis_factor"],
     "use_quotas": True,
-    "quota_kiel": 4,
-    "quota_ploen": 4,
-    "quota_rdeck": 4,
     "min_urban": _REQUEST["rules"].min_urban,
     "min_rural": _REQUEST["rules"].min_rural,
     "spacing_km": 0.0,
@@ -120,10 +125,14 @@ PERSISTENT: tuple[str, ...] = (
     "lang",
     "threshold_min",
     "f_district",
+    "f_group",
     "f_area",
     "f_kind",
+    "rank_group",
+    "ranking_show_all",
     "compare_ids",
     "scenario_name",
+    "pack_path",
     *(f"season_{k}" for k in DEFAULT_SEASON),
     *(f"select_{k}" for k in DEFAULT_SELECT),
 )
@@ -142,11 +151,48 @@ def tr(state: State, key: str, /, **params: object) -> str:
     return t(key, lang(state), **params)
 
 
+def _quota_key(key: object) -> bool:
+    """Whether ``key`` is a quota field of the season or selection form."""
+    return str(key).startswith((f"season_{QUOTA_PREFIX}", f"select_{QUOTA_PREFIX}"))
+
+
 def keep_widget_values(state: State) -> None:
     """Detach widget values from their widgets so they survive a page switch."""
     for key in list(state.keys()):
-        if key in PERSISTENT or str(key).startswith(WEIGHT_PREFIX):
+        if key in PERSISTENT or str(key).startswith(WEIGHT_PREFIX) or _quota_key(key):
             state[key] = state[key]
+
+
+def pack_path(state: State) -> str:
+    """The region pack the session works on (default: the embedded KielRegion pack)."""
+    return str(state.get("pack_path") or embedded_pack_path())
+
+
+def quota_fields(info: RegionInfo) -> dict[str, tuple[str, int]]:
+    """The quota fields of a pack: form key ``quota_<district key>`` → (district name, default
+    stops), in the pack's district order."""
+    return {
+        f"{QUOTA_PREFIX}{key}": (name, int(info.default_quota.get(key, 0)))
+        for key, name in info.districts
+    }
+
+
+def init_pack(state: State, info: RegionInfo) -> None:
+    """Defaults of the pack's quota fields (the pack's default quota per district)."""
+    for form_key, (_, default) in quota_fields(info).items():
+        for prefix in ("season_", "select_"):
+            state.setdefault(prefix + form_key, default)
+
+
+def default_home(sites: pd.DataFrame, info: RegionInfo) -> str:
+    """The home base when none is chosen: the centre site of the pack's home-base municipality
+    (its most populous one), else the first site."""
+    hit = sites[sites["ags"].astype(str) == info.home_base_ags] if "ags" in sites else sites[:0]
+    name = str(hit["municipality"].iloc[0]) if len(hit) else info.home_base_name
+    try:
+        return resolve_home(sites, name)
+    except ConfigError:  # a pack whose home municipality has no site
+        return str(sites["site_id"].iloc[0]) if len(sites) else ""
 
 
 def init(state: State) -> None:
@@ -177,22 +223,24 @@ def current_sites(base: gpd.GeoDataFrame, state: State) -> tuple[gpd.GeoDataFram
     )
 
 
-def season_form(state: State) -> tuple[dict[str, Any], dict[str, int]]:
-    """The season form's values as config-file keys (``[season]`` and ``[quotas]``)."""
+def season_form(state: State, info: RegionInfo) -> tuple[dict[str, Any], dict[str, int]]:
+    """The season form's values as config-file keys (``[season]`` and ``[quotas]``, by district
+    name of the pack ``info``)."""
     season = {
         config_key: state.get(f"season_{form_key}", DEFAULT_SEASON[form_key])
         for form_key, config_key in SEASON_KEYS.items()
     }
-    season["home"] = season.get("home") or DEFAULT_HOME
+    season["home"] = season.get("home") or info.home_base_name
     quotas = {
-        district: int(state.get(f"season_{form_key}", 0) or 0)
-        for form_key, district in QUOTA_DISTRICTS.items()
+        district: int(state.get(f"season_{form_key}", default) or 0)
+        for form_key, (district, default) in quota_fields(info).items()
     }
     return season, quotas
 
 
-def selection_request(state: State) -> SelectionRequest:
-    """The site-selection form's values as a request.
+def selection_request(state: State, info: RegionInfo) -> SelectionRequest:
+    """The site-selection form's values as a request (quotas by district name of the pack
+    ``info``).
 
     Raises
     ------
@@ -201,8 +249,8 @@ def selection_request(state: State) -> SelectionRequest:
     """
     value = {k: state.get(f"select_{k}", v) for k, v in DEFAULT_SELECT.items()}
     quotas = {
-        district: int(value[form_key] or 0)
-        for form_key, district in QUOTA_DISTRICTS.items()
+        district: int(state.get(f"select_{form_key}", default) or 0)
+        for form_key, (district, default) in quota_fields(info).items()
         if value["use_quotas"]
     }
     rules = SelectionRules(
@@ -233,16 +281,115 @@ def weights(state: State) -> dict[str, float]:
     }
 
 
-def scenario_payload(state: State) -> dict[str, Any]:
-    """Everything entered, as a JSON-compatible scenario payload."""
+def _quota_values(state: State, prefix: str) -> dict[str, Any]:
+    """The quota fields in the session under ``prefix`` (``season_``/``select_``), unprefixed."""
+    head = prefix + QUOTA_PREFIX
+    return {str(k)[len(prefix) :]: v for k, v in state.items() if str(k).startswith(head)}
+
+
+def pack_reference(state: State, *, region: str = "") -> dict[str, Any]:
+    """How a scenario names its pack: the file, its path, its region and whether it is the
+    embedded one (a scenario opened elsewhere finds the pack by file name in the packs folder)."""
+    path = Path(pack_path(state))
+    return {
+        "file": path.name,
+        "path": str(path),
+        "region": region,
+        "embedded": path == Path(embedded_pack_path()),
+    }
+
+
+class PackMissingError(ValueError):
+    """A scenario belongs to a region pack that is not present here."""
+
+    def __init__(self, file: str, region: str, folder: Path) -> None:
+        super().__init__(f"region pack {file} ({region}) not found in {folder}")
+        self.file = file
+        self.region = region
+        self.folder = folder
+
+
+def scenario_pack(data: Mapping[str, Any]) -> str:
+    """The pack path a scenario payload belongs to (scenarios saved before region packs: the
+    embedded KielRegion pack).
+
+    Raises
+    ------
+    PackMissingError
+        When that pack is neither at its saved path nor in the packs folder.
+    """
+    ref = data.get("pack")
+    if not isinstance(ref, Mapping) or ref.get("embedded", True) is True:
+        return str(embedded_pack_path())
+    file = str(ref.get("file") or "")
+    candidates = [Path(str(ref["path"]))] if ref.get("path") else []
+    if file:
+        candidates.append(packs_dir() / file)
+    for candidate in candidates:
+        if candidate.is_file():
+            return str(candidate)
+    raise PackMissingError(file, str(ref.get("region") or ""), packs_dir())
+
+
+def switch_pack(state: State, path: str) -> bool:
+    """Make ``path`` the session's pack; ``False`` when it already is.
+
+    What belongs to the old pack's sites goes: added sites and fact edits, the plan and its undo
+    history, the selection, compared, required and excluded sites, the district filter, the quota
+    fields and the home base (the new pack's defaults fill them on the next run).
+    """
+    if str(path) == pack_path(state):
+        return False
+    state["pack_path"] = str(path)
+    state["user_sites"] = None
+    state["site_edits"] = {}
+    state["upload_errors"] = []
+    for key in [k for k in state if _quota_key(k)]:
+        del state[key]
+    for key in (
+        "compare_ids",
+        "f_district",
+        "f_group",
+        "locked",
+        "season_history",
+        "season_problems",
+        "select_problems",
+        "season_must_include",
+        "season_exclude",
+        "select_must",
+        "select_must_not",
+    ):
+        state[key] = []
+    for key in ("plan", "selection", "season_failed", "season_error", "select_error"):
+        state[key] = None
+    state["season_home_site"] = ""
+    state["season_edit_round"] = int(state.get("season_edit_round", 0)) + 1
+    return True
+
+
+def _unlegacy(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Form values with the KielRegion quota fields of old scenarios renamed to district keys."""
+    return {LEGACY_QUOTA_KEYS.get(str(k), str(k)): v for k, v in values.items()}
+
+
+def scenario_payload(state: State, *, region: str = "") -> dict[str, Any]:
+    """Everything entered, as a JSON-compatible scenario payload (``region``: the pack's region
+    name, recorded with the pack's file so a missing pack can be named)."""
     added = state.get("user_sites")
     return {
+        "pack": pack_reference(state, region=region),
         "user_sites": frame_to_json(added) if added is not None and len(added) else None,
         "site_edits": state.get("site_edits") or {},
         "weights": weights(state),
         "threshold_min": state.get("threshold_min", 15),
-        "season": {k: state.get(f"season_{k}", v) for k, v in DEFAULT_SEASON.items()},
-        "select": {k: state.get(f"select_{k}", v) for k, v in DEFAULT_SELECT.items()},
+        "season": {
+            **{k: state.get(f"season_{k}", v) for k, v in DEFAULT_SEASON.items()},
+            **_quota_values(state, "season_"),
+        },
+        "select": {
+            **{k: state.get(f"select_{k}", v) for k, v in DEFAULT_SELECT.items()},
+            **_quota_values(state, "select_"),
+        },
         "plan": state.get("plan"),
         "locked": list(state.get("locked") or []),
         "compare_ids": list(state.get("compare_ids") or []),
@@ -250,7 +397,16 @@ def scenario_payload(state: State) -> dict[str, Any]:
 
 
 def apply_scenario(state: State, data: dict[str, Any]) -> None:
-    """Restore a scenario payload into the session (call from a callback, before widgets run)."""
+    """Restore a scenario payload into the session (call from a callback, before widgets run);
+    a scenario of another region pack switches to that pack.
+
+    Raises
+    ------
+    PackMissingError
+        The scenario's pack is not present (nothing is changed).
+    """
+    if switch_pack(state, scenario_pack(data)):
+        state["pack_switched_by_scenario"] = True  # the sidebar says so
     added = data.get("user_sites")
     state["user_sites"] = frame_from_json(added) if added else None
     state["site_edits"] = dict(data.get("site_edits") or {})
@@ -259,12 +415,12 @@ def apply_scenario(state: State, data: dict[str, Any]) -> None:
     for name, value in (data.get("weights") or {}).items():
         state[f"{WEIGHT_PREFIX}{name}"] = float(value)
     state["threshold_min"] = data.get("threshold_min", 15)
-    season = {**DEFAULT_SEASON, **(data.get("season") or {})}
+    season = {**DEFAULT_SEASON, **_unlegacy(data.get("season") or {})}
     for key, value in season.items():
         if key in ("start", "end") and isinstance(value, str):
             value = dt.date.fromisoformat(value[:10])
         state[f"season_{key}"] = list(value) if isinstance(value, list) else value
-    for key, value in {**DEFAULT_SELECT, **(data.get("select") or {})}.items():
+    for key, value in {**DEFAULT_SELECT, **_unlegacy(data.get("select") or {})}.items():
         state[f"select_{key}"] = list(value) if isinstance(value, list) else value
     state["selection"] = None  # the result belongs to the settings just replaced
     state["select_problems"] = []

@@ -59,6 +59,10 @@ def plain(text: object) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
 
 
+#: The rows the ranking of "Standorte vergleichen" shows (the best of the current view) unless
+#: "show all" is on: a weight move formats these, not every site (here so tests can read it).
+RANKING_ROWS = 30
+
 #: How a number column is shown: whole numbers (people), one decimal (scores, minutes), two
 #: decimals (weights, points), a share 0..1 as a percentage.
 NumberKind = Literal["int", "one", "two", "percent"]

@@ -17,7 +17,9 @@ Page timings (the default; issue 17's goals), measured in headless Chromium agai
 
 The baseline is the same measurement of the committed code (``git archive HEAD`` into a
 temporary folder, run from there) in the same run, one server after the other; ``--no-baseline``
-skips it. Each figure is the median of ``--repeat`` rounds.
+skips it. Each figure is the median of ``--repeat`` rounds; ``--only first_map`` (repeatable)
+measures some figures alone. With ``first_map`` the size of that map page follows, current code
+against ``HEAD`` (``compare_map_html_kb``).
 
 With ``--apptest`` the older server-side figures follow (measured through AppTest and the
 library, no browser):
@@ -210,8 +212,15 @@ def baseline_checkout() -> Path:
     return folder
 
 
-def page_timings(root: Path, *, repeat: int) -> dict[str, list[float]]:
-    """First map, re-rank and page switch in Chromium for the app in ``root`` (seconds)."""
+def page_timings(
+    root: Path, *, repeat: int, figures: tuple[str, ...] = ("first_map", "rerank", "page_switch")
+) -> dict[str, list[float]]:
+    """First map, re-rank and page switch in Chromium for the app in ``root`` (seconds).
+
+    ``figures`` limits the rounds to some of them (``first_map`` is always measured: every
+    round opens a new tab). A run that does not finish within the timeout (a page whose caches
+    are cold on a busy machine) is left out of its figure and counted in ``<figure>_timeouts``.
+    """
     from playwright.sync_api import sync_playwright
 
     sys.path.insert(0, str(ROOT / "tests"))
@@ -228,6 +237,14 @@ def page_timings(root: Path, *, repeat: int) -> dict[str, list[float]]:
     tmp = Path(tempfile.mkdtemp())
     env = {"TINY_RATHAUS_DB": str(tmp / "scenarios.sqlite"), "TINY_RATHAUS_ROAD_GRAPH": ""}
     out: dict[str, list[float]] = {"first_map": [], "rerank": [], "page_switch": []}
+    timeouts = {"rerank": 0, "page_switch": 0}
+
+    def timed(figure: str, tab, since: float) -> None:  # type: ignore[no-untyped-def]
+        try:
+            out[figure].append((wait_for_run(tab, since) - since) / 1000)
+        except TimeoutError:
+            timeouts[figure] += 1
+
     with streamlit_app(root=root, env=env) as url, sync_playwright() as play:
         browser = play.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
 
@@ -247,30 +264,36 @@ def page_timings(root: Path, *, repeat: int) -> dict[str, list[float]]:
             wait_for_run(tab, 0)
             # another weight each round, moved up twice: every step is a weight combination the
             # server has not ranked yet (no cache hit); slider 0 is the threshold
+            emit({"round": round_, "root": str(root), "first_map_s": round(seconds, 3)})
             slider = tab.get_by_role("slider").nth(1 + round_ % 12)
-            for _step in range(2):
+            for _step in range(2 if "rerank" in figures else 0):
                 slider.focus()
                 since = page_now(tab)
                 tab.keyboard.press("ArrowRight")
-                out["rerank"].append((wait_for_run(tab, since) - since) / 1000)
-            for name in PAGES:
+                timed("rerank", tab, since)
+            for name in PAGES if "page_switch" in figures else ():
                 since = page_now(tab)
                 tab.get_by_role("link", name=name).click()
-                out["page_switch"].append((wait_for_run(tab, since) - since) / 1000)
+                timed("page_switch", tab, since)
             tab.close()
         browser.close()
+    for figure, count in timeouts.items():
+        if count:
+            emit({"figure": f"{figure}_timeouts", "root": str(root), "count": count})
     return out
 
 
 GOALS = {"first_map": 3.0, "rerank": 0.5, "page_switch": 1.0}
 
 
-def bench_pages(*, repeat: int, baseline: bool) -> None:
+def bench_pages(*, repeat: int, baseline: bool, figures: tuple[str, ...]) -> None:
     """The page timings of the current code and, unless skipped, of ``HEAD`` as baseline."""
-    runs = {"current": page_timings(ROOT, repeat=repeat)}
+    runs = {"current": page_timings(ROOT, repeat=repeat, figures=figures)}
     if baseline:
-        runs["baseline_HEAD"] = page_timings(baseline_checkout(), repeat=repeat)
+        runs["baseline_HEAD"] = page_timings(baseline_checkout(), repeat=repeat, figures=figures)
     for figure, goal in GOALS.items():
+        if not all(timings[figure] for timings in runs.values()):
+            continue  # not measured (or every run timed out)
         record: dict[str, object] = {"figure": f"{figure}_browser", "goal_s": goal}
         for label, timings in runs.items():
             values = timings[figure]
@@ -282,6 +305,35 @@ def bench_pages(*, repeat: int, baseline: bool) -> None:
             record["speedup"] = round(statistics.median(runs["baseline_HEAD"][figure]) / current, 1)
         record["runs"] = len(runs["current"][figure])
         emit(record)
+    if "first_map" in figures:
+        bench_map_page_size(baseline=baseline)
+
+
+def bench_map_page_size(*, baseline: bool) -> None:
+    """Bytes of the map page "Standorte vergleichen" sends (every candidate site, no stops),
+    current code against ``HEAD`` (run in a subprocess from the baseline checkout)."""
+    import subprocess
+
+    script = (
+        "import sys; sys.path.insert(0, '.')\n"
+        "from planner.data.pack import load_pack\n"
+        "from planner.maps import MapOptions, coverage_map, map_html\n"
+        "pack = load_pack()\n"
+        "page = map_html(coverage_map(pack, sites=pack.sites, options=MapOptions("
+        "draw_route=False, cells=False)))\n"
+        "print(len(page.encode('utf-8')))\n"
+    )
+    roots = {"current": ROOT}
+    if baseline:
+        roots["baseline_HEAD"] = baseline_checkout()
+    record: dict[str, object] = {"figure": "compare_map_html_kb"}
+    for label, root in roots.items():
+        env = {**os.environ, "PYTHONPATH": str(root)}
+        size = subprocess.run(
+            [sys.executable, "-c", script], cwd=root, env=env, check=True, capture_output=True
+        ).stdout
+        record[label] = round(int(size.split()[-1]) / 1024)
+    emit(record)
 
 
 def main() -> None:
@@ -290,8 +342,16 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-baseline", action="store_true", help="skip the HEAD baseline")
     parser.add_argument("--apptest", action="store_true", help="also the AppTest figures")
+    parser.add_argument(
+        "--only",
+        choices=sorted(GOALS),
+        action="append",
+        help="measure only this figure (repeatable; default: all three)",
+    )
     args = parser.parse_args()
-    bench_pages(repeat=args.repeat, baseline=not args.no_baseline)
+    bench_pages(
+        repeat=args.repeat, baseline=not args.no_baseline, figures=tuple(args.only or GOALS)
+    )
     if args.apptest:
         bench_map_size()
         bench_library(args.repeat)

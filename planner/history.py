@@ -37,6 +37,7 @@ __all__ = [
     "History",
     "RecencyWeights",
     "RunSeason",
+    "runs_from_store",
     "visit_table",
 ]
 
@@ -177,6 +178,29 @@ class History:
         )
         return table
 
+    def group_table(
+        self, year: int | None = None, *, weights: RecencyWeights | None = None
+    ) -> pd.DataFrame:
+        """One row per group for the planning ``year``: its visits and recency weight.
+
+        Returns
+        -------
+        pandas.DataFrame
+            :meth:`last_visits`'s columns plus ``visits`` (located visits in the group; a city's
+            stops of unknown area count for no area) and ``weight`` (:meth:`group_weights`).
+        """
+        table = self.last_visits()
+        located = self.visits[self.visits["group_id"] != ""]
+        counts = located.groupby("group_id").size()
+        table.insert(5, "visits", table["group_id"].map(counts).fillna(0).astype(int))
+        table["weight"] = table["group_id"].map(self.group_weights(year, weights=weights))
+        return table
+
+    def visited_since(self, first_season: int) -> pd.Series:
+        """Per group (index ``group_id``): visited in ``first_season`` or later."""
+        last = self.last_visits().set_index("group_id")["last_visit"]
+        return (last.astype(float) >= first_season).astype(bool)
+
     def group_weights(
         self, year: int | None = None, *, weights: RecencyWeights | None = None
     ) -> pd.Series:
@@ -206,6 +230,85 @@ class History:
         by_group = self.group_weights(year, weights=weights)
         ids = self.groups.site_groups(pack, sites)
         return pd.Series(ids).map(by_group).fillna(1.0).to_numpy(float)
+
+
+def runs_from_store(store: Any, pack: Any) -> list[RunSeason]:
+    """The seasons marked as run in a scenario store, as :class:`RunSeason` s.
+
+    Each run scenario's marked revision is opened; its plan's stops (schedule order, with their
+    dates ``start``/``end``) are placed at their sites (the pack's candidates with the scenario's
+    added sites). A scenario without a plan, or whose plan has no stops, gives no season.
+
+    Parameters
+    ----------
+    store
+        A :class:`planner.scenarios.ScenarioStore`.
+    pack
+        The region pack (its sites and CRS).
+
+    Raises
+    ------
+    planner.scenarios.ScenarioError
+        A run scenario that cannot be read (the store file, or a damaged payload).
+    """
+    # the scenarios read plans and sites (planner.season): loaded on use, not with the history
+    from planner.scenarios import frame_from_json, scenario_sites
+
+    runs: list[RunSeason] = []
+    for info in store.runs():
+        data = store.load(info.name, revision=info.run_revision).data
+        plan = data.get("plan") or {}
+        if not plan.get("schedule"):
+            continue
+        schedule = frame_from_json(plan["schedule"])
+        if not len(schedule) or "site_id" not in schedule.columns:
+            continue
+        stops = _schedule_points(schedule, scenario_sites(pack.sites, data)[0], crs=pack.crs)
+        if len(stops):
+            season = int(info.run_year)
+            runs.append(RunSeason(season=season, stops=stops, source=f"scenario:{info.name}"))
+    return runs
+
+
+def _schedule_points(
+    schedule: pd.DataFrame, sites: gpd.GeoDataFrame, *, crs: Any
+) -> gpd.GeoDataFrame:
+    """A schedule's stops as points in ``crs``: at the stored ``x``/``y`` (EPSG:25832, as every
+    plan keeps them) where present, else at the site; a stop placed by neither is left out."""
+    placed = sites.to_crs(crs).drop_duplicates("site_id").set_index("site_id").geometry
+    ids = schedule["site_id"].astype(str)
+    points = list(placed.reindex(ids).to_numpy())
+    if {"x", "y"} <= set(schedule.columns):
+        stored = gpd.GeoSeries(
+            gpd.points_from_xy(
+                pd.to_numeric(schedule["x"], errors="coerce"),
+                pd.to_numeric(schedule["y"], errors="coerce"),
+            ),
+            crs="EPSG:25832",
+        ).to_crs(crs)
+        points = [
+            p if p is not None and not p.is_empty and np.isfinite(p.x) else q
+            for p, q in zip(stored, points, strict=True)
+        ]
+    keep = np.array([p is not None and not getattr(p, "is_empty", True) for p in points], bool)
+
+    def column(name: str) -> pd.Series:
+        values = schedule[name] if name in schedule.columns else pd.Series([""] * len(schedule))
+        return values.astype(str).str[:10] if name in ("start", "end") else values.astype(str)
+
+    frame = pd.DataFrame(
+        {
+            "site_id": ids.to_numpy(),
+            "name": column("name").to_numpy(),
+            "start": column("start").to_numpy(),
+            "end": column("end").to_numpy(),
+        }
+    )[keep]
+    return gpd.GeoDataFrame(
+        frame.reset_index(drop=True),
+        geometry=[p for p, k in zip(points, keep, strict=True) if k],
+        crs=crs,
+    )
 
 
 def _xy(frame: gpd.GeoDataFrame) -> np.ndarray:

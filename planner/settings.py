@@ -12,6 +12,9 @@ TINY_RATHAUS_GERMANY
 TINY_RATHAUS_PACK
     The region pack to load (default: the embedded KielRegion pack: ``data/kielregion.gpkg`` in a
     checkout, ``<prefix>/share/tiny-rathaus/kielregion.gpkg`` in an installed wheel).
+TINY_RATHAUS_PACKS
+    Folder of the region packs built by the user (``data build``, the app's "Regionen" page);
+    default: ``packs/`` in a checkout, else ``packs`` in the user data dir.
 TINY_RATHAUS_MAPS
     Folder where coverage maps are saved (default: ``maps/`` in a checkout, else the user data
     dir's ``maps``).
@@ -150,6 +153,18 @@ def maps_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME)) / "maps"
 
 
+def packs_dir() -> Path:
+    """Folder of the region packs the user built (listed by the app next to the embedded pack):
+    ``TINY_RATHAUS_PACKS``, else ``packs/`` of this checkout, else ``packs`` in the user data
+    dir. Not created here; the build creates it when it writes a pack."""
+    env = os.environ.get("TINY_RATHAUS_PACKS")
+    if env:
+        return Path(env)
+    if (REPO_ROOT / "planner").is_dir() and (REPO_ROOT / "app.py").is_file():
+        return REPO_ROOT / "packs"
+    return Path(platformdirs.user_data_dir(APP_NAME)) / "packs"
+
+
 def cache_dir() -> Path:
     """Folder for content-hash keyed caches (created on demand)."""
     env = os.environ.get("TINY_RATHAUS_CACHE")
@@ -172,3 +187,15 @@ def database_path() -> Path:
     folder = Path(platformdirs.user_data_dir(APP_NAME))
     folder.mkdir(parents=True, exist_ok=True)
     return folder / "scenarios.sqlite"
+
+
+# --- Sparse travel-time matrices (issue 18) ---------------------------------------------------
+#: Sites × cells above which travel minutes are kept sparse: only the pairs within the largest
+#: threshold asked for, found with a KD-tree (:func:`planner.traveltime.site_cell_travel_minutes`).
+#: 20 million pairs is 160 MB per dense float64 matrix (the crow-fly step needs about four such
+#: arrays at once); below it the dense matrix is cheap and kept. Read at call time, so tests can
+#: force either path.
+SPARSE_MATRIX_MIN_PAIRS: int = 20_000_000
+#: The limit (car minutes) a sparse matrix keeps when the caller names none: the default
+#: regional threshold. A consumer asking for a larger threshold gets the pairs recomputed.
+SPARSE_MATRIX_LIMIT_MIN: float = 15.0

@@ -13,7 +13,7 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 os.environ.setdefault("TINY_RATHAUS_STRICT_TEXTS", "1")
 
 from planner.data.pack import RegionPack, load_pack
-from planner.settings import raw_dir
+from planner.settings import germany_dir, raw_dir
 
 
 @pytest.fixture(autouse=True)
@@ -41,6 +41,18 @@ def raw() -> Path:
         pytest.skip(
             f"raw KielRegion data not found at {folder} (set TINY_RATHAUS_RAW or place "
             "shared/kielregion next to the repository)"
+        )
+    return folder
+
+
+@pytest.fixture(scope="session")
+def germany() -> Path:
+    """The Germany-wide raw folder (other regions); tests needing it skip when it is absent."""
+    folder = germany_dir()
+    if not (folder / "SOURCES.md").is_file():
+        pytest.skip(
+            f"Germany-wide raw data not found at {folder} (set TINY_RATHAUS_GERMANY or place "
+            "shared/germany next to the repository)"
         )
     return folder
 

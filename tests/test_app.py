@@ -69,6 +69,7 @@ def plan_season(at: AppTest, *, time_limit: int = 120) -> AppTest:
 def test_compare_page_weights_change_the_ranking() -> None:
     at = start()
     assert at.title[0].value == "Standorte vergleichen"
+    at.toggle(key="ranking_show_all").set_value(True).run()  # every site, not the best 30
     before = ranking_names(at)
     assert len(before) > 100
     # only the rural share counts now
@@ -231,11 +232,12 @@ def test_scenario_is_reopened_after_restart(own_database: Path) -> None:
     again.switch_page("app_pages/coverage.py").run()
     assert not again.exception
     assert again.selectbox(key="coverage_source").value in ("__current__", "Sommer 2025")
-    assert len(again.dataframe) == 2  # the stops beside the map, the figures
+    assert len(again.dataframe) == 3  # the stops beside the map, the figures at both scales
 
 
 def test_bad_csv_shows_errors_and_keeps_everything_else() -> None:
     at = start()
+    at.toggle(key="ranking_show_all").set_value(True).run()  # every site, not the best 30
     at.select_slider(key="w_transit_stops").set_value(3.0)
     at.slider(key="threshold_min").set_value(20)
     at.run()
@@ -273,13 +275,13 @@ def test_bad_season_setting_is_reported_and_kept() -> None:
     at = start()
     at.switch_page("app_pages/season.py").run()
     at.text_area(key="season_blackouts").input("2025-08-01, 31.13.2025")
-    at.number_input(key="season_quota_kiel").set_value(3)
+    at.number_input(key="season_quota_01002").set_value(3)
     next(b for b in at.button if b.label == "Saison planen").click().run()
     assert not at.exception
     message = next(visible(e.value) for e in at.error if "31.13.2025" in visible(e.value))
     assert message.startswith("Sperrtermine"), message
     assert at.text_area(key="season_blackouts").value == "2025-08-01, 31.13.2025"
-    assert at.number_input(key="season_quota_kiel").value == 3
+    assert at.number_input(key="season_quota_01002").value == 3
     assert at.session_state["plan"] is None
 
 
@@ -296,8 +298,8 @@ def test_compare_current_plan_with_a_saved_scenario() -> None:
     at.sidebar.text_input(key="scenario_name").input("Basis").run()
     next(b for b in at.sidebar.button if b.key == "scenario_save").click().run()
     # a second plan with other quotas, compared with the saved one
-    at.number_input(key="season_quota_kiel").set_value(2)
-    at.number_input(key="season_quota_ploen").set_value(6)
+    at.number_input(key="season_quota_01002").set_value(2)
+    at.number_input(key="season_quota_01057").set_value(6)
     next(b for b in at.button if b.label == "Saison planen").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.selectbox(key="season_compare_with").value == "Basis"
@@ -315,7 +317,7 @@ def test_reopened_infeasible_scenario_shows_its_diagnosis() -> None:
     at = start()
     at.switch_page("app_pages/season.py").run()
     at.slider(key="season_time_limit_s").set_value(5)
-    at.number_input(key="season_quota_kiel").set_value(20)  # 28 stops cannot fit
+    at.number_input(key="season_quota_01002").set_value(20)  # 28 stops cannot fit
     next(b for b in at.button if b.label == "Saison planen").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.session_state["plan"]["status"] == "infeasible"
@@ -474,6 +476,10 @@ def test_terms_are_explained_where_they_appear() -> None:
     assert gap.help and "Abstand" in gap.help and "km" in gap.help
     model = next(c.value for c in at.caption if c.value.startswith("Fahrzeitmodell"))
     assert "Luftlinie × 1,35" in model and "crow-fly" not in model
+    # the sidebar names the local scale's models too (no road source here: crow-fly on foot/bike)
+    sidebar = [c.value for c in at.sidebar.caption]
+    assert "Luftlinie zu Fuß — Luftlinie × 1,35 (Umwegfaktor), 4,5 km/h" in sidebar
+    assert "Luftlinie mit dem Rad — Luftlinie × 1,35 (Umwegfaktor), 15 km/h" in sidebar
     at = choose_sites(at)
     radio = at.radio(key="select_model")
     assert "MCLP" in radio.help and "p-Median" in radio.help

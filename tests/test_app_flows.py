@@ -85,7 +85,7 @@ def test_replan_keeps_the_chosen_stops_and_a_failed_run_keeps_the_plan(
 
     # rules that cannot hold: the diagnosis is shown above, the last good plan stays below
     at.slider(key="season_time_limit_s").set_value(5)
-    at.number_input(key="season_quota_kiel").set_value(20)
+    at.number_input(key="season_quota_01002").set_value(20)
     ok(button(at, "Saison planen").click().run())
     assert any("Zeitlimit" in e.value or "nicht alle" in e.value for e in at.error)
     assert any("letzte gültige Plan" in w.value for w in at.warning)
@@ -98,7 +98,7 @@ def test_replan_keeps_the_chosen_stops_and_a_failed_run_keeps_the_plan(
         raise RuntimeError("solver crashed")
 
     monkeypatch.setattr("planner.season.inputs.SeasonInputs.plan", broken)
-    at.number_input(key="season_quota_kiel").set_value(4)
+    at.number_input(key="season_quota_01002").set_value(4)
     ok(button(at, "Saison planen").click().run())
     assert any("RuntimeError: solver crashed" in visible(e.value) for e in at.error)
     assert at.session_state["plan"]["schedule"] == good
@@ -230,6 +230,7 @@ def test_coverage_map_download_and_save_into_maps(
 
 def test_filters_narrow_the_ranking() -> None:
     at = start()
+    at.toggle(key="ranking_show_all").set_value(True).run()  # every site, not the best 30
     total = len(at.dataframe[0].value)
     at.multiselect(key="f_district").set_value(["Plön"])
     ok(at.multiselect(key="f_area").set_value(["rural"]).run())

@@ -42,7 +42,7 @@ def small_season(at: AppTest) -> AppTest:
     ok(at.switch_page("app_pages/season.py").run())
     at.date_input(key="season_start").set_value(D(2025, 7, 1))
     at.date_input(key="season_end").set_value(D(2025, 10, 31))
-    for key in ("season_quota_kiel", "season_quota_ploen", "season_quota_rdeck"):
+    for key in ("season_quota_01002", "season_quota_01057", "season_quota_01058"):
         at.number_input(key=key).set_value(2)
     at.select_slider(key="season_min_rural_share").set_value(0.0)
     at.number_input(key="season_relocation_days").set_value(2)
@@ -203,9 +203,9 @@ def save(at: AppTest, name: str) -> AppTest:
 
 def test_an_older_version_of_a_scenario_opens() -> None:
     at = ok(start().switch_page("app_pages/season.py").run())
-    at.number_input(key="season_quota_kiel").set_value(4)
+    at.number_input(key="season_quota_01002").set_value(4)
     save(at, "Basis")
-    at.number_input(key="season_quota_kiel").set_value(2)
+    at.number_input(key="season_quota_01002").set_value(2)
     ok(at.run())
     ok(at.sidebar.button(key="scenario_save").click().run())
     assert ScenarioStore().revisions("Basis")[-1][0] == 2
@@ -216,12 +216,12 @@ def test_an_older_version_of_a_scenario_opens() -> None:
     assert "Version 1 –" in lines
     at.sidebar.selectbox(key="scenario_version_pick").set_value(1)
     ok(at.sidebar.button(key="scenario_version_open").click().run())
-    assert at.number_input(key="season_quota_kiel").value == 4
+    assert at.number_input(key="season_quota_01002").value == 4
     assert any("Version 1 von „Basis“ geöffnet" in s for s in texts(at.sidebar.success))
     # saving it makes it the newest version, without a conflict
     ok(at.sidebar.button(key="scenario_save").click().run())
     assert ScenarioStore().revisions("Basis")[-1][0] == 3
-    assert ScenarioStore().load("Basis").data["season"]["quota_kiel"] == 4
+    assert ScenarioStore().load("Basis").data["season"]["quota_01002"] == 4
 
 
 def test_a_warning_before_saving_over_someone_elses_save(own_database: Path) -> None:

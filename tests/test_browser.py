@@ -146,7 +146,11 @@ def test_pages_in_browser(server: str, browser: Browser) -> None:
     # the filters' placeholders speak German
     html = page.content()
     assert "Bitte wählen …" in html and "Choose options" not in html
-    assert page.get_by_text("Deploy").count() == 0  # Streamlit's developer menu is hidden
+    # Streamlit's developer menu is hidden
+    assert page.get_by_text("Deploy", exact=True).count() == 0
+    # the README shows the best site of each Amt and part of Kiel
+    page.get_by_text("bester je Amt bzw. Stadtteil").click()
+    page.get_by_text("Bester Standort je Amt").first.wait_for(timeout=30_000)
     _readme_shot(page, "1_standorte_vergleichen.png")
 
     # selection page: choose 12 sites under the 2023 quotas

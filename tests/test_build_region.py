@@ -25,7 +25,6 @@ from planner.data.regions import (
     metric_crs_for,
     resolve_region,
 )
-from planner.settings import germany_dir
 
 DISTRICTS = pd.DataFrame(
     {
@@ -122,17 +121,6 @@ def test_new_key_takes_the_polygon_holding_its_midpoint() -> None:
 
 
 # --- real files ----------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def germany() -> Path:
-    folder = germany_dir()
-    if not (folder / "SOURCES.md").is_file():
-        pytest.skip(
-            f"Germany-wide raw data not found at {folder} (set TINY_RATHAUS_GERMANY or place "
-            "shared/germany next to the repository)"
-        )
-    return folder
 
 
 @pytest.fixture(scope="module")

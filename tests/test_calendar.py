@@ -6,13 +6,13 @@ import datetime as dt
 
 import pytest
 
-from planner.season.calendar import SeasonCalendar, parse_date, sh_public_holidays
+from planner.season.calendar import SeasonCalendar, parse_date, public_holidays
 
 D = dt.date
 
 
 def test_sh_holidays_2023() -> None:
-    hol = sh_public_holidays([2023])
+    hol = public_holidays([2023], subdivision="SH")
     assert D(2023, 10, 3) in hol  # Tag der Deutschen Einheit
     assert D(2023, 10, 31) in hol  # Reformationstag, a holiday in SH since 2018
     assert D(2023, 11, 1) not in hol  # Allerheiligen is not a holiday in SH

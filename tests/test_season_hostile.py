@@ -415,7 +415,6 @@ def test_infeasible_season_exits_1_naming_the_rule(tmp_path: Path, monkeypatch, 
             return plan_season(sites, minutes, config=config, km=km)
 
     monkeypatch.setattr("planner.season.inputs.season_inputs", Inputs)
-    monkeypatch.setattr("planner.data.pack.load_pack", lambda: None)
     config = tmp_path / "s.toml"
     sites.to_csv(tmp_path / "sites.csv", index=False)
     config.write_text(

@@ -1,7 +1,9 @@
-"""What every command shares: the error line on stderr, a checked ``--out`` file, plain help."""
+"""What every command shares: the error line on stderr, a checked ``--out`` file, plain help,
+the ``--pack`` option."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import sys
@@ -9,7 +11,7 @@ from pathlib import Path
 
 from planner.i18n import t
 
-__all__ = ["error", "out_file_problem", "plain_text"]
+__all__ = ["add_pack_argument", "error", "out_file_problem", "plain_text"]
 
 
 def error(text: str) -> int:
@@ -55,3 +57,19 @@ def out_file_problem(path: Path, lang: str) -> str | None:
     if not existed:
         path.unlink(missing_ok=True)
     return None
+
+
+def add_pack_argument(parser: argparse.ArgumentParser) -> None:
+    """The one ``--pack PATH`` option of every command that reads a region pack.
+
+    Default ``None``: the command's own default (``[data] pack`` of a season file, else
+    ``TINY_RATHAUS_PACK``, else the embedded KielRegion pack; see
+    :func:`planner.settings.pack_path`).
+    """
+    parser.add_argument(
+        "--pack",
+        default=None,
+        metavar="PATH",
+        help="region pack (.gpkg) to use, e.g. one built with 'data build --region 01059' "
+        "(default: TINY_RATHAUS_PACK or the embedded KielRegion pack)",
+    )

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from planner.cli.common import error
+from planner.cli.common import add_pack_argument, error
 from planner.settings import germany_dir, pack_path, raw_dir
 
 __all__ = ["info_text", "register_data_cli"]
@@ -38,7 +38,7 @@ def _data_build(args: argparse.Namespace) -> int:
 def _data_info(args: argparse.Namespace) -> int:
     """``data info``: the pack's counts, totals, sources and travel-time model."""
     from planner.data.pack import load_pack
-    from planner.traveltime import default_model
+    from planner.traveltime import default_model, local_models
 
     path = Path(args.pack) if args.pack else pack_path()
     try:
@@ -51,6 +51,7 @@ def _data_info(args: argparse.Namespace) -> int:
         "size_mb": round(path.stat().st_size / 1e6, 2),
         **pack.summary(),
         "travel_time_model": default_model().describe(),
+        "local_models": {mode: m.describe() for mode, m in local_models()._asdict().items()},
         "sources": pack.metadata[["source", "vintage", "licence", "attribution"]].to_dict(
             "records"
         ),
@@ -107,6 +108,6 @@ def register_data_cli(groups: Any) -> None:
     )
     build.set_defaults(func=_data_build)
     info = data_cmds.add_parser("info", help="counts, totals, sources and the travel-time model")
-    info.add_argument("--pack", default=None, help="pack to read (default: the embedded pack)")
+    add_pack_argument(info)
     info.add_argument("--json", action="store_true", help="print the summary as JSON")
     info.set_defaults(func=_data_info)

@@ -9,9 +9,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from planner.i18n import DEFAULT_LANGUAGE, LANGUAGES
-from planner.season.config import load_season_config, run_season_plan
+from planner.cli.common import add_pack_argument
+from planner.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from planner.season.config import load_season_config
 from planner.season.plan import SeasonPlan
+from planner.season.run import run_season_plan
 from planner.season.settings import ConfigError
 
 __all__ = ["register_season_cli"]
@@ -22,6 +24,7 @@ PRINTED_COLUMNS = [
     "name",
     "municipality",
     "district",
+    "group",
     "start",
     "end",
     "tow_minutes",
@@ -40,7 +43,7 @@ def _cmd_season_plan(args: argparse.Namespace) -> int:
     lang = str(args.lang)
     try:
         season_file = load_season_config(args.config)
-        plan = run_season_plan(season_file, out_dir=Path(args.out), lang=lang)
+        plan = run_season_plan(season_file, out_dir=Path(args.out), lang=lang, pack=args.pack)
     except ConfigError as exc:
         print(f"error: {exc.message(lang)}", file=sys.stderr)
         return 1
@@ -52,15 +55,20 @@ def _cmd_season_plan(args: argparse.Namespace) -> int:
         print(plan.explain(lang), file=sys.stderr)
         return 1
     _print_plan(plan, lang, seconds=time.perf_counter() - started)
+    print(f"pack: {plan.totals.get('pack', '')} ({plan.totals.get('region', '')})")
     print(f"exports: {args.out}")
     return 0
 
 
 def _print_plan(plan: SeasonPlan, lang: str, *, seconds: float) -> None:
-    """The explanation, the status, the schedule and the totals as one JSON line."""
+    """The explanation, the status, the schedule, the Ämter and city areas visited and the
+    totals as one JSON line."""
     print(plan.explain(lang))
     print(plan.status_text(lang))
     print(plan.schedule[PRINTED_COLUMNS].round(1).to_string(index=False))
+    if plan.totals.get("groups_total"):
+        visited, total = plan.totals.get("groups_visited") or 0, plan.totals["groups_total"]
+        print(t("cli.season.groups_visited", lang, visited=int(visited), total=int(total)))
     summary = {
         k: (v if isinstance(v, int | float | str | dict) or v is None else str(v))
         for k, v in plan.totals.items()
@@ -70,7 +78,8 @@ def _print_plan(plan: SeasonPlan, lang: str, *, seconds: float) -> None:
 
 
 def register_season_cli(subparsers: Any) -> None:
-    """Add ``season plan --config FILE --out DIR [--lang de|en]`` to an argparse group.
+    """Add ``season plan --config FILE --out DIR [--pack PATH] [--lang de|en]`` to an argparse
+    group.
 
     Parameters
     ----------
@@ -90,4 +99,5 @@ def register_season_cli(subparsers: Any) -> None:
         default=DEFAULT_LANGUAGE,
         help="language of messages and exported texts (default: de)",
     )
+    add_pack_argument(plan)
     plan.set_defaults(func=_cmd_season_plan)

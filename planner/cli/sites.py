@@ -13,13 +13,14 @@ import sys
 from pathlib import Path
 from typing import Any, get_args
 
-from planner.cli.common import error, out_file_problem
+from planner.cli.common import add_pack_argument, error, out_file_problem
 from planner.data import pack as region_pack
 from planner.export import table_csv_bytes, table_csv_text
 from planner.i18n import LANGUAGES, t
 from planner.selection import InfeasibleRulesError, SelectionRequestError, SelectionRules
 from planner.selection import region as region_selection
 from planner.selection.region import Emphasis, ModelKind, SelectionRequest
+from planner.settings import pack_path
 from planner.sites import load_site_file
 
 __all__ = ["register_sites_cli"]
@@ -27,7 +28,10 @@ __all__ = ["register_sites_cli"]
 
 def _sites_check(args: argparse.Namespace) -> int:
     """``sites check``: valid rows to stdout, errors to stderr; exit 1 on any error."""
-    pack = region_pack.load_pack()
+    try:
+        pack = region_pack.load_pack(args.pack)
+    except (OSError, ValueError, RuntimeError, KeyError) as exc:
+        return error(f"region pack {args.pack or pack_path()}: {exc}")
     result = load_site_file(
         Path(args.file),
         municipalities=pack.municipalities,
@@ -93,8 +97,12 @@ def _sites_select(args: argparse.Namespace) -> int:
     if out is not None and (out_problem := out_file_problem(out, lang)):
         return error(out_problem)  # before solving: a wrong --out never costs a solve
     try:
+        pack = region_pack.load_pack(args.pack)
+    except (OSError, ValueError, RuntimeError, KeyError) as exc:
+        return error(f"region pack {args.pack or pack_path()}: {exc}")
+    try:
         request = _request(args, spacing_km)
-        selection = region_selection.select_sites(region_pack.load_pack(), request)
+        selection = region_selection.select_sites(pack, request)
     except InfeasibleRulesError as exc:
         for problem in exc.problems:
             print(f"error: {problem.rule_text(lang)}: {problem.text(lang)}", file=sys.stderr)
@@ -134,6 +142,7 @@ def register_sites_cli(groups: Any) -> None:
     )
     check.add_argument("file")
     check.add_argument("--lang", choices=LANGUAGES, default="de")
+    add_pack_argument(check)
     check.set_defaults(func=_sites_check)
     select = sites_cmds.add_parser(
         "select",
@@ -173,7 +182,7 @@ def _add_select_arguments(select: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="DISTRICT=N",
-        help="sites in a district, N or MIN-MAX (repeatable), e.g. --quota Plön=4",
+        help="sites in a district of the pack, N or MIN-MAX (repeatable), e.g. --quota Plön=4",
     )
     select.add_argument(
         "--min-urban",
@@ -200,6 +209,7 @@ def _add_select_arguments(select: argparse.ArgumentParser) -> None:
         "--time-limit", type=float, default=default.time_limit, help="seconds for the selection"
     )
     select.add_argument("--seed", type=int, default=default.seed)
+    add_pack_argument(select)
     select.add_argument("--lang", choices=LANGUAGES, default="de")
     select.add_argument("--json", action="store_true", help="print the summary as one JSON line")
     select.add_argument(

@@ -4,7 +4,9 @@
   regional: by car), which cells a site reaches at each, the region's population base and
   de-duplicated people reached;
 * :mod:`planner.coverage.figures` — per-cell, per-municipality and per-district coverage tables
-  of a plan, and the coverage of planned stops shown on maps and pages.
+  of a plan, and the coverage of planned stops shown on maps and pages;
+* :mod:`planner.coverage.groups` — which Ämter and city areas a plan visits, and when each was
+  last visited before it.
 """
 
 from planner.coverage.figures import (
@@ -21,6 +23,7 @@ from planner.coverage.figures import (
     municipality_coverage,
     site_cell_minutes,
 )
+from planner.coverage.groups import GroupReport, plan_groups
 from planner.coverage.reach import (
     LOCAL,
     REACH_SCALES,
@@ -38,6 +41,7 @@ __all__ = [
     "REGIONAL",
     "CoverageReport",
     "CoverageSummary",
+    "GroupReport",
     "MapCoverage",
     "ReachScale",
     "cell_coverage",
@@ -48,6 +52,7 @@ __all__ = [
     "map_coverage",
     "municipality_coverage",
     "people_reached",
+    "plan_groups",
     "population_base",
     "reach_matrix",
     "site_cell_minutes",

@@ -28,7 +28,14 @@ import pandas as pd
 from planner.coverage.reach import LOCAL, reach_matrix
 from planner.data.pack import RegionPack
 from planner.settings import METRIC_CRS
-from planner.traveltime import TravelModel, default_model, travel_time_matrix
+from planner.traveltime import (
+    SparseMinutes,
+    TravelModel,
+    default_model,
+    minute_rows,
+    site_cell_travel_minutes,
+    travel_time_matrix,
+)
 
 __all__ = [
     "CoverageReport",
@@ -100,22 +107,38 @@ class CoverageReport:
     municipalities: pd.DataFrame
 
 
-def site_cell_minutes(sites: Any, cells: Any, *, model: Any = None) -> np.ndarray:
+def site_cell_minutes(
+    sites: Any,
+    cells: Any,
+    *,
+    model: Any = None,
+    limit_min: float | None = None,
+    sparse_form: bool | None = None,
+) -> np.ndarray | SparseMinutes:
     """Car minutes from every site to every cell centre, shape ``(n_sites, n_cells)``.
+
+    Dense below ``settings.SPARSE_MATRIX_MIN_PAIRS`` pairs, else a
+    :class:`planner.traveltime.SparseMinutes` holding only the pairs within ``limit_min``
+    (:func:`planner.traveltime.site_cell_travel_minutes`); every consumer here takes both.
 
     Parameters
     ----------
     sites
-        GeoDataFrame of points (EPSG:25832).
+        GeoDataFrame of points (the pack's metric CRS).
     cells
         Cells with ``x``/``y`` centre columns, or any geometry (centroids are used).
     model
         A :class:`planner.traveltime.TravelModel`; default: the active model.
+    limit_min
+        The largest threshold that will be asked (sparse form; default
+        ``settings.SPARSE_MATRIX_LIMIT_MIN``, larger ones are recomputed on demand).
+    sparse_form
+        Force the form (``True`` sparse, ``False`` dense); default: by size.
     """
-    from planner.traveltime import travel_time_matrix
-
     site_xy = np.column_stack([sites.geometry.x.to_numpy(float), sites.geometry.y.to_numpy(float)])
-    return np.asarray(travel_time_matrix(site_xy, cell_xy(cells), model=model).minutes)
+    return site_cell_travel_minutes(
+        site_xy, cell_xy(cells), limit_min=limit_min, model=model, sparse_form=sparse_form
+    )
 
 
 def cell_xy(cells: Any) -> np.ndarray:
@@ -126,12 +149,13 @@ def cell_xy(cells: Any) -> np.ndarray:
     return np.column_stack([centroids.x.to_numpy(float), centroids.y.to_numpy(float)])
 
 
-def _nearest(minutes: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _nearest(minutes: np.ndarray | SparseMinutes, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Position (into ``idx``) and minutes of the nearest of the sites ``idx`` per cell."""
     n_cells = minutes.shape[1]
     if len(idx) == 0:
         return np.full(n_cells, -1), np.full(n_cells, np.inf)
-    sub = np.nan_to_num(minutes[idx], nan=np.inf)
+    # the exact rows of the few sites asked for (a sparse matrix recomputes them)
+    sub = np.nan_to_num(minute_rows(minutes, idx), nan=np.inf)
     pos = np.argmin(sub, axis=0)
     return pos, sub[pos, np.arange(n_cells)]
 
@@ -139,7 +163,7 @@ def _nearest(minutes: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarr
 def cell_coverage(
     cells: pd.DataFrame,
     site_ids: Sequence[str],
-    minutes: np.ndarray,
+    minutes: np.ndarray | SparseMinutes,
     chosen: Collection[str],
     *,
     threshold_min: float = DEFAULT_THRESHOLD_MIN,
@@ -155,7 +179,7 @@ def cell_coverage(
     site_ids
         Ids of the rows of ``minutes``.
     minutes
-        ``(n_sites, n_cells)`` car minutes (:func:`site_cell_minutes`).
+        ``(n_sites, n_cells)`` car minutes (:func:`site_cell_minutes`, dense or sparse).
     chosen
         Site ids of the plan.
     threshold_min
@@ -169,7 +193,8 @@ def cell_coverage(
         cell_id, ags, district_ags, area_class, population, pop_65plus, pop_under18,
         nearest_site_id, minutes_to_nearest, covered, covered_baseline, newly_covered.
     """
-    minutes = np.asarray(minutes, dtype=float)
+    if not isinstance(minutes, SparseMinutes):
+        minutes = np.asarray(minutes, dtype=float)
     if minutes.shape != (len(site_ids), len(cells)):
         raise ValueError(
             f"minutes has shape {minutes.shape}, expected ({len(site_ids)}, {len(cells)})"
@@ -326,7 +351,7 @@ def compute_coverage(
     threshold_min: float = DEFAULT_THRESHOLD_MIN,
     baseline: Collection[str] = (),
     sites: Any = None,
-    minutes: np.ndarray | None = None,
+    minutes: np.ndarray | SparseMinutes | None = None,
     model: Any = None,
 ) -> CoverageReport:
     """Coverage of a plan on the region pack.
@@ -350,7 +375,7 @@ def compute_coverage(
     """
     sites = pack.sites if sites is None else sites
     if minutes is None:
-        minutes = site_cell_minutes(sites, pack.cells, model=model)
+        minutes = site_cell_minutes(sites, pack.cells, model=model, limit_min=threshold_min)
     site_ids = sites["site_id"].astype(str).tolist()
     cells = cell_coverage(
         pack.cells, site_ids, minutes, chosen, threshold_min=threshold_min, baseline=baseline
@@ -401,8 +426,9 @@ class MapCoverage:
     """The same figures at the local scale (within 2 km), see :func:`local_figures`."""
 
 
-def _xy(frame: gpd.GeoDataFrame) -> np.ndarray:
-    metric = frame.to_crs(METRIC_CRS) if str(frame.crs) != METRIC_CRS else frame
+def _xy(frame: gpd.GeoDataFrame, *, crs: str = METRIC_CRS) -> np.ndarray:
+    """Point coordinates in ``crs`` (the pack's); a frame without a CRS is taken to be in it."""
+    metric = frame.to_crs(crs) if frame.crs is not None and str(frame.crs) != crs else frame
     return np.column_stack([metric.geometry.x, metric.geometry.y]).astype(float)
 
 
@@ -441,7 +467,7 @@ def map_coverage(
         description = model.describe()
         stop_xy = np.zeros((0, 2))
     else:
-        stop_xy = _xy(stops)
+        stop_xy = _xy(stops, crs=pack.crs)
         to_cells = travel_time_matrix(stop_xy, cells_xy, model=model)
         to_munis = travel_time_matrix(stop_xy, muni_xy, model=model)
         stop_cells = to_cells.minutes
@@ -539,7 +565,7 @@ def _figures(pack: RegionPack, reached: np.ndarray, *, threshold_min: float) -> 
     rows.append(
         _figure_row(
             "region",
-            "KielRegion",
+            pack.info.name,
             population=summary.population,
             reached=summary.covered,
             rural_population=float(rural["population"].sum()),

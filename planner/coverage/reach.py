@@ -8,6 +8,12 @@ counts once per scale however many stops reach them (de-duplicated across a seas
 Every figure of "people reached" in the planner — pages, maps, exports, the CLI — is counted here,
 over the **populated cells whose centre lies in the region** (:func:`population_base`; 622,367
 people for the KielRegion), and names its scale next to the number.
+
+Large regions: a scale in minutes is answered from
+:func:`planner.traveltime.site_cell_travel_minutes`, dense below
+``settings.SPARSE_MATRIX_MIN_PAIRS`` site–cell pairs and sparse above (only the pairs within the
+scale's minutes, found with a KD-tree), so memory grows with the pairs reached, not with
+sites × cells; both give the same cells.
 """
 
 from __future__ import annotations
@@ -21,7 +27,13 @@ from scipy import sparse
 from scipy.spatial import cKDTree
 
 from planner.data.pack import RegionPack
-from planner.traveltime import TravelModel, cycling_model, travel_time_matrix, walking_model
+from planner.traveltime import (
+    SparseMinutes,
+    TravelModel,
+    local_model,
+    site_cell_travel_minutes,
+    within_limit,
+)
 
 __all__ = [
     "LOCAL",
@@ -50,7 +62,9 @@ class ReachScale:
         Straight-line radius from the stop to a cell centre (local scale).
     minutes
         Travel minutes from the stop to a cell centre: by car with the active travel-time model
-        (regional scale), or on foot or by bike with the crow-fly variants (``mode``).
+        (regional scale), or on foot or by bike (``mode``) with
+        :func:`planner.traveltime.local_model`: the walk or bike network of the road source
+        where it holds such ways, else the crow-fly variants.
     mode
         How the minutes are travelled: ``"drive"``, ``"walk"`` or ``"bike"``.
     """
@@ -74,7 +88,10 @@ REACH_SCALES: Final = (LOCAL, REGIONAL)
 #: The local scale in minutes instead of a radius (an option, not the default): 25 minutes on
 #: foot at 4.5 km/h, or 10 minutes by bike at 15 km/h, on the straight line × 1.35
 #: (:func:`planner.traveltime.walking_model`, :func:`~planner.traveltime.cycling_model`); both
-#: come to about 1.4 and 1.9 km of straight line, a little inside the 2 km radius.
+#: come to about 1.4 and 1.9 km of straight line, a little inside the 2 km radius. With a road
+#: source that holds footways and cycle ways (``TINY_RATHAUS_ROAD_GRAPH``), the same minutes are
+#: walked and cycled on its OSM walk and bike networks at the same speeds
+#: (:func:`planner.traveltime.local_model`); the model's name and description say which.
 LOCAL_WALK: Final = ReachScale("local", minutes=25.0, mode="walk")
 LOCAL_BIKE: Final = ReachScale("local", minutes=10.0, mode="bike")
 
@@ -92,6 +109,7 @@ def reach_matrix(
     *,
     scale: ReachScale,
     model: TravelModel | None = None,
+    sparse_form: bool | None = None,
 ) -> sparse.csr_matrix:
     """Which cells each site reaches at ``scale``: a boolean ``(n_sites, n_cells)`` matrix.
 
@@ -102,23 +120,33 @@ def reach_matrix(
     scale
         :data:`LOCAL`, :data:`REGIONAL` or another :class:`ReachScale`.
     model
-        Travel-time model for a scale in minutes (default: the active model by car, the
-        crow-fly walking or cycling model for a scale on foot or by bike).
+        Travel-time model for a scale in minutes (default: the active model by car; on foot or
+        by bike :func:`planner.traveltime.local_model`, the network model where the road source
+        holds walk or bike ways, else the crow-fly variant).
+    sparse_form
+        Force the sparse (``True``) or dense (``False``) minutes; default: by size
+        (:func:`planner.traveltime.site_cell_travel_minutes`).
     """
     if scale.radius_m is not None:
         return reached_within_radius(site_xy, cell_xy, radius_m=scale.radius_m)
     if len(site_xy) == 0 or len(cell_xy) == 0:
         return sparse.csr_matrix((len(site_xy), len(cell_xy)), dtype=bool)
-    if model is None and scale.mode != "drive":  # on foot or by bike: the crow-fly variants
-        model = walking_model() if scale.mode == "walk" else cycling_model()
-    minutes = np.asarray(travel_time_matrix(site_xy, cell_xy, model=model).minutes, dtype=float)
-    return reached_within_minutes(minutes, limit=float(scale.minutes or 0.0))
+    if model is None and scale.mode != "drive":  # on foot or by bike: network where present
+        model = local_model(scale.mode)
+    limit = float(scale.minutes or 0.0)
+    minutes = site_cell_travel_minutes(
+        site_xy, cell_xy, limit_min=limit, model=model, sparse_form=sparse_form
+    )
+    return reached_within_minutes(minutes, limit=limit)
 
 
-def reached_within_minutes(minutes: np.ndarray, *, limit: float) -> sparse.csr_matrix:
+def reached_within_minutes(
+    minutes: np.ndarray | SparseMinutes, *, limit: float
+) -> sparse.csr_matrix:
     """The rule for a scale in minutes: a cell is reached when its travel time is at most
-    ``limit`` (a missing time, NaN, never reaches). Boolean ``(n_sites, n_cells)``."""
-    return sparse.csr_matrix(np.nan_to_num(np.asarray(minutes, float), nan=np.inf) <= limit)
+    ``limit`` (a missing time, NaN, never reaches). Boolean ``(n_sites, n_cells)``; ``minutes``
+    is a dense array or a :class:`planner.traveltime.SparseMinutes`."""
+    return within_limit(minutes, limit=limit)
 
 
 def reached_within_radius(

@@ -10,6 +10,7 @@ a key/value table (JSON values) describing the region (:class:`RegionInfo`).
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -279,19 +280,26 @@ def save_pack(pack: RegionPack, path: Path) -> Path:
     return path
 
 
-def load_pack(path: Path | None = None) -> RegionPack:
-    """Load a region pack (default: the embedded KielRegion pack, ``settings.pack_path()``).
+def load_pack(path: str | os.PathLike[str] | None = None) -> RegionPack:
+    """Load a region pack (default: ``settings.pack_path()``, i.e. ``TINY_RATHAUS_PACK`` or the
+    embedded KielRegion pack).
+
+    Parameters
+    ----------
+    path
+        The ``.gpkg`` file, as a path or text.
 
     Raises
     ------
     PackNotFoundError
         With the path and the command that builds the pack (a ``FileNotFoundError``).
     """
-    path = path or pack_path()
+    path = Path(path) if path is not None and str(path) else pack_path()
     if not path.is_file():
         raise PackNotFoundError(
             f"region pack not found: {path}. Build it with "
-            "`tiny-rathaus data build --raw ../shared/kielregion`."
+            "`tiny-rathaus data build --raw ../shared/kielregion` (the KielRegion) or "
+            "`tiny-rathaus data build --region 01059 --out PATH` (any German region)."
         )
     present = {str(name) for name, _ in pyogrio.list_layers(path)}
     layers: dict[str, object] = {}

@@ -166,19 +166,16 @@ def past_stops_layer(
 ) -> tuple[gpd.GeoDataFrame, list[str]]:
     """The pack's ``past_stops`` layer: the stops in the region's municipalities with their Amt.
 
-    Returns the layer (:data:`PAST_STOP_COLUMNS` and geometry, in ``crs``) and notes naming the
-    stops left out (outside the region).
+    Returns the layer (:data:`PAST_STOP_COLUMNS` and geometry, in ``crs``) and the notes: one
+    summary line for the stops left out (outside the region), naming their municipalities, e.g.
+    ``"17 known past stops lie outside the region (Kiel, Laboe, …): not in the pack"``.
     """
     if stops is None or not len(stops):
         return empty_past_stops(crs), []
     stops = stops.to_crs(crs)
     lookup = munis.set_index("ags")
     inside = stops["ags"].isin(lookup.index)
-    notes = [
-        f"past stop {r['season']} {r['place']} ({r['ags']} {r['municipality']}) lies outside the "
-        "region: not in the pack"
-        for _, r in stops[~inside].iterrows()
-    ]
+    notes = _outside_note(stops[~inside])
     kept = stops[inside].copy()
     kept["amt_ars"] = kept["ags"].map(lookup["amt_ars"]).astype(str)
     kept["amt"] = kept["ags"].map(lookup["amt"]).astype(str)
@@ -186,3 +183,20 @@ def past_stops_layer(
         kept[PAST_STOP_COLUMNS], geometry=kept.geometry.to_numpy(), crs=crs
     ).reset_index(drop=True)
     return layer, notes
+
+
+#: Municipalities a summary note names before it ends with "…".
+_NOTE_PLACES = 5
+
+
+def _outside_note(outside: pd.DataFrame) -> list[str]:
+    """One note for the past stops outside the region (a region far from the KielRegion would
+    otherwise list every stop of the tour on its own line)."""
+    if not len(outside):
+        return []
+    # names as people say them: "Kiel", not the register's "Kiel, Landeshauptstadt"
+    places = list(dict.fromkeys(str(m).split(",")[0].strip() for m in outside["municipality"]))
+    shown = ", ".join(places[:_NOTE_PLACES]) + (", …" if len(places) > _NOTE_PLACES else "")
+    n = len(outside)
+    stops = "known past stop lies" if n == 1 else "known past stops lie"
+    return [f"{n} {stops} outside the region ({shown}): not in the pack"]

@@ -38,6 +38,7 @@ __all__ = [
     "return_legs",
 ]
 
+#: CRS of a plan's x/y when its totals do not name one (plans made before packs had their own).
 PLAN_CRS = "EPSG:25832"
 
 
@@ -116,7 +117,8 @@ def plan_layers(
     plan
         A feasible plan whose stops have coordinates.
     crs
-        CRS of the layers (default: the plan's, EPSG:25832).
+        CRS of the layers (default: the plan's, ``plan.totals["crs"]``: the metric CRS of its
+        region pack; EPSG:25832 for plans made before packs had their own).
 
     Raises
     ------
@@ -125,6 +127,7 @@ def plan_layers(
         its sites.
     """
     sched = schedule_table(plan)
+    plan_crs = str(plan.totals.get("crs") or PLAN_CRS)
     xs = plan.schedule["x"].astype(float).tolist()
     ys = plan.schedule["y"].astype(float).tolist()
     if any(pd.isna(v) for v in xs + ys):
@@ -133,7 +136,7 @@ def plan_layers(
             "table); cannot write a geographic export"
         )
     stops = gpd.GeoDataFrame(
-        sched, geometry=[Point(x, y) for x, y in zip(xs, ys, strict=True)], crs=PLAN_CRS
+        sched, geometry=[Point(x, y) for x, y in zip(xs, ys, strict=True)], crs=plan_crs
     )
     home = home_point(plan)
     if home is None:
@@ -158,7 +161,7 @@ def plan_layers(
                 "geometry": LineString(points),
             }
         )
-    route = gpd.GeoDataFrame(lines, geometry="geometry", crs=PLAN_CRS)
+    route = gpd.GeoDataFrame(lines, geometry="geometry", crs=plan_crs)
     if crs:
         stops, route = stops.to_crs(crs), route.to_crs(crs)
     return stops, route

@@ -28,6 +28,9 @@ __all__ = [
 #: The schedule columns people read (coordinates go into the geodata exports instead).
 SCHEDULE_EXPORT_COLUMNS = [c for c in SCHEDULE_COLUMNS if c not in ("x", "y")]
 
+#: Schedule columns a plan of an earlier version may lack (exported empty).
+OPTIONAL_COLUMNS = ("group", "last_visit")
+
 
 class NotExportableError(InputError):
     """The plan has nothing to export in that format: it is infeasible, or (for the geodata
@@ -53,7 +56,18 @@ def schedule_table(plan: SeasonPlan) -> pd.DataFrame:
     """
     if not plan.feasible:
         raise NotExportableError(f"cannot export an infeasible plan: {plan.explain('en')}")
-    df = plan.schedule[SCHEDULE_EXPORT_COLUMNS].copy()
+    # a plan stored before the stops knew their Amt or city area has those columns empty
+    df = plan.schedule.reindex(columns=SCHEDULE_EXPORT_COLUMNS).copy()
+    missing = [c for c in SCHEDULE_EXPORT_COLUMNS if c not in plan.schedule.columns]
+    if set(missing) - set(OPTIONAL_COLUMNS):
+        raise KeyError(f"schedule without column(s) {missing}")
+    df["group"] = pd.Series(
+        ["" if pd.isna(v) else str(v) for v in df["group"]], index=df.index, dtype=object
+    )
+    # a year is text: a spreadsheet would write 2025 as "2.025" with a thousands mark
+    df["last_visit"] = pd.Series(
+        [_year_text(v) for v in df["last_visit"]], index=df.index, dtype=object
+    )
     for c in df.columns:
         # names are user text: no control, bidi or surrogate character reaches any format
         # (openpyxl, UTF-8 and the GeoPackage driver reject them; a reader can be misled)
@@ -68,6 +82,12 @@ def schedule_table(plan: SeasonPlan) -> pd.DataFrame:
     for c in ("tow_minutes", "tow_km"):
         df[c] = df[c].astype(float).round(1)
     return df
+
+
+def _year_text(value: object) -> str | None:
+    """A last-visit year as text (``None``: never visited, or not known)."""
+    number = _number(value)
+    return None if number is None else str(int(number))
 
 
 def csv_bytes(plan: SeasonPlan, *, lang: str = DEFAULT_LANGUAGE) -> bytes:
@@ -115,6 +135,18 @@ def totals_table(plan: SeasonPlan, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame
         (t("export.total.open_days", lang), int(pd.to_numeric(sched["open_days"]).sum())),
         (t("export.total.rural_share", lang), _percent(tot.get("rural_share"))),
     ]
+    if tot.get("groups_total"):
+        rows.append(
+            (
+                t("export.total.groups_visited", lang),
+                t(
+                    "export.total.groups_value",
+                    lang,
+                    visited=int(tot.get("groups_visited") or 0),
+                    total=int(tot["groups_total"]),
+                ),
+            )
+        )
     if not people_by_scale(plan, lang):  # older plans: one figure, the car threshold's
         rows.append(
             (t("export.total.population_covered", lang), _whole(tot.get("population_covered")))

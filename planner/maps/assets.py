@@ -9,7 +9,9 @@ from importlib import resources
 
 __all__ = ["MAP_CSS", "leaflet_assets"]
 
-#: The maps' own stylesheet (legend, title, popups).
+#: The maps' own stylesheet (legend, title, popups). The attribution (bottom right) leaves the
+#: legend's width (bottom left, at most 380 px) free on a wide map, so it does not cover the
+#: legend's last line; a narrow map starts with the legend folded.
 MAP_CSS = """
 .leaflet-container { background: #eef1f4; font: 13px/1.35 system-ui, sans-serif; }
 .trp-legend { background: rgba(255,255,255,.94); padding: 8px 10px; border-radius: 6px;
@@ -35,7 +37,7 @@ MAP_CSS = """
 .trp-name { font-weight: 600; margin-bottom: 3px; }
 .trp-sub { font-weight: 600; margin-top: 5px; }
 .trp-pop th { text-align: left; padding-right: 8px; font-weight: normal; color: #555; }
-.leaflet-control-attribution { font-size: 11px; max-width: 70%; }
+.leaflet-control-attribution { font-size: 11px; max-width: max(60%, calc(100% - 420px)); }
 """
 
 

@@ -159,13 +159,15 @@ def _add_stops(
     stops: gpd.GeoDataFrame,
     *,
     route: Sequence[tuple[float, float]] | None,
+    crs: str,
     scores: pd.DataFrame | None,
     options: MapOptions,
 ) -> None:
-    """The route (unless switched off) and the planned stops as numbered markers."""
+    """The route (unless switched off; its points in ``crs``) and the planned stops as numbered
+    markers."""
     stop_points = display_frame(stops)
     if options.draw_route:
-        line = route_layer(stop_points, route=route, lang=options.lang)
+        line = route_layer(stop_points, route=route, crs=crs, lang=options.lang)
         if line is not None:
             fmap.add_child(line)
     fmap.add_child(
@@ -225,7 +227,7 @@ def coverage_map(
     Parameters
     ----------
     pack
-        The region pack (EPSG:25832).
+        The region pack (its layers in its metric CRS, ``pack.crs``).
     stops
         Planned stops as points (any CRS) with a ``name`` and optionally ``site_id``, ``stop``
         (order), ``start``, ``end``, ``municipality``, ``district``; drawn as numbered markers and
@@ -241,8 +243,8 @@ def coverage_map(
     model
         Travel-time model (default: the active one); named in the legend.
     route
-        Points of the route in EPSG:25832 (e.g. home base, stops, home base); default: the stops in
-        row order.
+        Points of the route in the pack's metric CRS (e.g. home base, stops, home base);
+        default: the stops in row order.
     options
         What is shown, and how (default: :class:`MapOptions` ``()``).
     **choices
@@ -277,7 +279,7 @@ def coverage_map(
     if has_sites and sites is not None:
         fmap.add_child(site_layer(sites, scores=scores, lang=lang, show=options.show_sites))
     if has_stops and stops is not None:
-        _add_stops(fmap, stops, route=route, scores=scores, options=options)
+        _add_stops(fmap, stops, route=route, crs=pack.crs, scores=scores, options=options)
     # the active model in the map's language ("Luftlinie × 1,35"); a coverage computed with
     # another model keeps its own description
     same = coverage.model_description == model.describe()

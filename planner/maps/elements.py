@@ -66,9 +66,11 @@ class GeoJsonLayer(MacroElement):
     """A compact ``L.geoJSON`` layer.
 
     Features carry short properties: ``c`` (fill colour), ``t`` (tooltip HTML), ``p`` (popup
-    HTML), ``n`` (a point's number: drawn as a numbered marker, e.g. a stop in tour order).
-    Both HTML texts are built by this module with every value escaped. Other points are drawn as
-    circle markers, so no marker images or icon fonts are needed.
+    HTML, or with ``strings`` the popup as indexes into them, see
+    :class:`planner.maps.popups.Popup`), ``n`` (a point's number: drawn as a numbered marker,
+    e.g. a stop in tour order). Every HTML text is built by :mod:`planner.maps` with every value
+    escaped. Other points are drawn as circle markers, so no marker images or icon fonts are
+    needed.
     """
 
     _template = Template(
@@ -92,7 +94,25 @@ class GeoJsonLayer(MacroElement):
         }).addTo({{ this._parent.get_name() }});
         {% if this.popup %}
         {{ this.get_name() }}.bindPopup(function(l) {
-            return l.feature.properties.p || "";
+            var p = l.feature.properties.p;
+            {% if this.strings is not none %}
+            // built when it opens, from indexes into the layer's texts (see popups.Popup)
+            var S = {{ this.strings }};
+            if (!p) { return ""; }
+            var h = "<div class='trp-name'>" + S[p[0]] + "</div>", i = 1;
+            while (i < p.length) {
+                var head = p[i++], n = p[i++];
+                if (head >= 0) { h += "<div class='trp-sub'>" + S[head] + "</div>"; }
+                h += "<table class='trp-pop'>";
+                for (var j = 0; j < n; j++) {
+                    h += "<tr><th>" + S[p[i++]] + "</th><td>" + S[p[i++]] + "</td></tr>";
+                }
+                h += "</table>";
+            }
+            return h;
+            {% else %}
+            return p || "";
+            {% endif %}
         }, {maxWidth: 340});
         {% endif %}
         {% if this.tooltip %}
@@ -112,17 +132,21 @@ class GeoJsonLayer(MacroElement):
         radius: float,
         popup: bool,
         tooltip: bool,
+        strings: Sequence[str] | None = None,
     ) -> None:
         super().__init__()
         self._name = "GeoJsonLayer"
-        # Compact JSON, safe inside <script>: no "</" can close the element early.
-        self.data = json.dumps(data, separators=(",", ":"), ensure_ascii=False).replace(
-            "</", "<\\/"
-        )
+        self.data = _script_json(data)
+        self.strings = None if strings is None else _script_json(list(strings))
         self.base = dict(base)
         self.radius = radius
         self.popup = popup
         self.tooltip = tooltip
+
+
+def _script_json(value: object) -> str:
+    """Compact JSON, safe inside ``<script>``: no ``</`` can close the element early."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).replace("</", "<\\/")
 
 
 class MetricScale(MacroElement):

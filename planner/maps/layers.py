@@ -23,12 +23,13 @@ from planner.i18n import t
 from planner.maps.colours import KIND_COLOURS, ROUTE_COLOUR, STOP_COLOUR, ColourMode, area_colour
 from planner.maps.elements import GeoJsonLayer
 from planner.maps.popups import (
+    Popup,
     area_tip,
     esc,
     format_value,
     quick_number,
     score_breakdown,
-    site_popup,
+    site_popup_parts,
 )
 from planner.settings import DISPLAY_CRS, METRIC_CRS
 
@@ -76,24 +77,35 @@ def geojson_layer(
     style: Mapping[str, Any],
     colour: Sequence[str] | None = None,
     tooltip: Sequence[str] | None = None,
-    popup: Sequence[str] | None = None,
+    popup: Sequence[str] | Sequence[Popup] | None = None,
     number: Sequence[str] | None = None,
     radius: float = 6.0,
     show: bool = True,
 ) -> folium.FeatureGroup:
     """A named, switchable layer of ``frame`` (EPSG:4326) with per-feature colour/tooltip/popup;
-    points with a ``number`` are drawn as numbered markers."""
+    points with a ``number`` are drawn as numbered markers.
+
+    Popups given as :class:`Popup` parts share one list of texts in the page (each popup is a
+    list of indexes into it); HTML strings are stored per feature.
+    """
+    strings: dict[str, int] | None = None
+    shown_popups: list[object] | None = None
+    if popup is not None and len(popup) and all(isinstance(p, Popup) for p in popup):
+        strings = {}
+        shown_popups = [p.encode(strings) for p in popup if isinstance(p, Popup)]
+    elif popup is not None:
+        shown_popups = [p.html() if isinstance(p, Popup) else p for p in popup]
     features = []
     for i, geom in enumerate(frame.geometry):
-        props: dict[str, str] = {}
+        props: dict[str, object] = {}
         if number is not None:
             props["n"] = number[i]
         if colour is not None:
             props["c"] = colour[i]
         if tooltip is not None:
             props["t"] = tooltip[i]
-        if popup is not None:
-            props["p"] = popup[i]
+        if shown_popups is not None:
+            props["p"] = shown_popups[i]
         features.append(
             {"type": "Feature", "geometry": shapely.geometry.mapping(geom), "properties": props}
         )
@@ -105,6 +117,7 @@ def geojson_layer(
             radius=radius,
             popup=popup is not None,
             tooltip=tooltip is not None,
+            strings=None if strings is None else list(strings),
         )
     )
     return group
@@ -196,7 +209,7 @@ def _catchments(
             continue
         geoms.append(shapely.union_all(cell_geoms[inside]))
         names.append(name)
-    frame = gpd.GeoDataFrame({"tip": [esc(n) for n in names]}, geometry=geoms, crs=METRIC_CRS)
+    frame = gpd.GeoDataFrame({"tip": [esc(n) for n in names]}, geometry=geoms, crs=pack.cells.crs)
     return display_frame(frame, tolerance_m=150.0)
 
 
@@ -246,7 +259,7 @@ def site_layer(
         colour=[KIND_COLOURS.get(str(r.get("kind")), "#666666") for r in records],
         tooltip=[esc(r.get("name", "")) for r in records],
         popup=[
-            site_popup(r, lang=lang, breakdown=score_breakdown(scores, r.get("site_id")))
+            site_popup_parts(r, lang=lang, breakdown=score_breakdown(scores, r.get("site_id")))
             for r in records
         ],
         radius=5,
@@ -270,7 +283,7 @@ def stop_layer(
         style={"weight": 2, "color": "#ffffff", "fillColor": STOP_COLOUR, "fillOpacity": 1.0},
         tooltip=[f"{esc(r['stop'])}. {esc(r.get('name', ''))}" for r in records],
         popup=[
-            site_popup(r, lang=lang, breakdown=score_breakdown(scores, r.get("site_id")))
+            site_popup_parts(r, lang=lang, breakdown=score_breakdown(scores, r.get("site_id")))
             for r in records
         ],
         number=[esc(r["stop"]) for r in records],
@@ -282,12 +295,15 @@ def route_layer(
     stop_points: gpd.GeoDataFrame,
     *,
     route: Sequence[tuple[float, float]] | None,
+    crs: Any = None,
     lang: str,
 ) -> folium.FeatureGroup | None:
-    """The route as a dashed line: through ``route`` (EPSG:25832) where given, else through the
-    stops in row order; ``None`` when it has fewer than two points."""
+    """The route as a dashed line: through ``route`` (points in ``crs``, the pack's metric CRS;
+    default EPSG:25832) where given, else through the stops in row order; ``None`` when it has
+    fewer than two points."""
     if route is not None and len(route) > 1:
-        line = gpd.GeoSeries([shapely.LineString(list(route))], crs=METRIC_CRS).to_crs(DISPLAY_CRS)
+        line = gpd.GeoSeries([shapely.LineString(list(route))], crs=crs or METRIC_CRS)
+        line = line.to_crs(DISPLAY_CRS)
         coords = [(lat, lon) for lon, lat in line.iloc[0].coords]
     else:
         coords = [(p.y, p.x) for p in stop_points.geometry]

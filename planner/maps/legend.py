@@ -21,19 +21,38 @@ from planner.maps.popups import esc
 __all__ = ["figures_table_html", "legend_html", "model_name", "model_text"]
 
 
+#: Catalogue key of each model's name (``TravelModel.name``): car, on foot, by bike.
+_MODEL_KEYS = {
+    "crow-fly": "map.model.crow_fly",
+    "osm-road": "map.model.osm_road",
+    "crow-fly-walk": "map.model.crow_fly_walk",
+    "crow-fly-bike": "map.model.crow_fly_bike",
+    "osm-road-walk": "map.model.osm_road_walk",
+    "osm-road-bike": "map.model.osm_road_bike",
+}
+
+
 def model_name(model: object, lang: str = DEFAULT_LANGUAGE) -> str:
     """The travel-time model's name for people ("Luftlinie", "OSM-Straßennetz")."""
     name = str(getattr(model, "name", ""))
-    if name not in ("crow-fly", "osm-road"):
+    if name not in _MODEL_KEYS:
         return name
-    return t("map.model.crow_fly" if name == "crow-fly" else "map.model.osm_road", lang)
+    return t(_MODEL_KEYS[name], lang)
 
 
 def model_text(model: object, lang: str = DEFAULT_LANGUAGE) -> str:
     """The model's parameters in the language's words and notation ("Luftlinie × 1,35
     (Umwegfaktor), bis 5 km 30 km/h, …"); a model without known parameters describes itself."""
     detour, bands = getattr(model, "detour", None), getattr(model, "bands", None)
-    if getattr(model, "name", "") != "crow-fly" or detour is None or bands is None:
+    name = getattr(model, "name", "")
+    if name in ("crow-fly-walk", "crow-fly-bike") and detour is not None and bands:
+        return t(
+            "map.model.crow_fly_mode_text",
+            lang,
+            detour=format_number(detour, lang, "g"),
+            speed=format_number(bands[-1][1], lang, "g"),
+        )
+    if name != "crow-fly" or detour is None or bands is None:
         describe = getattr(model, "describe", None)
         return str(describe()) if callable(describe) else str(model)
     parts = [
@@ -91,6 +110,10 @@ def legend_html(
         parts.append(
             f"<div><span class='sw num' style='background:{STOP_COLOUR}'>1</span>"
             f"{esc(stops_label or t('map.layer.stops', lang))}</div>"
+        )
+        # the scale the colours and figures show, named with its definition (issue 16, item 5)
+        parts.append(
+            f"<div class='note'>{esc(t('map.legend.scale_regional', lang, minutes=thr))}</div>"
         )
     else:
         parts.append(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -15,6 +16,7 @@ from babel.numbers import get_decimal_symbol, get_group_symbol
 from planner.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_date, t
 
 __all__ = [
+    "Popup",
     "area_tip",
     "esc",
     "format_day",
@@ -23,6 +25,7 @@ __all__ = [
     "quick_number",
     "score_breakdown",
     "site_popup",
+    "site_popup_parts",
 ]
 
 
@@ -83,26 +86,51 @@ def popup_table(rows: Sequence[tuple[str, str]]) -> str:
     return f"<table class='trp-pop'>{body}</table>"
 
 
-def site_popup(
+@dataclass(frozen=True)
+class Popup:
+    """A popup in parts, every text already escaped: a name, then tables of (label, value) rows,
+    each but the first under a heading.
+
+    A map layer stores each text once and every popup as indexes into that list
+    (:meth:`encode`); a few lines of JavaScript build the same HTML as :meth:`html` when the
+    popup opens. Hundreds of site popups share their labels and most values ("Bahnhof",
+    "unbekannt", a district), so the page carries a fraction of the HTML.
+    """
+
+    name: str
+    sections: tuple[tuple[str | None, tuple[tuple[str, str], ...]], ...]
+
+    def html(self) -> str:
+        """The popup's HTML (what the map's JavaScript builds from :meth:`encode`)."""
+        text = f"<div class='trp-name'>{self.name}</div>"
+        for heading, rows in self.sections:
+            if heading is not None:
+                text += f"<div class='trp-sub'>{heading}</div>"
+            text += popup_table(rows)
+        return text
+
+    def encode(self, strings: dict[str, int]) -> list[int]:
+        """The popup as indexes into ``strings`` (text → index; new texts are added):
+        ``[name, heading or -1, row count, label, value, …, heading, row count, …]``."""
+
+        def index(text: str) -> int:
+            return strings.setdefault(text, len(strings))
+
+        out = [index(self.name)]
+        for heading, rows in self.sections:
+            out += [-1 if heading is None else index(heading), len(rows)]
+            for label, value in rows:
+                out += [index(label), index(value)]
+        return out
+
+
+def site_popup_parts(
     site: Mapping[str, object],
     *,
     lang: str = DEFAULT_LANGUAGE,
     breakdown: Mapping[str, float] | None = None,
-) -> str:
-    """Popup HTML of a candidate site or a planned stop; every value is escaped.
-
-    Parameters
-    ----------
-    site
-        A row of the sites table or the schedule (``name``, ``municipality``, ``district``,
-        ``kind``, ``area_class``, ``power``, ``space_m2``, ``visibility``, ``notes``, ``start``,
-        ``end``, ``stop`` are used when present).
-    lang
-        Language of the labels.
-    breakdown
-        Score parts (label → value) to list under the name, e.g. from the scoring module.
-    """
-    name = esc(site.get("name", ""))
+) -> Popup:
+    """The popup of a candidate site or a planned stop in parts (see :func:`site_popup`)."""
     rows: list[tuple[str, str]] = []
     if site.get("stop") not in (None, ""):
         rows.append((esc(t("map.popup.stop", lang)), esc(site.get("stop"))))
@@ -127,15 +155,37 @@ def site_popup(
         rows.append((esc(t("map.popup.space_m2", lang)), esc(format_value(space, lang))))
     if site.get("notes"):
         rows.append((esc(t("map.popup.notes", lang)), esc(site.get("notes"))))
-    text = f"<div class='trp-name'>{name}</div>" + popup_table(rows)
+    sections: list[tuple[str | None, tuple[tuple[str, str], ...]]] = [(None, tuple(rows))]
     if breakdown:
         # points with one decimal, like the score in the app's tables
         parts = [
             (esc(k), esc(quick_number(v, lang, ",.1f") if np.isfinite(v) else t("ui.none", lang)))
             for k, v in breakdown.items()
         ]
-        text += f"<div class='trp-sub'>{esc(t('map.popup.score', lang))}</div>" + popup_table(parts)
-    return text
+        sections.append((esc(t("map.popup.score", lang)), tuple(parts)))
+    return Popup(esc(site.get("name", "")), tuple(sections))
+
+
+def site_popup(
+    site: Mapping[str, object],
+    *,
+    lang: str = DEFAULT_LANGUAGE,
+    breakdown: Mapping[str, float] | None = None,
+) -> str:
+    """Popup HTML of a candidate site or a planned stop; every value is escaped.
+
+    Parameters
+    ----------
+    site
+        A row of the sites table or the schedule (``name``, ``municipality``, ``district``,
+        ``kind``, ``area_class``, ``power``, ``space_m2``, ``visibility``, ``notes``, ``start``,
+        ``end``, ``stop`` are used when present).
+    lang
+        Language of the labels.
+    breakdown
+        Score parts (label → value) to list under the name, e.g. from the scoring module.
+    """
+    return site_popup_parts(site, lang=lang, breakdown=breakdown).html()
 
 
 def area_tip(row: Mapping[str, Any], *, lang: str, has_stops: bool) -> str:

@@ -28,7 +28,8 @@ no permission) is raised as :class:`ScenarioStoreError`, which names the path an
 Modules
 -------
 ``store``
-    :class:`ScenarioStore`: revisions in SQLite, read-only reads, atomic saves.
+    :class:`ScenarioStore`: revisions in SQLite, read-only reads, atomic saves, seasons marked
+    as run.
 ``payload``
     The payload's schema version and migrations, :func:`dumps_payload`, rules, plans and the
     sites of a scenario.
@@ -60,11 +61,12 @@ from planner.scenarios.payload import (
     plan_to_payload,
     scenario_sites,
 )
-from planner.scenarios.store import Scenario, ScenarioInfo, ScenarioStore
+from planner.scenarios.store import STORE_VERSION, Scenario, ScenarioInfo, ScenarioStore
 
 __all__ = [
     "MIGRATIONS",
     "SCHEMA_VERSION",
+    "STORE_VERSION",
     "Scenario",
     "ScenarioConflict",
     "ScenarioDamagedError",

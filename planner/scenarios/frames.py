@@ -1,13 +1,14 @@
 """JSON-safe values and tables: what a scenario payload is made of.
 
 Tables travel through :func:`frame_to_json` / :func:`frame_from_json`, which keep column types,
-dates and geometry (as WKT in EPSG:25832) intact. JSON has no NaN or infinity: NaN, ``+inf`` and
-``-inf`` (Python or numpy floats) become ``None`` (in a float column of a stored table: NaN when
-read back).
+dates and geometry (as WKT in the frame's metric CRS, which is stored with it) intact. JSON has
+no NaN or infinity: NaN, ``+inf`` and ``-inf`` (Python or numpy floats) become ``None`` (in a
+float column of a stored table: NaN when read back).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
@@ -70,16 +71,22 @@ def _json_default(value: object) -> object:
     raise TypeError(f"cannot store {type(value).__name__} in a scenario")
 
 
-def frame_to_json(frame: pd.DataFrame) -> dict[str, Any]:
+def frame_to_json(frame: pd.DataFrame, *, crs: str = METRIC_CRS) -> dict[str, Any]:
     """A DataFrame or GeoDataFrame as a JSON-compatible dict (types, dates, geometry kept).
 
-    Geometry is stored as WKT in EPSG:25832 (the frame is reprojected if needed); NaN becomes
-    ``null``; datetime columns are stored as ISO strings and restored as datetimes.
+    Geometry is stored as WKT (millimetres) in the frame's own metric CRS (the pack's), and that
+    CRS under ``"crs"``; a frame in degrees is reprojected to ``crs`` first, a frame without a
+    CRS is taken to be in ``crs``. NaN becomes ``null``; datetime columns are stored as ISO
+    strings and restored as datetimes.
     """
     table = pd.DataFrame(frame).copy()
     geometry: list[str | None] | None = None
+    stored_crs: str | None = None
     if isinstance(frame, gpd.GeoDataFrame):
-        geo = frame.to_crs(METRIC_CRS) if frame.crs and str(frame.crs) != METRIC_CRS else frame
+        geo = frame
+        if frame.crs is not None and not frame.crs.is_projected:
+            geo = frame.to_crs(crs)  # three decimals of a degree would be 100 m
+        stored_crs = str(geo.crs) if geo.crs is not None else crs
         geometry = [
             None if g is None else shapely.to_wkt(g, rounding_precision=3) for g in geo.geometry
         ]
@@ -93,13 +100,16 @@ def frame_to_json(frame: pd.DataFrame) -> dict[str, Any]:
         else:
             values = [plain(v) for v in series.tolist()]
         columns[str(column)] = values
-    return {
+    out: dict[str, Any] = {
         "columns": columns,
         "dtypes": dtypes,
         "order": [str(c) for c in table.columns],
         "geometry": geometry,
         "index": [plain(v) for v in table.index.tolist()],
     }
+    if stored_crs is not None:
+        out["crs"] = stored_crs
+    return out
 
 
 def plain(value: object) -> object:
@@ -114,8 +124,22 @@ def plain(value: object) -> object:
         return value  # left for json.dumps to name
 
 
+def _stored_crs(value: object) -> str:
+    """The stored CRS label (``EPSG:<code>``), :data:`METRIC_CRS` when absent."""
+    if value is None:
+        return METRIC_CRS
+    # stored data is read from disk: only an EPSG code reaches pyproj
+    if not isinstance(value, str) or not re.fullmatch(r"EPSG:\d{4,6}", value):
+        raise ValueError(f"stored table: CRS {str(value)[:40]!r} is not an EPSG code")
+    return value
+
+
 def frame_from_json(data: Mapping[str, Any]) -> pd.DataFrame:
-    """Inverse of :func:`frame_to_json` (a GeoDataFrame in EPSG:25832 where geometry was stored)."""
+    """Inverse of :func:`frame_to_json`: a GeoDataFrame where geometry was stored.
+
+    Its CRS is the stored ``"crs"``; data written before the CRS was stored is in
+    :data:`~planner.settings.METRIC_CRS`.
+    """
     order = list(data["order"])
     table = pd.DataFrame({c: data["columns"][c] for c in order}, columns=order)
     for column, dtype in data.get("dtypes", {}).items():
@@ -137,6 +161,8 @@ def frame_from_json(data: Mapping[str, Any]) -> pd.DataFrame:
     if geometry is not None:
         geoms = [None if g is None else shapely.from_wkt(g) for g in geometry]
         return gpd.GeoDataFrame(
-            table, geometry=gpd.GeoSeries(geoms, index=table.index), crs=METRIC_CRS
+            table,
+            geometry=gpd.GeoSeries(geoms, index=table.index),
+            crs=_stored_crs(data.get("crs")),
         )
     return table

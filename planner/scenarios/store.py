@@ -16,6 +16,13 @@ touches no file, reading opens the file read-only (``mode=ro``; nothing is creat
 switched on) and a missing file reads as empty, and the schema is created on the first write.
 Every problem with the file itself (not a database, malformed, read-only, a folder at the path,
 no permission) is raised as :class:`ScenarioStoreError`, which names the path and the reason.
+
+**Seasons that were run.** A scenario can be marked as run for a season year
+(:meth:`ScenarioStore.mark_run`): the mark keeps the year and the revision that was run (a later
+save does not change what was run), and :mod:`planner.history` reads these seasons as visits. The
+marks live in a table of their own (``scenario_runs``), added by the first write to a store file of
+an earlier layout (store version 1: no marks); reading such a file shows no marks and changes
+nothing. ``PRAGMA user_version`` holds the store layout (:data:`STORE_VERSION`).
 """
 
 from __future__ import annotations
@@ -41,7 +48,11 @@ from planner.scenarios.errors import (
 from planner.scenarios.payload import SCHEMA_VERSION, dumps_payload, migrate
 from planner.settings import database_path
 
-__all__ = ["Scenario", "ScenarioInfo", "ScenarioStore"]
+__all__ = ["STORE_VERSION", "Scenario", "ScenarioInfo", "ScenarioStore"]
+
+#: Layout of the store file (``PRAGMA user_version``): 1 = scenarios and revisions (files written
+#: before the layout was numbered read as 0 and are treated as 1), 2 = with ``scenario_runs``.
+STORE_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS scenarios (
@@ -57,6 +68,12 @@ CREATE TABLE IF NOT EXISTS scenario_revisions (
     saved_at TEXT NOT NULL,
     payload TEXT NOT NULL,
     PRIMARY KEY (name, revision)
+);
+CREATE TABLE IF NOT EXISTS scenario_runs (
+    name TEXT PRIMARY KEY,
+    season INTEGER NOT NULL,
+    revision INTEGER NOT NULL,
+    marked_at TEXT NOT NULL
 );
 """
 
@@ -85,12 +102,18 @@ class Scenario:
 
 @dataclass(frozen=True)
 class ScenarioInfo:
-    """A line of the scenario list."""
+    """A line of the scenario list.
+
+    ``run_year`` is the season year the scenario was marked as run in (``None``: not run) and
+    ``run_revision`` the revision that was run.
+    """
 
     name: str
     revision: int
     created_at: str
     updated_at: str
+    run_year: int | None = None
+    run_revision: int | None = None
 
 
 def _now() -> str:
@@ -180,11 +203,28 @@ class ScenarioStore:
                 con.execute("PRAGMA synchronous=FULL")
                 if not self._schema_ready:
                     con.execute("PRAGMA journal_mode=WAL")
+                    # CREATE … IF NOT EXISTS: a file of an earlier layout gains the missing
+                    # tables (its data untouched); then the layout number is raised
                     con.executescript(_SCHEMA)
+                    version = int(con.execute("PRAGMA user_version").fetchone()[0])
+                    if version < STORE_VERSION:
+                        con.execute(f"PRAGMA user_version={STORE_VERSION}")
                     self._schema_ready = True
                 yield con
             finally:
                 con.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on any error)."""
+        with self._writer() as con, self._guard("write"):
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                yield con
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
 
     def check(self) -> None:
         """Read the scenario list once: :class:`ScenarioStoreError` if the file is unusable."""
@@ -224,41 +264,35 @@ class ScenarioStore:
             )
         payload = dumps_payload(data)
         now = _now()
-        with self._writer() as con, self._guard("write"):
-            con.execute("BEGIN IMMEDIATE")
-            try:
-                row = con.execute(
-                    "SELECT head, updated_at FROM scenarios WHERE name = ?", (name,)
-                ).fetchone()
-                head = int(row[0]) if row else 0
-                if expected_revision is not None and expected_revision != head:
-                    raise ScenarioConflict(
-                        name,
-                        expected=expected_revision,
-                        actual=head,
-                        saved_at=str(row[1]) if row else None,
-                    )
-                revision = head + 1
-                con.execute(
-                    "INSERT INTO scenario_revisions (name, revision, schema_version, saved_at, "
-                    "payload) VALUES (?, ?, ?, ?, ?)",
-                    (name, revision, SCHEMA_VERSION, now, payload),
+        with self._transaction() as con:
+            row = con.execute(
+                "SELECT head, updated_at FROM scenarios WHERE name = ?", (name,)
+            ).fetchone()
+            head = int(row[0]) if row else 0
+            if expected_revision is not None and expected_revision != head:
+                raise ScenarioConflict(
+                    name,
+                    expected=expected_revision,
+                    actual=head,
+                    saved_at=str(row[1]) if row else None,
                 )
-                if row:
-                    con.execute(
-                        "UPDATE scenarios SET head = ?, updated_at = ? WHERE name = ?",
-                        (revision, now, name),
-                    )
-                else:
-                    con.execute(
-                        "INSERT INTO scenarios (name, head, created_at, updated_at) "
-                        "VALUES (?, ?, ?, ?)",
-                        (name, revision, now, now),
-                    )
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+            revision = head + 1
+            con.execute(
+                "INSERT INTO scenario_revisions (name, revision, schema_version, saved_at, "
+                "payload) VALUES (?, ?, ?, ?, ?)",
+                (name, revision, SCHEMA_VERSION, now, payload),
+            )
+            if row:
+                con.execute(
+                    "UPDATE scenarios SET head = ?, updated_at = ? WHERE name = ?",
+                    (revision, now, name),
+                )
+            else:
+                con.execute(
+                    "INSERT INTO scenarios (name, head, created_at, updated_at) "
+                    "VALUES (?, ?, ?, ?)",
+                    (name, revision, now, now),
+                )
         return Scenario(
             name=name, revision=revision, saved_at=now, data=json.loads(payload)["data"]
         )
@@ -306,11 +340,83 @@ class ScenarioStore:
         with self._reader() as con, self._guard("read"):
             if con is None:
                 return []
-            rows = con.execute(
-                "SELECT name, head, created_at, updated_at FROM scenarios "
-                "ORDER BY updated_at DESC, name"
-            ).fetchall()
-        return [ScenarioInfo(str(n), int(h), str(c), str(u)) for n, h, c, u in rows]
+            has_runs = con.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'scenario_runs'"
+            ).fetchone()
+            if has_runs:
+                rows = con.execute(
+                    "SELECT s.name, s.head, s.created_at, s.updated_at, r.season, r.revision "
+                    "FROM scenarios s LEFT JOIN scenario_runs r ON r.name = s.name "
+                    "ORDER BY s.updated_at DESC, s.name"
+                ).fetchall()
+            else:  # a store of the first layout: no scenario marked as run yet
+                rows = con.execute(
+                    "SELECT name, head, created_at, updated_at, NULL, NULL FROM scenarios "
+                    "ORDER BY updated_at DESC, name"
+                ).fetchall()
+        return [
+            ScenarioInfo(
+                str(n),
+                int(h),
+                str(c),
+                str(u),
+                run_year=None if y is None else int(y),
+                run_revision=None if r is None else int(r),
+            )
+            for n, h, c, u, y, r in rows
+        ]
+
+    def runs(self) -> builtins.list[ScenarioInfo]:
+        """The scenarios marked as run, oldest season first."""
+        marked = [info for info in self.list() if info.run_year is not None]
+        return sorted(marked, key=lambda info: (info.run_year or 0, info.name))
+
+    def mark_run(self, name: str, year: int, *, revision: int | None = None) -> ScenarioInfo:
+        """Mark scenario ``name`` as run in the season ``year`` (again: the mark is replaced).
+
+        Parameters
+        ----------
+        name
+            A saved scenario.
+        year
+            The season year it was run in (1900–2999).
+        revision
+            The revision that was run (default: the scenario's newest).
+
+        Raises
+        ------
+        ScenarioNotFound
+            No such scenario (or revision).
+        ValueError
+            A year outside 1900–2999.
+        """
+        year = int(year)
+        if not 1900 <= year <= 2999:
+            raise ValueError(f"season year {year} lies outside 1900–2999")
+        now = _now()
+        with self._transaction() as con:
+            row = con.execute("SELECT head FROM scenarios WHERE name = ?", (name,)).fetchone()
+            if row is None:
+                raise ScenarioNotFound(name)
+            run = int(row[0]) if revision is None else int(revision)
+            kept = con.execute(
+                "SELECT 1 FROM scenario_revisions WHERE name = ? AND revision = ?",
+                (name, run),
+            ).fetchone()
+            if kept is None:
+                raise ScenarioNotFound(name)
+            con.execute(
+                "INSERT OR REPLACE INTO scenario_runs (name, season, revision, marked_at) "
+                "VALUES (?, ?, ?, ?)",
+                (name, year, run, now),
+            )
+        return next(info for info in self.list() if info.name == name)
+
+    def unmark_run(self, name: str) -> bool:
+        """Take the "run" mark off ``name``; ``False`` if it had none."""
+        with self._writer() as con, self._guard("write"):
+            cur = con.execute("DELETE FROM scenario_runs WHERE name = ?", (name,))
+        return cur.rowcount > 0
 
     def names(self) -> builtins.list[str]:
         """Names of all scenarios, most recently saved first."""
@@ -342,13 +448,8 @@ class ScenarioStore:
 
     def delete(self, name: str) -> bool:
         """Delete a scenario with all its revisions; ``False`` if there was none."""
-        with self._writer() as con, self._guard("write"):
-            con.execute("BEGIN IMMEDIATE")
-            try:
-                cur = con.execute("DELETE FROM scenarios WHERE name = ?", (name,))
-                con.execute("DELETE FROM scenario_revisions WHERE name = ?", (name,))
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+        with self._transaction() as con:
+            cur = con.execute("DELETE FROM scenarios WHERE name = ?", (name,))
+            con.execute("DELETE FROM scenario_revisions WHERE name = ?", (name,))
+            con.execute("DELETE FROM scenario_runs WHERE name = ?", (name,))
         return cur.rowcount > 0

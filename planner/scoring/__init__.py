@@ -21,6 +21,9 @@ Modules
     :func:`score_sites`: the weighted score and the ranking.
 ``explain``
     A site's score broken down, sites compared, rank stability under weight changes.
+``fairness``
+    Local reach, pull and recency; people compared within the district; the best site per Amt,
+    Kiel city area or municipality (:func:`best_per_group`).
 ``errors``
     Unknown criterion or site, unusable weights or options.
 """
@@ -42,12 +45,14 @@ from planner.scoring.explain import (
     explain_site,
     weight_sensitivity,
 )
+from planner.scoring.fairness import GROUP_BY, best_per_group
 from planner.scoring.score import score_sites
 from planner.scoring.weights import CRITERIA, DEFAULT_WEIGHTS, CriterionSpec
 
 __all__ = [
     "CRITERIA",
     "DEFAULT_WEIGHTS",
+    "GROUP_BY",
     "CriterionSpec",
     "ScoringOptionError",
     "SensitivityReport",
@@ -57,6 +62,7 @@ __all__ = [
     "UnknownCriterionError",
     "UnknownSiteError",
     "WeightsError",
+    "best_per_group",
     "compare_sites",
     "compute_criteria",
     "explain_site",

@@ -49,7 +49,7 @@ from planner.scoring.fairness import (
 from planner.scoring.normalise import normalise
 from planner.scoring.weights import CRITERIA
 from planner.settings import WALK_RADIUS_M
-from planner.traveltime import travel_time_matrix
+from planner.traveltime import SparseMinutes, site_cell_travel_minutes
 
 __all__ = ["FACT_CRITERIA", "SiteCriteria", "compute_criteria"]
 
@@ -135,7 +135,7 @@ def compute_criteria(
     reference_site_ids: Collection[str] = (),
     reference_points: np.ndarray | None = None,
     season: tuple[date, date] | None = None,
-    minutes: np.ndarray | None = None,
+    minutes: np.ndarray | SparseMinutes | None = None,
     model: Any = None,
     method: str = "minmax",
     unknown_value: float = 0.5,
@@ -164,7 +164,8 @@ def compute_criteria(
     season
         ``(first_day, last_day)``; availability is "yes" when the site's dates span it.
     minutes
-        Precomputed ``(n_sites, n_cells)`` car minutes (skips the travel-time step).
+        Precomputed ``(n_sites, n_cells)`` car minutes, dense or a
+        :class:`planner.traveltime.SparseMinutes` (skips the travel-time step).
     model
         Travel model for ``minutes`` (default: the active one).
     method
@@ -188,7 +189,7 @@ def compute_criteria(
     site_ids = sites["site_id"].astype(str).tolist()
     site_xy = _points(sites)
     cell_xy = _cell_centres(pack.cells)
-    minutes = _car_minutes(minutes, site_xy, cell_xy, model=model)
+    minutes = _car_minutes(minutes, site_xy, cell_xy, model=model, limit_min=threshold_min)
     cells = _cell_figures(pack.cells, cell_xy)
     car = reached_within_minutes(minutes, limit=threshold_min)
     walk_catchment = reached_within_radius(site_xy, cell_xy, radius_m=walk)
@@ -263,12 +264,19 @@ def _cell_centres(cells: Any) -> np.ndarray:
 
 
 def _car_minutes(
-    minutes: np.ndarray | None, site_xy: np.ndarray, cell_xy: np.ndarray, *, model: Any
-) -> np.ndarray:
-    """The given car minutes (shape checked), or the travel model's."""
+    minutes: np.ndarray | SparseMinutes | None,
+    site_xy: np.ndarray,
+    cell_xy: np.ndarray,
+    *,
+    model: Any,
+    limit_min: float,
+) -> np.ndarray | SparseMinutes:
+    """The given car minutes (shape checked), or the travel model's: dense, or sparse above
+    ``settings.SPARSE_MATRIX_MIN_PAIRS`` pairs (only the pairs within ``limit_min``)."""
     if minutes is None:
-        minutes = travel_time_matrix(site_xy, cell_xy, model=model).minutes
-    minutes = np.asarray(minutes, dtype=float)
+        minutes = site_cell_travel_minutes(site_xy, cell_xy, limit_min=limit_min, model=model)
+    if not isinstance(minutes, SparseMinutes):
+        minutes = np.asarray(minutes, dtype=float)
     if minutes.shape != (len(site_xy), len(cell_xy)):
         raise ValueError(
             f"minutes has shape {minutes.shape}, expected ({len(site_xy)}, {len(cell_xy)})"

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -38,7 +39,9 @@ class SiteExplanation:
 
     ``parts`` has one row per criterion: criterion, label, value (as shown), normalised,
     weight_share, points, max_points, unknown. ``text`` are sentences for planners, as messages
-    to show in either language.
+    to show in either language. ``group`` is the site's Amt or city area and ``last_visit`` the
+    group's last season with a stop (None: unknown group, or never); ``city_last_visit`` is a
+    city area's city's last visit counting stops whose area is unknown (else None).
     """
 
     site_id: str
@@ -48,13 +51,41 @@ class SiteExplanation:
     score: float
     parts: pd.DataFrame
     text: list[Message]
+    group: str | None = None
+    last_visit: int | None = None
+    city_last_visit: int | None = None
+
+
+def _visit_facts(criteria: SiteCriteria, pos: int) -> tuple[str | None, int | None, int | None]:
+    """The site's fairness group, its last visit and its city's last visit (None where the
+    criteria have none)."""
+    row = criteria.sites.iloc[pos]
+
+    def known(name: str) -> Any:
+        value = row.get(name)
+        return None if value is None or pd.isna(value) else value
+
+    group, last, city = known("group"), known("last_visit"), known("city_last_visit")
+    return (
+        None if group is None else str(group),
+        None if last is None else int(last),
+        None if city is None else int(city),
+    )
 
 
 def explain_site(
-    criteria: SiteCriteria, weights: Mapping[str, float], site_id: str
+    criteria: SiteCriteria,
+    weights: Mapping[str, float],
+    site_id: str,
+    *,
+    ranking: pd.DataFrame | None = None,
 ) -> SiteExplanation:
-    """Break a site's score into its parts and compare it with its neighbours in the ranking."""
-    ranking = score_sites(criteria, weights)
+    """Break a site's score into its parts and compare it with its neighbours in the ranking.
+
+    ``ranking`` is :func:`score_sites` of the same criteria and weights when the caller has it
+    already (a page re-ranking on every slider move): it is not computed a second time.
+    """
+    ranking = score_sites(criteria, weights) if ranking is None else _with_site_id(ranking)
     vec = weight_vector(weights)
     shares = vec / vec.sum()
     pos = criteria.position(site_id)
@@ -87,7 +118,15 @@ def explain_site(
         labels = [Message(f"ui.crit.{c}") for c in unknown["criterion"]]
         text.append(Message("explain.unknown", {"labels": labels}))
     text.extend(_against_neighbours(ranking, row, site_id))
-    return SiteExplanation(site_id, name, rank, len(ranking), score, parts, text)
+    group, last, city = _visit_facts(criteria, pos)
+    return SiteExplanation(site_id, name, rank, len(ranking), score, parts, text, group, last, city)
+
+
+def _with_site_id(ranking: pd.DataFrame) -> pd.DataFrame:
+    """A ranking in :func:`score_sites`' shape: ``site_id`` a column, sorted by rank."""
+    if "site_id" not in ranking.columns:
+        ranking = ranking.reset_index()
+    return ranking.sort_values(["rank", "site_id"], kind="stable").reset_index(drop=True)
 
 
 def _top_parts(weighted: pd.DataFrame) -> Message:
@@ -172,6 +211,9 @@ class SiteComparison:
         People reached by car by both sites of each pair (site × site).
     text
         One message per site on what it adds that the others do not.
+    visits
+        Per site (index site_id): ``group`` (Amt or city area), ``last_visit`` and
+        ``city_last_visit`` (see :class:`SiteExplanation`; None where unknown or never).
     """
 
     site_ids: list[str]
@@ -179,12 +221,21 @@ class SiteComparison:
     exclusive: pd.DataFrame
     overlap: pd.DataFrame
     text: list[Message]
+    visits: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def compare_sites(
-    criteria: SiteCriteria, site_ids: Sequence[str], *, weights: Mapping[str, float] | None = None
+    criteria: SiteCriteria,
+    site_ids: Sequence[str],
+    *,
+    weights: Mapping[str, float] | None = None,
+    ranking: pd.DataFrame | None = None,
 ) -> SiteComparison:
-    """Compare 2–4 sites: all criteria, their catchments and what each adds alone."""
+    """Compare 2–4 sites: all criteria, their catchments and what each adds alone.
+
+    ``ranking`` is :func:`score_sites` of the same criteria and ``weights`` when the caller has
+    it already: it is not computed a second time.
+    """
     ids = [str(s) for s in site_ids]
     if not 2 <= len(ids) <= 4:
         raise ScoringOptionError("compare 2 to 4 sites")
@@ -196,7 +247,8 @@ def compare_sites(
         index=[c.label for c in CRITERIA.values()],
     )
     if weights is not None:
-        ranking = score_sites(criteria, weights).set_index("site_id")
+        ranking = score_sites(criteria, weights) if ranking is None else _with_site_id(ranking)
+        ranking = ranking.set_index("site_id")
         score_col = ranking["score"].to_dict()
         rank_col = ranking["rank"].to_dict()
         table.loc["Score"] = [round(float(score_col[s]), 1) for s in ids]
@@ -226,7 +278,12 @@ def compare_sites(
         index=ids,
         columns=ids,
     )
-    return SiteComparison(ids, table, pd.DataFrame(rows), overlap, text)
+    visits = pd.DataFrame(
+        [_visit_facts(criteria, p) for p in pos],
+        columns=["group", "last_visit", "city_last_visit"],
+        index=pd.Index(ids, name="site_id"),
+    )
+    return SiteComparison(ids, table, pd.DataFrame(rows), overlap, text, visits)
 
 
 def _alone(criteria: SiteCriteria, car: np.ndarray, walk: np.ndarray, k: int) -> dict[str, float]:

@@ -15,6 +15,10 @@ criteria (:data:`PEOPLE_CRITERIA`) are normalised as a share of the best site *i
 district* (``value / district maximum``): the best village site of Plön scores 1 like the best
 site of Kiel, and a planner sees which village or which part of the city is best. ``"region"``
 keeps the region-wide normalisation (``minmax`` or ``rank``).
+
+**Best per group.** :func:`best_per_group` keeps the best-ranked site of each Amt or Kiel city
+area (or each municipality) of a ranking: one row per group, so a planner sees the best site of
+every village Amt and of every part of Kiel instead of a top ten from one city.
 """
 
 from __future__ import annotations
@@ -29,7 +33,9 @@ from planner.coverage.reach import LOCAL, population_base, reach_matrix
 __all__ = [
     "COMPARE_WITHIN",
     "FIXED_SCALE_CRITERIA",
+    "GROUP_BY",
     "PEOPLE_CRITERIA",
+    "best_per_group",
     "place_criteria",
     "within_groups",
 ]
@@ -39,6 +45,9 @@ COMPARE_WITHIN: Final = ("district", "region")
 PEOPLE_CRITERIA: Final = ("pop_local", "pop_car", "pop65_car", "pop_u18_car", "pop_walk")
 #: Criteria already on a 0..1 scale with a meaning of their own: used as they are.
 FIXED_SCALE_CRITERIA: Final = ("pull", "recency")
+#: Columns a ranking can be reduced by (:func:`best_per_group`): the fairness group (an Amt or a
+#: city area) or the municipality.
+GROUP_BY: Final = ("group", "municipality")
 
 
 def within_groups(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
@@ -52,6 +61,41 @@ def within_groups(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(values), out, np.nan)
 
 
+def best_per_group(ranking: pd.DataFrame, *, by: str = "group") -> pd.DataFrame:
+    """The best-ranked site of each group of a ranking (one row per group, best first).
+
+    Parameters
+    ----------
+    ranking
+        A ranking as :func:`planner.scoring.score_sites` returns it (a ``rank`` column and the
+        ``by`` column; indexed by ``site_id`` or with a ``site_id`` column), possibly filtered.
+    by
+        ``"group"`` (the site's Amt or Kiel city area) or ``"municipality"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of the groups' best sites in rank order (ties: the ranking's order), with
+        ``sites_in_group``: how many sites of ``ranking`` the group has. A site without a group
+        (NA, no history) stands for itself.
+
+    Raises
+    ------
+    ValueError
+        ``by`` is not one of :data:`GROUP_BY` or not a column of ``ranking``.
+    """
+    if by not in GROUP_BY or by not in ranking.columns:
+        raise ValueError(f"by must be one of {', '.join(GROUP_BY)} and a column of the ranking")
+    ordered = ranking.sort_values("rank", kind="stable")
+    codes = pd.Series(pd.factorize(ordered[by])[0])
+    # a site without a group (code -1) is a group of its own: a negative code no other site has
+    codes = codes.where(codes >= 0, -1 - pd.Series(np.arange(len(codes))))
+    first = ~codes.duplicated().to_numpy()
+    best = ordered.loc[first].copy()
+    best["sites_in_group"] = codes.map(codes.value_counts()).to_numpy(int)[first]
+    return best
+
+
 def place_criteria(
     pack: Any,
     sites: Any,
@@ -63,7 +107,8 @@ def place_criteria(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Raw values of ``pop_local``, ``pull`` and ``recency`` for every site, and the site's
     fairness group and its last visit (``group``: Amt or city area name, ``last_visit``: Int64,
-    NA = never; both NA without a history).
+    NA = never; ``city_last_visit``: Int64, for a site in a city area the city's last visit
+    counting stops whose area is unknown, else NA; all NA without a history).
 
     A pack without municipalities (a small hand-built one) gets the pull from what it has and
     no history (recency 1.0 everywhere).
@@ -90,20 +135,24 @@ def _recency(
     pack: Any, sites: Any, *, history: Any, year: int | None
 ) -> tuple[np.ndarray, pd.DataFrame]:
     if history is None and not (hasattr(pack, "municipalities") and hasattr(pack, "history")):
-        none = pd.DataFrame({"group": pd.NA, "last_visit": pd.array([pd.NA] * len(sites), "Int64")})
+        never = pd.array([pd.NA] * len(sites), "Int64")
+        none = pd.DataFrame({"group": pd.NA, "last_visit": never, "city_last_visit": never})
         return np.ones(len(sites)), none
     from planner.history import History
 
     history = history if history is not None else History.from_pack(pack)
     year = history.default_year() if year is None else int(year)
     weights = history.site_weights(pack, sites, year=year)
-    last = history.last_visits().set_index("group_id")["last_visit"]
+    table = history.last_visits().set_index("group_id")
+    last, city_last = table["last_visit"], table["city_last_visit"]
     groups = pd.Series(history.groups.site_groups(pack, sites))
     names = history.groups.groups.set_index("group_id")["name"]
     visits = pd.DataFrame(
         {
             "group": groups.map(names).to_numpy(),
             "last_visit": pd.array(groups.map(last).to_numpy(), dtype="Int64"),
+            # Kiel 2022 is known only by district names: shown next to an area's "never"
+            "city_last_visit": pd.array(groups.map(city_last).to_numpy(), dtype="Int64"),
         }
     )
     return weights, visits

@@ -59,10 +59,12 @@ def score_sites(criteria: SiteCriteria, weights: Mapping[str, float]) -> pd.Data
     norm = normalised_matrix(criteria)
     points = 100.0 * norm * shares[None, :]
     score = points.sum(axis=1)
-    out = criteria.sites.copy()
-    out["score"] = score
-    out["rank"] = competition_ranks(score)[:, 0]
-    for k, key in enumerate(CRITERIA):
-        out[f"pts_{key}"] = points[:, k]
-    out = out.reset_index().sort_values(["rank", "site_id"], kind="stable")
-    return out.reset_index(drop=True)
+    rank = competition_ranks(score)[:, 0]
+    # all new columns at once, and one row selection: this runs on every slider move
+    figures = {"score": score, "rank": rank}
+    figures.update({f"pts_{key}": points[:, k] for k, key in enumerate(CRITERIA)})
+    out = pd.concat(
+        [criteria.sites, pd.DataFrame(figures, index=criteria.sites.index)], axis=1
+    ).reset_index()
+    order = np.lexsort((out["site_id"].astype(str).to_numpy(), rank))  # by rank, then site_id
+    return out.take(order).reset_index(drop=True)

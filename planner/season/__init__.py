@@ -27,8 +27,9 @@ Modules, in the order a call goes through them:
 ========================  ====================================================================
 ``settings``              :class:`SeasonConfig` (pydantic: each default and bound once),
                           :class:`Booking`, :class:`ConfigError`
-``calendar``              operating days, Schleswig-Holstein holidays, blackout dates
-``config``                the TOML file and the app's form → :class:`SeasonConfig`; run a file
+``calendar``              operating days, public holidays of the region's Land, blackout dates
+``config``                the TOML file and the app's form → :class:`SeasonConfig`
+``run``                   run a file: its region pack, defaults from the pack, the exports
 ``inputs``                scores, coverage sets and towing matrix from the region pack
 ``prepare``               the problem: windows, start days, quotas, coverage, towing bounds
 ``precheck``              exact, cheap proofs that a rule cannot hold

@@ -1,10 +1,17 @@
-"""Operating days of the Tiny Rathaus: weekdays, Schleswig-Holstein holidays, blackouts.
+"""Operating days of the Tiny Rathaus: weekdays, public holidays of the region's Land, blackouts.
 
 A :class:`SeasonCalendar` knows, for every date of a season, whether the unit can be
 open (an *operating day*) and if not, why: a non-operating weekday (usually the weekend),
-a public holiday of Schleswig-Holstein (``holidays`` package, ``DE`` subdivision ``SH``)
-or a blackout date entered by the planners.  Weekends only close the unit; holidays and
-blackouts are *blackout dates*: a stop must not span them (see :mod:`planner.season`).
+a public holiday of the region's Land (``holidays`` package, ``DE`` with the Land's subdivision,
+``SH`` for the KielRegion, see :func:`planner.data.regions.holiday_subdivision`) or a blackout
+date entered by the planners.  Weekends only close the unit; holidays and blackouts are
+*blackout dates*: a stop must not span them (see :mod:`planner.season`).
+
+A region across Länder closes on the holidays of every one of its Länder (the union): the
+season has one calendar for all its stops, so a holiday of one Land closes the stops of the
+other Land too. That keeps the model's single calendar of operating days (per-stop calendars
+would change the master, the schedule and the rule check); the cost is a few closed days in a
+rare case, never a stop on a holiday.
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ __all__ = [
     "parse_blackout_entry",
     "parse_blackout_text",
     "parse_date",
-    "sh_public_holidays",
+    "public_holidays",
     "split_blackout_text",
 ]
 
@@ -154,23 +161,46 @@ def parse_blackout_text(text: str, *, reason: str = "") -> dict[dt.date, str]:
     return out
 
 
-def sh_public_holidays(years: Iterable[int], *, language: str = "en_US") -> dict[dt.date, str]:
-    """Public holidays of Schleswig-Holstein for the given years.
+#: The KielRegion's Land (Schleswig-Holstein): the calendar's subdivision unless one is given.
+DEFAULT_SUBDIVISION = "SH"
+
+
+def public_holidays(
+    years: Iterable[int], *, subdivision: str, language: str = "en_US"
+) -> dict[dt.date, str]:
+    """Public holidays of a German Land for the given years.
 
     Parameters
     ----------
     years
         Calendar years.
+    subdivision
+        The Land's code in the ``holidays`` package (``"SH"``, ``"BY"`` …; see
+        :func:`planner.data.regions.holiday_subdivision` for a Land key).
     language
         Language of the names (``"de"`` or ``"en_US"``, as the ``holidays`` package names them).
 
     Returns
     -------
     dict
-        Date → holiday name (as given by the ``holidays`` package).
+        Date → holiday name (as given by the ``holidays`` package, its default categories: the
+        Land's statutory public holidays).
     """
-    cal = _holidays.country_holidays("DE", subdiv="SH", years=sorted(set(years)), language=language)
+    cal = _holidays.country_holidays(
+        "DE", subdiv=subdivision, years=sorted(set(years)), language=language
+    )
     return {d: str(name) for d, name in sorted(cal.items())}
+
+
+def _union_holidays(
+    years: Iterable[int], subdivisions: Iterable[str], *, language: str
+) -> dict[dt.date, str]:
+    """The holidays of every subdivision; a day holiday in several Länder keeps its first name."""
+    out: dict[dt.date, str] = {}
+    for subdivision in subdivisions:
+        for day, name in public_holidays(years, subdivision=subdivision, language=language).items():
+            out.setdefault(day, name)
+    return dict(sorted(out.items()))
 
 
 @dataclass(frozen=True)
@@ -186,7 +216,11 @@ class SeasonCalendar:
     blackouts
         Planner blackout dates → reason.
     public_holidays
-        Treat Schleswig-Holstein public holidays as blackout dates.
+        Treat the public holidays of ``holiday_subdivisions`` as blackout dates.
+    holiday_subdivisions
+        The Länder (``holidays`` subdivision codes) whose public holidays close the unit: the
+        region's Land, or every Land of a region across Länder (their union, see the module
+        docstring). Default: Schleswig-Holstein.
     """
 
     start: dt.date
@@ -194,6 +228,7 @@ class SeasonCalendar:
     operating_weekdays: frozenset[int] = frozenset({0, 1, 2, 3, 4})
     blackouts: Mapping[dt.date, str] = field(default_factory=dict)
     public_holidays: bool = True
+    holiday_subdivisions: tuple[str, ...] = (DEFAULT_SUBDIVISION,)
 
     def __post_init__(self) -> None:
         if self.end < self.start:
@@ -203,13 +238,17 @@ class SeasonCalendar:
             raise ValueError(f"operating_weekdays: {bad} are not weekdays 0 (Mon) .. 6 (Sun)")
         if not self.operating_weekdays:
             raise ValueError("operating_weekdays is empty: the unit could never open")
+        if not self.holiday_subdivisions:
+            raise ValueError("holiday_subdivisions is empty: name the region's Land")
 
     @cached_property
     def holidays(self) -> dict[dt.date, str]:
-        """Public holidays (SH) within the season (empty if ``public_holidays`` is off)."""
+        """Public holidays within the season (empty if ``public_holidays`` is off)."""
         if not self.public_holidays:
             return {}
-        hol = sh_public_holidays(range(self.start.year, self.end.year + 1))
+        hol = _union_holidays(
+            range(self.start.year, self.end.year + 1), self.holiday_subdivisions, language="en_US"
+        )
         return {d: n for d, n in hol.items() if self.start <= d <= self.end}
 
     @cached_property
@@ -217,7 +256,9 @@ class SeasonCalendar:
         """German names of the public holidays within the season."""
         if not self.public_holidays:
             return {}
-        hol = sh_public_holidays(range(self.start.year, self.end.year + 1), language="de")
+        hol = _union_holidays(
+            range(self.start.year, self.end.year + 1), self.holiday_subdivisions, language="de"
+        )
         return {d: n for d, n in hol.items() if self.start <= d <= self.end}
 
     @cached_property

@@ -1,11 +1,12 @@
-"""Season configuration files (TOML) and the app's season form, and running a season file.
+"""Season configuration files (TOML) and the app's season form: the parser.
 
 Example (see ``examples/season_2023.toml``)::
 
     [season]
     start = 2023-07-03
     end = 2023-10-27
-    home = "Kiel"                 # a site_id, or a municipality (its centre site)
+    home = "Kiel"                 # a site_id, or a municipality (its centre site); default:
+                                  # the centre of the pack's home base (its largest municipality)
     stay_days = 5
     relocation_days = 1
     max_tow_minutes = 90
@@ -15,9 +16,10 @@ Example (see ``examples/season_2023.toml``)::
     spare_time = "longer_stays"   # or "more_stops", "idle"
     longest_stay_days = 10        # open days a stay may grow to with spare time
     min_rural_share = 0.4
+    must_include = ["Steinbergkirche"]  # site_ids or municipalities, like home
     blackout_dates = [{ date = 2023-09-08, reason = "maintenance" }, "2023-10-09..2023-10-13"]
 
-    [quotas]
+    [quotas]                      # default: the pack's default quota per district
     "Kiel" = 4
     "Plön" = 4
     "Rendsburg-Eckernförde" = 4
@@ -44,11 +46,14 @@ Example (see ``examples/season_2023.toml``)::
     name = "Dorffest"
 
     [data]
+    pack = "packs/schleswig-flensburg.gpkg"  # optional: the region pack (default: TINY_RATHAUS_PACK
+                                  # or the embedded KielRegion pack); relative to this file
     sites = "my_sites.csv"        # optional: default the region pack's candidate sites
     coverage_minutes = 15         # cells within this time count as covered
 
 Site scores come from :mod:`planner.scoring` (see :mod:`planner.season.inputs`) unless the sites
-file has a score column. ``max_tow_minutes = 0`` means no towing limit. Every error is a
+file has a score column. Running a file (the pack, the defaults from it, the exports) is
+:mod:`planner.season.run`. ``max_tow_minutes = 0`` means no towing limit. Every error is a
 :class:`ConfigError` naming the key and the value, in German or English; the app's season form
 goes through the same parser (:func:`season_config_from_values`), so both say the same.
 """
@@ -58,21 +63,19 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-import sys
-import tempfile
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from planner.i18n import DEFAULT_LANGUAGE, Message
+from planner.data.regions import LANDS, land_of
+from planner.i18n import Message
 from planner.notation import MAX_YEAR, MIN_YEAR, NotationError
 from planner.notation import parse_date as read_date
 from planner.scoring import CRITERIA
-from planner.season import inputs as season_inputs
 from planner.season.calendar import (
     WEEKDAY_NAMES,
     BlackoutError,
@@ -80,7 +83,6 @@ from planner.season.calendar import (
     parse_date,
     split_blackout_text,
 )
-from planner.season.plan import SeasonPlan
 from planner.season.prepare import REQUIRED_SITE_COLUMNS
 from planner.season.settings import (
     DEFAULT_OBJECTIVE,
@@ -92,18 +94,38 @@ from planner.season.settings import (
 )
 from planner.usertext import clean_text
 
+if TYPE_CHECKING:  # moved to planner.season.run; still importable from here (see __getattr__)
+    from planner.season.run import check_out_dir, load_sites, run_season_plan
+
 __all__ = [
     "DEFAULT_OBJECTIVE",
     "ConfigError",
     "SeasonFile",
+    "centre_site",
     "check_out_dir",
     "load_season_config",
     "load_sites",
     "parse_season_config",
     "resolve_home",
+    "resolve_site",
+    "resolve_site_names",
     "run_season_plan",
     "season_config_from_values",
+    "site_lands",
 ]
+
+#: Names that moved to :mod:`planner.season.run` with the running of a season file.
+_MOVED = ("check_out_dir", "load_sites", "run_season_plan")
+
+
+def __getattr__(name: str) -> Any:
+    """``from planner.season.config import run_season_plan`` keeps working (imported lazily:
+    :mod:`planner.season.run` imports this parser, not the other way round)."""
+    if name in _MOVED:
+        from planner.season import run
+
+        return getattr(run, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass
@@ -113,16 +135,18 @@ class SeasonFile:
     Attributes
     ----------
     config
-        Rules and weights (``home_site_id`` may still be a municipality name, resolved by
-        :func:`resolve_home` against the sites table).
+        Rules and weights (``home_site_id``, ``must_include`` and ``exclude`` may still be
+        municipality names, resolved by :func:`resolve_site_names` against the sites table).
     home
-        The ``home`` value as written.
+        The ``home`` value as written (``""``: none, the pack's home base).
     data
-        The ``[data]`` table (``sites``, ``coverage_minutes``, ``score_column``).
+        The ``[data]`` table (``pack``, ``sites``, ``coverage_minutes``, ``score_column``).
     path
         The file read (for relative paths in ``data``).
     criteria
         The ``[criteria]`` table: weights of the site score's criteria.
+    quotas_given
+        Whether the file has a ``[quotas]`` table (without one, the pack's default quotas).
     """
 
     config: SeasonConfig
@@ -130,6 +154,7 @@ class SeasonFile:
     data: dict[str, Any]
     path: Path | None = None
     criteria: dict[str, float] = field(default_factory=dict)
+    quotas_given: bool = True
 
 
 #: Every key of a season file's ``[season]`` table (others are named as unknown).
@@ -286,7 +311,7 @@ def _blackouts(items: object) -> dict[dt.date, str]:
 
 
 #: Keys of ``[data]`` and the bounds of the coverage threshold (car minutes).
-_DATA_KEYS = ("sites", "coverage_minutes", "score_column")
+_DATA_KEYS = ("pack", "sites", "coverage_minutes", "score_column")
 MAX_COVERAGE_MINUTES = 240.0
 
 
@@ -297,8 +322,9 @@ def _data_table(data: object) -> dict[str, Any]:
     for k in data:
         if k not in _DATA_KEYS:
             raise _err(f"data.{k}", data[k], "unknown_key", allowed=", ".join(_DATA_KEYS))
-    if "sites" in data and (not isinstance(data["sites"], str) or not data["sites"].strip()):
-        raise _err("data.sites", data["sites"], "not_text")
+    for key in ("pack", "sites"):
+        if key in data and (not isinstance(data[key], str) or not data[key].strip()):
+            raise _err(f"data.{key}", data[key], "not_text")
     if "coverage_minutes" in data:
         v = data["coverage_minutes"]
         ok = isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
@@ -356,8 +382,9 @@ def parse_season_config(raw: Mapping[str, Any], *, path: Path | None = None) -> 
     end = _get_date(season, "end", prefix="season.")
     if end < start:
         raise _err("season.end", end.isoformat(), "before_start", start=start.isoformat())
-    home = season.get("home_site_id", season.get("home"))
-    if not isinstance(home, str) or not home:
+    home = season.get("home_site_id", season.get("home", ""))
+    # no home: the pack's home base, chosen when the file is run (planner.season.run)
+    if not isinstance(home, str) or (not home and ("home" in season or "home_site_id" in season)):
         raise _err("season.home", home, "home")
     blackouts = _blackouts(season.get("blackout_dates", []))
     quotas = _quotas(raw.get("quotas", {}))
@@ -382,7 +409,7 @@ def parse_season_config(raw: Mapping[str, Any], *, path: Path | None = None) -> 
         score_column=str(data.get("score_column", _DEFAULTS["score_column"])),
         **settings,
     )
-    return SeasonFile(cfg, home, dict(data), path, criteria)
+    return SeasonFile(cfg, home, dict(data), path, criteria, quotas_given="quotas" in raw)
 
 
 #: Every setting's default, from the model (the one place they are written).
@@ -565,15 +592,19 @@ def load_season_config(path: str | Path) -> SeasonFile:
     return parse_season_config(raw, path=p)
 
 
-def resolve_home(sites: pd.DataFrame, home: str) -> str:
-    """The site_id of the home base: ``home`` itself, or a municipality's centre site.
+def resolve_site(sites: pd.DataFrame, value: str, *, key: str = "season.home") -> str:
+    """The site_id a setting names: ``value`` itself, or a municipality's centre site.
+
+    The one resolver of ``home``, ``must_include`` and ``exclude``.
 
     Parameters
     ----------
     sites
-        The sites table (``site_id``, ``municipality``, optional ``kind``).
-    home
+        The sites table (``site_id``, ``municipality``, optional ``kind``, ``ags``, ``district``).
+    value
         A site_id or a municipality name (``"Kiel"`` matches ``"Kiel, Landeshauptstadt"``).
+    key
+        The setting, for the error (``"season.must_include"`` …).
 
     Returns
     -------
@@ -582,20 +613,90 @@ def resolve_home(sites: pd.DataFrame, home: str) -> str:
     Raises
     ------
     ConfigError
-        When it is neither.
+        Naming ``key`` and ``value`` when it is neither, or when the name fits several
+        municipalities (listed, with their district): give the site_id then.
     """
     ids = sites["site_id"].astype(str)
-    if (ids == home).any():
-        return home
+    if (ids == value).any():
+        return value
     mun = sites["municipality"].astype(str)
-    hit = sites[mun == home]
+    hit = sites[mun == value]
     if len(hit) == 0:  # official names carry suffixes: "Kiel, Landeshauptstadt"
-        hit = sites[mun.str.split(",").str[0].str.strip() == home]
+        hit = sites[mun.str.split(",").str[0].str.strip() == value]
     if len(hit) == 0:
-        raise _err("season.home", home, "home_unknown")
-    if "kind" in hit.columns and (hit["kind"] == "centre").any():
-        hit = hit[hit["kind"] == "centre"]
-    return str(hit["site_id"].iloc[0])
+        raise _err(key, value, "home_unknown")
+    # one name, several municipalities (Hohenfelde in Plön and in Steinburg): not a guess
+    place = hit["ags"].astype(str) if "ags" in hit.columns else hit["municipality"].astype(str)
+    if place.nunique() > 1:
+        district = hit["district"].astype(str) if "district" in hit.columns else place
+        options = sorted({f"{m} ({d})" for m, d in zip(hit["municipality"], district, strict=True)})
+        raise _err(key, value, "site_ambiguous", options="; ".join(options))
+    return centre_site(hit)
+
+
+def centre_site(sites: pd.DataFrame) -> str:
+    """The site_id standing for a municipality among its ``sites``: its centre site, else the
+    site that absorbed the centre when close sites were merged (``merged_from`` names
+    ``"<municipality> (Ortsmitte)"``, see :mod:`planner.sites.generate`), else the first."""
+    if "kind" in sites.columns and (sites["kind"] == "centre").any():
+        return str(sites.loc[sites["kind"] == "centre", "site_id"].iloc[0])
+    if "merged_from" in sites.columns:
+        centre = sites["municipality"].astype(str) + " (Ortsmitte)"
+        absorbed = [
+            c in str(m).split("; ") for c, m in zip(centre, sites["merged_from"], strict=True)
+        ]
+        if any(absorbed):
+            return str(sites.loc[absorbed, "site_id"].iloc[0])
+    return str(sites["site_id"].iloc[0])
+
+
+def resolve_home(sites: pd.DataFrame, home: str) -> str:
+    """The site_id of the home base: ``home`` itself, or a municipality's centre site
+    (:func:`resolve_site`).
+
+    Raises
+    ------
+    ConfigError
+        ``season.home`` naming the value when it is neither.
+    """
+    return resolve_site(sites, home, key="season.home")
+
+
+def resolve_site_names(config: SeasonConfig, sites: pd.DataFrame, *, home: str) -> SeasonConfig:
+    """``config`` with ``home``, ``must_include`` and ``exclude`` as site_ids of ``sites``.
+
+    Each may be written as a site_id or a municipality name (its centre site), all through
+    :func:`resolve_site`; the Länder of the sites become the holiday Länder (:func:`site_lands`).
+
+    Raises
+    ------
+    ConfigError
+        Naming the setting and the value that is no site and no municipality, or ambiguous.
+    """
+
+    def each(key: str, values: Sequence[str]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(resolve_site(sites, v, key=key) for v in values))
+
+    lands = site_lands(sites)
+    return dataclasses.replace(
+        config,
+        home_site_id=resolve_home(sites, home),
+        must_include=each("season.must_include", config.must_include),
+        exclude=each("season.exclude", config.exclude),
+        holiday_lands=lands or config.holiday_lands,
+    )
+
+
+def site_lands(sites: pd.DataFrame) -> tuple[str, ...]:
+    """The Länder (2-digit keys) of the sites' municipalities (``ags[:2]``, else the district
+    key's), sorted; empty when the table names none (a sites file without keys)."""
+    for column in ("ags", "district_ags"):
+        if column in sites.columns:
+            keys = {land_of(str(k).strip()) for k in sites[column] if str(k).strip()}
+            known = tuple(sorted(k for k in keys if k in LANDS))
+            if known:
+                return known
+    return ()
 
 
 def season_config_from_values(
@@ -616,7 +717,8 @@ def season_config_from_values(
         ``time_limit`` …); ``blackout_dates`` may also be free text (one date or
         ``first..last`` range per line or comma).
     sites
-        The sites table; ``home`` is resolved against it (:func:`resolve_home`).
+        The sites table; ``home``, ``must_include`` and ``exclude`` are resolved against it
+        (:func:`resolve_site_names`), and its Länder give the public holidays.
     quotas
         Stops per district (districts with 0 get no quota).
     objective
@@ -648,176 +750,13 @@ def season_config_from_values(
         "weights": dict(objective or {}),
     }
     parsed = parse_season_config(raw)
-    cfg = parsed.config
-    home = resolve_home(sites, parsed.home)
+    if not parsed.home:  # the form always names the home base
+        raise _err("season.home", parsed.home, "home")
+    cfg = resolve_site_names(parsed.config, sites, home=parsed.home)
     mine = {b.site_id for b in bookings}
     kept = tuple(b for b in cfg.bookings if b.site_id not in mine)
     return dataclasses.replace(
         cfg,
-        home_site_id=home,
         bookings=kept + tuple(bookings),
         exclude=tuple(s for s in cfg.exclude if s not in mine),
     )
-
-
-# ---------------------------------------------------------------------- running
-def load_sites(season_file: SeasonFile) -> pd.DataFrame:
-    """The candidate sites of a season file: ``[data].sites`` or the region pack's.
-
-    ``[data].sites`` is a CSV with ``x``/``y`` in EPSG:25832, or a GeoJSON / GeoPackage file
-    (any CRS); relative paths are relative to the config file.
-
-    Raises
-    ------
-    ConfigError
-        ``data.sites`` naming the path when it is missing, a folder, unreadable or not a
-        sites table (required columns and positions), and ``data.score_column`` when that
-        column holds text.
-    """
-    data = season_file.data
-    if "sites" not in data:
-        from planner.data.pack import load_pack
-
-        return _checked_sites(load_pack().sites.copy(), season_file, "")
-    sp = Path(str(data["sites"]))
-    if not sp.is_absolute() and season_file.path is not None:
-        sp = season_file.path.parent / sp
-    if sp.is_dir():
-        raise _err("data.sites", str(sp), "is_folder")
-    if not sp.exists():
-        raise _err("data.sites", str(sp), "file_not_found")
-    try:
-        if sp.suffix.lower() == ".csv":
-            table: pd.DataFrame = pd.read_csv(
-                sp, dtype={"site_id": str, "district_ags": str, "ags": str}, keep_default_na=False
-            )
-        else:
-            import geopandas as gpd
-
-            frame = gpd.read_file(sp)
-            if frame.crs is None or frame.geometry.isna().any():
-                raise ValueError("no coordinate reference system or a row without geometry")
-            table = frame.to_crs("EPSG:25832")
-    except ConfigError:
-        raise
-    except Exception as exc:  # any reader failure: the file is not a sites table
-        raise _err("data.sites", str(sp), "sites_unreadable", error=str(exc)[:200]) from None
-    return _checked_sites(table, season_file, str(sp))
-
-
-def _checked_sites(table: pd.DataFrame, season_file: SeasonFile, where: str) -> pd.DataFrame:
-    """``table`` if it is a sites table with positions and a numeric score column (if any)."""
-    has_xy = {"x", "y"} <= set(table.columns) or "geometry" in table.columns
-    missing = [c for c in REQUIRED_SITE_COLUMNS if c not in table.columns]
-    if not has_xy:
-        missing.append("x/y")
-    if missing:
-        raise _err("data.sites", where or "pack", "sites_columns", missing=", ".join(missing))
-    column = season_file.config.score_column
-    if column in table.columns:
-        numbers = pd.to_numeric(table[column], errors="coerce")
-        bad = numbers.isna() | ~numbers.abs().lt(math.inf)
-        if bad.any():
-            row = int(bad.to_numpy().nonzero()[0][0])
-            found = table[column].iloc[row]
-            raise _err(
-                "data.score_column",
-                column,
-                "score_not_numeric",
-                column=column,
-                row=row + 1,
-                found=repr(found),
-            )
-    return table
-
-
-def check_out_dir(out_dir: Path) -> None:
-    """Make sure ``out_dir`` is (or can become) a writable folder, before any solving.
-
-    Raises
-    ------
-    ConfigError
-        ``out`` naming the path: an existing file, a path below a file, or not writable.
-    """
-    if out_dir.exists() and not out_dir.is_dir():
-        raise _err("out", str(out_dir), "out_is_file")
-    for parent in out_dir.parents:
-        if parent.exists():
-            if not parent.is_dir():
-                raise _err("out", str(out_dir), "out_below_file", parent=str(parent))
-            break
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=out_dir):
-            pass
-    except OSError as exc:
-        raise _err(
-            "out", str(out_dir), "out_not_writable", error=exc.strerror or str(exc)
-        ) from None
-
-
-def run_season_plan(
-    season_file: SeasonFile, *, out_dir: Path, lang: str = DEFAULT_LANGUAGE
-) -> SeasonPlan:
-    """Plan the season of a config file on its data and write all exports to ``out_dir``.
-
-    The inputs come from :func:`planner.season.inputs.season_inputs`, exactly as in the app:
-    site scores from :mod:`planner.scoring` (the ``[criteria]`` weights, defaults for the rest;
-    a sites file with a score column keeps its scores), coverage sets within
-    ``[data].coverage_minutes`` (default 15) and the towing matrix.  ``out_dir`` and the sites
-    are checked before anything is solved.
-
-    Parameters
-    ----------
-    season_file
-        The parsed config.
-    out_dir
-        Folder for the exports (written only when the plan is feasible).
-    lang
-        Language of the exported texts.
-
-    Returns
-    -------
-    SeasonPlan
-
-    Raises
-    ------
-    ConfigError
-        Naming the key and value: ``out``, ``data.sites``, ``data.score_column``, ...
-    """
-    # loaded only when a season is run: the pack reader, Excel and PDF writers are heavy
-    from planner.data.pack import load_pack
-    from planner.export import export_all
-    from planner.export.report import to_pdf
-
-    check_out_dir(out_dir)
-    cfg = season_file.config
-    sites = load_sites(season_file)
-    pack = load_pack()
-    inputs = season_inputs.season_inputs(
-        pack,
-        sites,
-        threshold_min=float(season_file.data.get("coverage_minutes", 15)),
-        weights=season_file.criteria,
-        season=(cfg.start, cfg.end),
-        score_column=cfg.score_column,
-    )
-    cfg = dataclasses.replace(cfg, home_site_id=resolve_home(inputs.sites, season_file.home))
-    plan = inputs.plan(cfg)
-    if plan.feasible:
-        written = export_all(plan, out_dir, lang=lang)
-        try:
-            to_pdf(
-                plan,
-                out_dir / "season.pdf",
-                pack=pack,
-                lang=lang,
-                coverage_minutes=inputs.threshold_min,
-            )
-        except Exception as exc:  # one failed format never hides the others
-            written.errors["pdf"] = f"{type(exc).__name__}: {exc}"
-        for fmt, reason in written.errors.items():
-            print(f"error: export {fmt}: {reason}", file=sys.stderr)
-        if written.errors:
-            raise OSError(f"{len(written.errors)} export(s) failed: {', '.join(written.errors)}")
-    return plan

@@ -2,8 +2,8 @@
 
 Staff move a stop to other dates, swap its site or change the order (the order is the order of
 the dates). :func:`check_schedule` reads the edited table against the season's own rules — the
-same calendar (:class:`~planner.season.calendar.SeasonCalendar`: operating weekdays,
-Schleswig-Holstein holidays, blackout dates) and the same :class:`SeasonConfig` the optimiser
+same calendar (:class:`~planner.season.calendar.SeasonCalendar`: operating weekdays, the public
+holidays of the region's Land, blackout dates) and the same :class:`SeasonConfig` the optimiser
 uses — and returns one :class:`EditProblem` per broken rule, naming the stop, the rule and the
 numbers ("Stopp 3 (Laboe): nur 2 Tage nach Stopp 2 statt 3 Umzugstagen").
 

@@ -47,7 +47,7 @@ class SeasonInputs:
     Attributes
     ----------
     sites
-        The candidate sites (no geometry) with ``x``/``y`` (EPSG:25832) and the score column.
+        The candidate sites (no geometry) with ``x``/``y`` (in :attr:`crs`) and the score column.
     minutes, km
         ``(n, n)`` towing time and distance between the sites, in the order of ``sites``.
     coverage
@@ -58,6 +58,10 @@ class SeasonInputs:
         The car threshold of the coverage sets.
     model, description
         Name and description of the travel-time model.
+    coverage_local
+        site_id → ids of the base cells within reach at the local scale.
+    crs
+        The metric CRS of ``x``/``y`` (the pack's); a plan records it as ``totals["crs"]``.
     """
 
     sites: pd.DataFrame
@@ -69,6 +73,7 @@ class SeasonInputs:
     model: str
     description: str
     coverage_local: dict[str, list[str]] = field(default_factory=dict)
+    crs: str = METRIC_CRS
 
     def plan(self, config: SeasonConfig, *, diagnose: bool = True) -> SeasonPlan:
         """Plan the season on these inputs (see :func:`planner.season.plan_season`)."""
@@ -84,6 +89,7 @@ class SeasonInputs:
         )
         if plan.feasible:
             plan.totals["regional_minutes"] = self.threshold_min
+        plan.totals["crs"] = self.crs  # the schedule's x/y: exports and maps draw in it
         return plan
 
 
@@ -123,26 +129,26 @@ def site_scores(
     )
 
 
-def site_table(sites: pd.DataFrame) -> gpd.GeoDataFrame:
-    """Sites as a GeoDataFrame in EPSG:25832 with ``x``/``y`` columns.
+def site_table(sites: pd.DataFrame, *, crs: str = METRIC_CRS) -> gpd.GeoDataFrame:
+    """Sites as a GeoDataFrame in ``crs`` (the pack's metric CRS) with ``x``/``y`` columns.
 
-    Accepts a GeoDataFrame (any CRS) or a table with ``x``/``y`` in EPSG:25832.
+    Accepts a GeoDataFrame (any CRS) or a table with ``x``/``y`` in ``crs``.
     """
     if isinstance(sites, gpd.GeoDataFrame) and sites.geometry.name in sites.columns:
-        table = sites.to_crs(METRIC_CRS) if sites.crs and str(sites.crs) != METRIC_CRS else sites
+        table = sites.to_crs(crs) if sites.crs and str(sites.crs) != crs else sites
         table = table.reset_index(drop=True).copy()
         table["x"] = table.geometry.x.to_numpy(float)
         table["y"] = table.geometry.y.to_numpy(float)
         return table
     missing = [c for c in ("x", "y") if c not in sites.columns]
     if missing:
-        raise ValueError(f"sites table: missing column(s) {missing} (EPSG:25832 metres)")
+        raise ValueError(f"sites table: missing column(s) {missing} ({crs} metres)")
     table = pd.DataFrame(sites).reset_index(drop=True).copy()
     table = table.drop(columns=["geometry"], errors="ignore")
     return gpd.GeoDataFrame(
         table,
         geometry=gpd.points_from_xy(table["x"].astype(float), table["y"].astype(float)),
-        crs=METRIC_CRS,
+        crs=crs,
     )
 
 
@@ -164,7 +170,7 @@ def season_inputs(
     pack
         The region pack (cells and, unless ``sites`` is given, the candidate sites).
     sites
-        Candidate sites (GeoDataFrame, or a table with ``x``/``y`` in EPSG:25832).
+        Candidate sites (GeoDataFrame, or a table with ``x``/``y`` in the pack's CRS).
     threshold_min
         Car minutes within which a cell counts as covered (and for the ``*_car`` criteria).
     model
@@ -185,7 +191,9 @@ def season_inputs(
     """
     from planner.traveltime import travel_time_matrix
 
-    table = site_table(pack.sites if sites is None else sites)
+    # the pack's metric CRS (a stand-in pack without one: the embedded pack's)
+    crs = str(getattr(pack, "crs", METRIC_CRS))
+    table = site_table(pack.sites if sites is None else sites, crs=crs)
     ids = table["site_id"].astype(str).tolist()
     if criteria is None:
         criteria = scoring.compute_criteria(
@@ -222,6 +230,7 @@ def season_inputs(
         model=str(tow.model),
         description=str(tow.description),
         coverage_local=coverage_local,
+        crs=crs,
     )
 
 

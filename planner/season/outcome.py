@@ -1,16 +1,20 @@
 """A solved schedule as a :class:`~planner.season.plan.SeasonPlan`: the stops in date order,
-the season's totals, what ended the search, and why each other candidate is not in the plan."""
+the season's totals, what ended the search, and why each other candidate is not in the plan;
+:func:`plan_with_groups` adds the Ämter and city areas the stops stand in (the solver itself
+works without the region pack, so whoever holds the pack adds them)."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from planner.coverage.groups import plan_groups
 from planner.coverage.reach import LOCAL
 from planner.i18n import Message
 from planner.season.gaps import idle_gaps
@@ -25,7 +29,10 @@ from planner.season.prepare import SeasonProblem, allowed_arcs
 from planner.season.schedule import Schedule
 from planner.season.settings import SeasonConfig
 
-__all__ = ["build_plan", "plan_without_stops"]
+if TYPE_CHECKING:
+    from planner.history import History
+
+__all__ = ["build_plan", "plan_with_groups", "plan_without_stops"]
 
 
 def plan_without_stops(
@@ -75,6 +82,7 @@ def build_plan(
         problem, stops, schedule, (population_new, local_new), len(schedule.order)
     )
     table = pd.DataFrame(rows, columns=SCHEDULE_COLUMNS)
+    table["last_visit"] = table["last_visit"].astype("Int64")
     covered = float(sum(population_new.values()))
     local = float(sum(local_new.values()))
     weights = {e.number: e.weight for e in problem.events}
@@ -124,6 +132,52 @@ def build_plan(
         log=log,
         gaps=gaps,
     )
+
+
+def plan_with_groups(
+    plan: SeasonPlan,
+    pack: Any,
+    *,
+    history: History | None = None,
+    year: int | None = None,
+) -> SeasonPlan:
+    """The plan with the fairness group of every stop and the groups it visits.
+
+    The schedule's ``group`` (the Amt or city area the stop stands in) and ``last_visit`` (that
+    group's last visit before the season, NA = none known) are filled, and the totals gain
+    ``groups_visited`` and ``groups_total`` (:func:`planner.coverage.groups.plan_groups`). A plan
+    without stops is returned as it is.
+
+    Parameters
+    ----------
+    plan
+        A plan of :func:`planner.season.plan_season`.
+    pack
+        The region pack the plan was made on.
+    history
+        The tour's history (default: the pack's past stops).
+    year
+        The season's year (default: the year of the plan's first day).
+
+    Returns
+    -------
+    SeasonPlan
+        A new plan; ``plan`` is left unchanged.
+    """
+    if not plan.feasible or not len(plan.schedule):
+        return plan
+    year = plan.config.start.year if year is None else int(year)
+    # the schedule's x/y are in the CRS the plan names (EPSG:25832 for plans that name none)
+    crs = str(plan.totals.get("crs") or "") or None
+    report = plan_groups(pack, plan.schedule, history=history, year=year, crs=crs)
+    schedule = plan.schedule.copy()
+    schedule["group"] = report.stop_groups["group"].to_numpy()
+    schedule["last_visit"] = report.stop_groups["last_visit"].astype("Int64").to_numpy()
+    # the schedule keeps its column order (a stored plan of an earlier version gains them)
+    order = [c for c in SCHEDULE_COLUMNS if c in schedule.columns]
+    schedule = schedule[order + [c for c in schedule.columns if c not in order]]
+    totals = {**plan.totals, "groups_visited": report.visited, "groups_total": report.total}
+    return dataclasses.replace(plan, schedule=schedule, totals=totals)
 
 
 def _stop_reason(statuses: set[str], gap: float) -> str:
@@ -181,6 +235,9 @@ def _stop_rows(
                 "municipality": df["municipality"].iloc[i],
                 "district": df["district"].iloc[i],
                 "area_class": df["area_class"].iloc[i],
+                # known with the region pack and the history: plan_with_groups fills them
+                "group": "",
+                "last_visit": None,
                 "start": problem.operating_days[first],
                 "end": problem.operating_days[last],
                 "open_days": open_days,

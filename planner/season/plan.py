@@ -46,7 +46,9 @@ REASON_CODES = (
 _NO_VALUE: Any = object()
 
 
-#: Columns of a plan's schedule (x, y: the stop in EPSG:25832).
+#: Columns of a plan's schedule (x, y: the stop in EPSG:25832; group, last_visit: the stop's Amt
+#: or city area and its last visit before the season, see
+#: :func:`planner.season.outcome.plan_with_groups`).
 SCHEDULE_COLUMNS = [
     "stop",
     "unit",
@@ -55,6 +57,8 @@ SCHEDULE_COLUMNS = [
     "municipality",
     "district",
     "area_class",
+    "group",
+    "last_visit",
     "start",
     "end",
     "open_days",
@@ -219,17 +223,21 @@ class SeasonPlan:
         search is ``totals["stop_reason"]`` (see :meth:`status_text`).
     schedule
         One row per stop: stop, unit, site_id, name, municipality, district, area_class,
-        start, end, open_days, tow_minutes, tow_km (from the previous stop or home),
-        score, population_new (people within the car threshold reached by no earlier stop),
-        people_local (people within 2 km), local_new (of them, those within 2 km of no
-        earlier stop), locked, x, y. People are counted over the region's population base
-        (:func:`planner.coverage.reach.population_base`).
+        group (the stop's Amt or city area, ``""`` until known) and last_visit (``Int64``: the
+        group's last visit before the season, NA = none known; both from
+        :func:`planner.season.outcome.plan_with_groups`), start, end, open_days, tow_minutes,
+        tow_km (from the previous stop or home), score, population_new (people within the car
+        threshold reached by no earlier stop), people_local (people within 2 km), local_new (of
+        them, those within 2 km of no earlier stop), locked, x, y. People are counted over the
+        region's population base (:func:`planner.coverage.reach.population_base`).
     totals
         Season totals: stops, stops_per_district, rural_share, people_local and
         people_regional (people reached at each scale, each person once; ``local_km`` and
         ``regional_minutes`` name the scales), population_covered (= people_regional),
         events (numbers of the events a stay includes), event_value, idle_days, km_towed,
-        tow_minutes (including the way home), value, bound, gap, seconds.
+        tow_minutes (including the way home), value, bound, gap, seconds; groups_visited and
+        groups_total (Ämter and city areas the stops stand in, of all the region's, see
+        :func:`planner.season.outcome.plan_with_groups`).
     unplanned
         One row per candidate not in the plan: site_id, name, district, reason (a code of
         :data:`REASON_CODES`) and reason_params (its parameters); see :meth:`unplanned_table`

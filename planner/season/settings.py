@@ -28,6 +28,7 @@ from pydantic.dataclasses import dataclass
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
+from planner.data.regions import LANDS, holiday_subdivision
 from planner.errors import InputError
 from planner.i18n import DEFAULT_LANGUAGE, Message, t
 from planner.notation import MAX_YEAR, MIN_YEAR
@@ -244,8 +245,8 @@ class SeasonConfig:
     operating_weekdays
         0 = Monday … 6 = Sunday.
     blackout_dates
-        Planner blackout dates → reason; with ``public_holidays`` the Schleswig-Holstein
-        holidays are blackout dates too.  No stay spans a blackout date.
+        Planner blackout dates → reason; with ``public_holidays`` the public holidays of the
+        region's Land (``holiday_lands``) are blackout dates too.  No stay spans a blackout date.
     stay_days
         Default stay in operating days (sites may override it with a ``stay_days``
         column).
@@ -291,6 +292,11 @@ class SeasonConfig:
         Column of the sites table with the site score.
     time_limit
         Seconds for the whole planning call.
+    holiday_lands
+        2-digit Land keys whose public holidays close the unit (a municipality's Land is
+        ``ags[:2]``): the region's Land, or the union for a region across Länder (see
+        :mod:`planner.season.calendar`). Default ``("01",)``, Schleswig-Holstein; the config
+        file and the form take it from the sites (:func:`planner.season.config.site_lands`).
     """
 
     start: _Day
@@ -329,6 +335,7 @@ class SeasonConfig:
     events: Annotated[tuple[InstanceOf[Event], ...], Field(strict=False)] = ()
     score_column: str = "score"
     time_limit: Annotated[float, Field(gt=0.0, le=MAX_TIME_LIMIT, allow_inf_nan=False)] = 30.0
+    holiday_lands: Annotated[tuple[str, ...], Field(min_length=1, strict=False)] = ("01",)
 
     def __post_init__(self) -> None:
         # What one field cannot say: the order of the dates, the season's length, bookings.
@@ -351,6 +358,13 @@ class SeasonConfig:
                     raise ConfigError(f"bookings[{n}].{part}", _YEARS, value=when)
         for n, event in enumerate(self.events):
             _check_event(n, event)
+        unknown = [land for land in self.holiday_lands if land not in LANDS]
+        if unknown:
+            raise ConfigError(
+                FIELD_KEYS["holiday_lands"],
+                Message("config.unknown_land", {"known": ", ".join(LANDS)}),
+                value=unknown[0],
+            )
 
     def calendar(self) -> SeasonCalendar:
         """The season's :class:`~planner.season.calendar.SeasonCalendar`."""
@@ -360,6 +374,7 @@ class SeasonConfig:
             operating_weekdays=frozenset(self.operating_weekdays),
             blackouts=dict(self.blackout_dates),
             public_holidays=self.public_holidays,
+            holiday_subdivisions=tuple(holiday_subdivision(land) for land in self.holiday_lands),
         )
 
     # ------------------------------------------------------------------ one source of settings
@@ -422,7 +437,7 @@ class SeasonConfig:
         }
         kwargs["bookings"] = tuple(Booking.from_dict(b) for b in data.get("bookings") or [])
         kwargs["events"] = tuple(Event.from_dict(e) for e in data.get("events") or [])
-        for key in ("operating_weekdays", "must_include", "exclude"):
+        for key in ("operating_weekdays", "must_include", "exclude", "holiday_lands"):
             if key in kwargs:
                 kwargs[key] = tuple(kwargs[key])
         return cls(**kwargs)
@@ -517,6 +532,7 @@ FIELD_KEYS: dict[str, str] = {
     "events": "events",
     "score_column": "data.score_column",
     "time_limit": "season.time_limit",
+    "holiday_lands": "region.lands",
 }
 #: The order in which problems are reported when several settings are wrong.
 _CHECK_ORDER = (
@@ -548,6 +564,7 @@ _CHECK_ORDER = (
     "must_include",
     "exclude",
     "score_column",
+    "holiday_lands",
 )
 _YEARS = Message("config.year_range", {"low": MIN_YEAR, "high": MAX_YEAR})
 #: Settings whose problem is their type or shape, not a number out of range.
@@ -561,6 +578,7 @@ _SHAPE_PROBLEMS = {
     "events": "config.event",
     "spare_time": "config.spare_time",
     "score_column": "config.not_text",
+    "holiday_lands": "config.land_list",
 }
 
 

@@ -26,8 +26,12 @@ bound still at the trivial 805,235. The pipeline (rules other than must/must-not
 5. SCIP on what is left, warm-started with the incumbent; the bound it proves is valid for the
    full problem. Steps 2–3 stop as soon as they reach the LP (or Lagrangian) bound.
 
-With quotas, a mix or spacing rules the pipeline goes straight to step 5 (these instances are
-small), from a first selection that keeps the rules (CP-SAT).
+With quotas, a mix or spacing rules the pipeline goes to step 5 from a first selection that keeps
+the rules (CP-SAT). On large instances (``RULE_SEARCH_MIN_PAIRS`` kept sites × demand rows and
+more, e.g. all of Schleswig-Holstein) a best-improvement swap search that keeps every rule first
+improves that selection, and the LP bound without the rules (still an upper bound: rules only take
+selections away; the Lagrangian one where the LP times out) states the gap: SCIP alone does not get
+through its root node there within a minute.
 
 Preprocessing (exact, :mod:`planner.selection.preprocess`): demand nobody reaches or of zero
 weight dropped, identical demand rows merged, dominated sites dropped.
@@ -39,7 +43,7 @@ import math
 import time
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from scipy import sparse
@@ -109,6 +113,11 @@ class MaximalCovering(LocationModel):
     """
 
     model_name = "MCLP"
+    #: Kept sites × demand rows from which a solve with rules runs the rule-keeping swap search
+    #: and the LP bound before SCIP: on a region like Schleswig-Holstein (1,863 × 9,394) SCIP
+    #: alone does not get through its root node within a minute; on the KielRegion (about a
+    #: tenth of that) it proves or nearly proves its selections by itself.
+    RULE_SEARCH_MIN_PAIRS: ClassVar[int] = 5_000_000
 
     def __init__(
         self,
@@ -334,6 +343,14 @@ class MaximalCovering(LocationModel):
         plain = not self.rules.has_structure_rules
         if not plain:
             reduced.rule_start = self._rule_start(deadline, stats)
+            size = len(reduced.site_map) * int(reduced.cov.shape[0])
+            if (
+                use_lp_fixing
+                and reduced.rule_start is not None
+                and len(reduced.site_map) > self.p
+                and size >= self.RULE_SEARCH_MIN_PAIRS
+            ):
+                self._rule_heuristics(reduced, time_limit=time_limit, stats=stats)
         if plain and use_lp_fixing and len(reduced.site_map) > self.p:
             budget = (
                 heuristic_seconds if heuristic_seconds is not None else min(600.0, 0.8 * time_limit)
@@ -398,6 +415,86 @@ class MaximalCovering(LocationModel):
         if keeps is False:
             raise self.infeasible(deadline=deadline)
         return rule_start
+
+    def _rule_heuristics(
+        self, reduced: _Reduced, *, time_limit: float, stats: dict[str, Any]
+    ) -> None:
+        """With rules: the LP bound without them (still an upper bound: rules only take
+        selections away) and a swap search that keeps every rule, from the CP-SAT start; on
+        large regions SCIP alone does not get through its root node within a minute."""
+        assert reduced.rule_start is not None
+        budget = min(600.0, 0.8 * time_limit)
+        t0 = time.perf_counter()
+        improved, moves = self._rule_swap_search(
+            reduced.rule_start, seconds=max(0.0, 0.25 * budget), target=float(reduced.w.sum())
+        )
+        value = self._covered_weight_of(improved)
+        stats["rule_search_seconds"] = time.perf_counter() - t0
+        # the LP gets half the time: SCIP would spend it on the same root relaxation
+        lp_bound, _, _ = mclp_lp_bound(
+            reduced.cov, reduced.w, self.p, reduced.must, time_limit=max(1.0, 0.5 * time_limit)
+        )
+        if math.isfinite(lp_bound):
+            stats["lp_bound"] = lp_bound
+        else:  # the Lagrangian bound where the LP timed out
+            lp_bound = mclp_lagrangian_bound(
+                reduced.cov,
+                reduced.w,
+                self.p,
+                reduced.must,
+                lower=value,
+                seconds=min(5.0, 0.05 * budget),
+            )
+            stats["lagrangian_bound"] = lp_bound
+        reduced.lp_bound = lp_bound
+        stats["rule_search_moves"] = moves
+        stats["rule_start_value"] = self._covered_weight_of(reduced.rule_start)
+        stats["rule_search_value"] = value
+        reduced.rule_start = improved
+
+    def _rule_swap_search(
+        self, start_mask: np.ndarray, *, seconds: float, target: float, candidates: int = 200
+    ) -> tuple[np.ndarray, int]:
+        """Best-improvement swaps (one site out, one in) that keep every rule
+        (:meth:`rule_checker`), over the ``candidates`` sites that would newly cover most;
+        the exact value change of every swap comes from one sparse product per step."""
+        keeps = self.rule_checker()
+        cov = sparse.csr_matrix(self.coverage, dtype=np.float64)  # (demand, sites)
+        cov_t = cov.T.tocsr()  # (sites, demand)
+        w = np.asarray(self.weights, dtype=float)
+        mask = np.asarray(start_mask, dtype=bool).copy()
+        end = time.perf_counter() + seconds
+        moves = 0
+        while time.perf_counter() < end:
+            count = cov @ mask.astype(float)
+            single = w * (count == 1)
+            gain = cov_t @ (w * (count == 0))  # people a site would newly cover
+            if float(w[count > 0].sum()) >= target - 1e-9:
+                break  # at the bound: nothing to gain
+            chosen = np.flatnonzero(mask)
+            loss = cov_t[chosen] @ single  # people only that chosen site covers
+            pool = np.flatnonzero(~mask & (gain > 0))
+            pool = pool[np.argsort(-gain[pool], kind="stable")][:candidates]
+            if not len(pool):
+                break
+            # people only s covers that j covers too: kept when s makes way for j
+            overlap = (cov_t[pool] @ sparse.diags(single) @ cov[:, chosen]).toarray()
+            delta = gain[pool][:, None] - loss[None, :] + overlap
+            order = np.argsort(-delta, axis=None, kind="stable")
+            move = None
+            for flat in order[:5_000]:
+                a, b = divmod(int(flat), len(chosen))
+                if delta[a, b] <= 1e-9:
+                    break
+                trial = mask.copy()
+                trial[chosen[b]], trial[pool[a]] = False, True
+                if keeps(trial):
+                    move = trial
+                    break
+            if move is None:
+                break
+            mask, moves = move, moves + 1
+        return mask, moves
 
     def _heuristics(
         self,
@@ -569,8 +666,9 @@ class MaximalCovering(LocationModel):
             chosen_incumbent = np.zeros(self.n_sites, dtype=bool)
             chosen_incumbent[reduced.site_map[reduced.incumbent]] = True
             candidates.append(chosen_incumbent)
-        if not candidates and reduced.rule_start is not None:
-            candidates.append(reduced.rule_start)  # SCIP found nothing in time
+        if reduced.rule_start is not None and (not candidates or reduced.incumbent is None):
+            # SCIP found nothing in time, or the rule-keeping search beat it
+            candidates.append(reduced.rule_start)
         values = [self._covered_weight_of(c) for c in candidates]
         best = int(np.argmax(values))
         chosen, objective = candidates[best], values[best]

@@ -30,13 +30,14 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from planner.coverage import DEFAULT_THRESHOLD_MIN, coverage_figures, site_cell_minutes
+from planner.coverage.reach import reached_within_minutes
 from planner.i18n import DEFAULT_LANGUAGE, Message, t
 from planner.selection.mclp import MaximalCovering
 from planner.selection.pmedian import PMedian
 from planner.selection.result import SelectionResult
 from planner.selection.rules import SelectionRequestError, SelectionRules, expected
 from planner.settings import METRIC_CRS
-from planner.traveltime import default_model
+from planner.traveltime import SparseMinutes, default_model, minute_rows
 
 __all__ = [
     "Emphasis",
@@ -351,7 +352,7 @@ def select_sites(
     request: SelectionRequest,
     *,
     sites: gpd.GeoDataFrame | None = None,
-    minutes: np.ndarray | None = None,
+    minutes: np.ndarray | SparseMinutes | None = None,
     model: Any = None,
     history: Any = None,
 ) -> RegionSelection:
@@ -366,7 +367,9 @@ def select_sites(
     sites
         Candidate sites (default: ``pack.sites``; pass an edited table with planner sites).
     minutes
-        Precomputed car minutes, shape ``(len(sites), len(pack.cells))``.
+        Precomputed car minutes, shape ``(len(sites), len(pack.cells))``: dense, or a
+        :class:`planner.traveltime.SparseMinutes` (large regions; the MCLP reads only the pairs
+        within the threshold, the p-median needs every pair and makes them dense).
     model
         Travel-time model for ``minutes`` (default: the active one).
     history
@@ -384,22 +387,29 @@ def select_sites(
     sites = pack.sites if sites is None else sites
     travel = model or default_model()
     if minutes is None:
-        minutes = site_cell_minutes(sites, pack.cells, model=travel)
-    minutes = np.asarray(minutes, dtype=float)
+        minutes = site_cell_minutes(
+            sites, pack.cells, model=travel, limit_min=request.threshold_min
+        )
+    if isinstance(minutes, SparseMinutes) and request.model == "pmedian":
+        # the p-median weighs every trip, not only those within a threshold: all pairs
+        minutes = minutes.rows(np.arange(minutes.shape[0]))
+    if not isinstance(minutes, SparseMinutes):
+        minutes = np.asarray(minutes, dtype=float)
     cells = pack.cells
     demand = (cells["population"].to_numpy(float) > 0) & cells["in_region"].to_numpy(bool)
     demand_cells = cells[demand]
-    cost = minutes[:, demand].T  # (demand cells, sites), as spopt orients it
     weights = demand_weights(demand_cells, request.emphasis, request.emphasis_factor)
     if request.recency_year is not None:
         weights = weights * recency_weights(pack, request.recency_year, history=history)[demand]
     info = _site_info(sites, request.rules)
     location_model: MaximalCovering | PMedian
     if request.model == "mclp":
-        location_model = MaximalCovering.from_cost_matrix(
-            cost, weights, service_radius=request.threshold_min, p_facilities=request.p, **info
-        )
+        # (demand cells, sites), as spopt orients it; the one rule of reach (planner.coverage)
+        reach = reached_within_minutes(minutes, limit=request.threshold_min)
+        location_model = MaximalCovering(reach[:, demand].T.tocsr(), weights, request.p, **info)
     else:
+        assert isinstance(minutes, np.ndarray)
+        cost = minutes[:, demand].T  # (demand cells, sites), as spopt orients it
         # a cell no road reaches gets a trip longer than any real one, so it still counts
         finite = cost[np.isfinite(cost)]
         worst = float(finite.max()) + 60.0 if finite.size else 60.0
@@ -435,7 +445,9 @@ def _site_info(sites: gpd.GeoDataFrame, rules: SelectionRules) -> dict[str, Any]
         "rules": rules,
     }
     if rules.min_spacing_m:
-        points = sites.geometry.to_crs(METRIC_CRS)
+        # metres in the sites' own projected CRS (the pack's), else the default one
+        projected = sites.crs is not None and sites.crs.is_projected
+        points = sites.geometry.to_crs(sites.crs if projected else METRIC_CRS)
         xy = np.column_stack([points.x.to_numpy(float), points.y.to_numpy(float)])
         info["site_distance_m"] = np.linalg.norm(xy[:, None, :] - xy[None, :, :], axis=2)
     return info
@@ -444,22 +456,25 @@ def _site_info(sites: gpd.GeoDataFrame, rules: SelectionRules) -> dict[str, Any]
 def _figures(
     pack: Any,
     sites: gpd.GeoDataFrame,
-    minutes: np.ndarray,
+    minutes: np.ndarray | SparseMinutes,
     demand: np.ndarray,
     chosen: Sequence[str],
     request: SelectionRequest,
 ) -> tuple[pd.DataFrame, pd.DataFrame, float, float]:
     """Per-site table, coverage by district and class, people reached, average minutes."""
     cells = pack.cells[demand]
-    all_minutes = np.nan_to_num(minutes, nan=np.inf)
-    within = all_minutes[:, demand] <= request.threshold_min  # (sites, demand cells)
+    # (sites, demand cells), boolean CSR: memory grows with the pairs reached
+    within = reached_within_minutes(minutes, limit=request.threshold_min)[:, demand].tocsr()
+    within = within.astype(float)
     population = cells["population"].to_numpy(float)
     rural = cells["area_class"].astype(str).to_numpy() == "rural"
     older = np.nan_to_num(cells["pop_65plus"].to_numpy(float))
     ids = sites["site_id"].astype(str).tolist()
     chosen_set = set(chosen)
     is_chosen = np.array([s in chosen_set for s in ids], dtype=bool)
-    only = within & (within[is_chosen].sum(axis=0) == 1)[None, :] & is_chosen[:, None]
+    # the cells exactly one chosen site reaches, and the people there per chosen site
+    hits = np.asarray(within[np.flatnonzero(is_chosen)].sum(axis=0)).ravel()
+    only = np.where(is_chosen, within @ (population * (hits == 1)), 0.0)
     table = pd.DataFrame(
         {
             "site_id": ids,
@@ -469,14 +484,16 @@ def _figures(
             "area_class": sites["area_class"].astype(str).to_numpy(),
             "kind": sites["kind"].astype(str).to_numpy() if "kind" in sites else "",
             "chosen": is_chosen,
-            "reached": within.astype(float) @ population,
-            "reached_only": only.astype(float) @ population,
-            "rural_reached": within.astype(float) @ (population * rural),
-            "reached_65plus": np.round(within.astype(float) @ older),
+            "reached": within @ population,
+            "reached_only": only,
+            "rural_reached": within @ (population * rural),
+            "reached_65plus": np.round(within @ older),
         }
     )[SITE_COLUMNS]
     nearest = (
-        all_minutes[is_chosen].min(axis=0) if is_chosen.any() else np.full(len(pack.cells), np.inf)
+        np.nan_to_num(minute_rows(minutes, np.flatnonzero(is_chosen)), nan=np.inf).min(axis=0)
+        if is_chosen.any()
+        else np.full(len(pack.cells), np.inf)
     )
     figures = coverage_figures(pack, nearest, threshold_min=request.threshold_min)
     reached = float(figures.loc[figures["district_ags"] == "region", "reached"].iloc[0])

@@ -16,25 +16,110 @@ variables per season:
   model non-linear); the Amt cover and "each place once" spread them instead.
 
 The result says whether SCIP proved it optimal or states the gap; rules that cannot hold are named
-(an Amt without a candidate, more Ämter in a district than its stops over ``k`` seasons) before
-anything is solved.
+(an Amt without a candidate, more Ämter in a district than its stops over ``k`` seasons, more
+Ämter than all stops over ``k`` seasons: :func:`cover_problems`) before anything is solved, and
+structured (:class:`CoverError`) so a page can say them in its language.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from planner.coverage.reach import LOCAL, ReachScale, population_base, reach_matrix
 from planner.errors import RulesError
+from planner.i18n import DEFAULT_LANGUAGE, t
 
-__all__ = ["SeasonsAhead", "plan_seasons_ahead"]
+__all__ = ["CoverError", "CoverProblem", "SeasonsAhead", "cover_problems", "plan_seasons_ahead"]
+
+
+@dataclass(frozen=True)
+class CoverProblem:
+    """A reason why no plan can visit every Amt within ``seasons`` seasons (proven).
+
+    Attributes
+    ----------
+    kind
+        ``"no_site"`` (an Amt without a candidate site), ``"district"`` (more Ämter in a district
+        than its stops over the seasons), ``"total"`` (more Ämter than all stops over the
+        seasons), ``"solver"`` (SCIP proved the model infeasible: the rules together).
+    amt
+        ``"<amt_ars> <name>"`` (``no_site``).
+    district
+        The district (``district``).
+    amter
+        Ämter to visit (``district``: in the district; ``total``: in the region).
+    stops
+        Stops per season (``district``: its quota; ``total``: all).
+    seasons
+        The planned seasons.
+    """
+
+    kind: Literal["no_site", "district", "total", "solver"]
+    amt: str = ""
+    district: str = ""
+    amter: int = 0
+    stops: int = 0
+    seasons: int = 0
+
+    def text(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """The problem in ``lang`` (catalogue keys ``seasons.cover.<kind>``)."""
+        return t(
+            _COVER_KEYS[self.kind],
+            lang,
+            amt=self.amt,
+            district=self.district,
+            amter=self.amter,
+            stops=self.stops,
+            seasons=self.seasons,
+            total=self.stops * self.seasons,
+        )
+
+    def english(self) -> str:
+        """The problem in English, fixed (``str`` of :class:`CoverError`)."""
+        if self.kind == "no_site":
+            return f"Amt cover: no candidate site in Amt {self.amt}"
+        if self.kind == "district":
+            return (
+                f"Amt cover: {self.district} has {self.amter} Ämter but only {self.stops} stops "
+                f"per season × {self.seasons} seasons = {self.stops * self.seasons} stops"
+            )
+        if self.kind == "total":
+            return (
+                f"Amt cover: the region has {self.amter} Ämter but only {self.stops} stops per "
+                f"season × {self.seasons} seasons = {self.stops * self.seasons} stops"
+            )
+        return (
+            "Amt cover: no plan visits every Amt within "
+            f"{self.seasons} seasons under these quotas (proven by SCIP)"
+        )
+
+
+#: The catalogue text of each kind of :class:`CoverProblem`.
+_COVER_KEYS: dict[str, str] = {
+    "no_site": "seasons.cover.no_site",
+    "district": "seasons.cover.district",
+    "total": "seasons.cover.total",
+    "solver": "seasons.cover.solver",
+}
+
+
+class CoverError(RulesError):
+    """No plan visits every Amt within the seasons (proven); ``problems`` names each reason."""
+
+    def __init__(self, problems: Sequence[CoverProblem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("; ".join(p.english() for p in self.problems))
+
+    def message(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """Every problem in ``lang``."""
+        return "; ".join(p.text(lang) for p in self.problems)
 
 
 @dataclass(frozen=True)
@@ -72,24 +157,50 @@ def _site_amt(pack: Any, sites: Any) -> np.ndarray:
     return sites["ags"].astype(str).map(amt_of).fillna("").to_numpy(dtype=object)
 
 
-def _check_cover(
-    pack: Any, sites: Any, amt: np.ndarray, *, seasons: int, quotas: Mapping[str, int]
-) -> None:
-    """Name the rules that cannot hold before solving (proven by counting)."""
+def cover_problems(
+    pack: Any,
+    *,
+    seasons: int,
+    per_season: int,
+    quotas: Mapping[str, int] | None = None,
+    sites: Any = None,
+) -> list[CoverProblem]:
+    """Why no plan can visit every Amt within ``seasons`` seasons, proven by counting (empty
+    list: counting finds no reason; the solver may still prove the rules infeasible together).
+
+    Parameters
+    ----------
+    pack
+        The region pack.
+    seasons, per_season
+        ``k`` and the stops of each season.
+    quotas
+        Stops per season by district name; none: free.
+    sites
+        Candidate sites (default ``pack.sites``).
+    """
+    sites = pack.sites if sites is None else sites
+    quotas = dict(quotas or {})
+    amt = _site_amt(pack, sites)
     munis = pack.municipalities
     names = munis.groupby("amt_ars")["amt"].first()
-    without = sorted(set(names.index.astype(str)) - set(amt))
-    if without:
-        listed = ", ".join(f"{a} {names[a]}" for a in without)
-        raise RulesError(f"Amt cover: no candidate site in Amt {listed}")
+    names.index = names.index.astype(str)
+    problems = [
+        CoverProblem("no_site", amt=f"{a} {names[a]}", seasons=seasons)
+        for a in sorted(set(names.index) - set(amt))
+    ]
     districts = munis.groupby("amt_ars")["district"].first()
     for district, quota in quotas.items():
         n_amter = int((districts == district).sum())
         if n_amter > seasons * int(quota):
-            raise RulesError(
-                f"Amt cover: {district} has {n_amter} Ämter but only {quota} stops per season × "
-                f"{seasons} seasons = {seasons * int(quota)} stops"
+            problems.append(
+                CoverProblem(
+                    "district", district=district, amter=n_amter, stops=int(quota), seasons=seasons
+                )
             )
+    if len(names) > seasons * per_season:
+        problems.append(CoverProblem("total", amter=len(names), stops=per_season, seasons=seasons))
+    return problems
 
 
 def plan_seasons_ahead(
@@ -128,8 +239,11 @@ def plan_seasons_ahead(
 
     Raises
     ------
+    CoverError
+        A :class:`planner.errors.RulesError` naming every rule that cannot hold (proven: by
+        counting, :func:`cover_problems`, or by SCIP).
     planner.errors.RulesError
-        Naming the rule that cannot hold (proven: by counting, or by SCIP).
+        Seasons or stops below 1, or quotas adding up to more than the stops of a season.
     """
     from ortools.linear_solver import pywraplp  # loaded on first use
 
@@ -143,7 +257,11 @@ def plan_seasons_ahead(
     if sum(quotas.values()) > per_season:
         raise RulesError(f"quotas add up to {sum(quotas.values())}, more than {per_season} stops")
     amt = _site_amt(pack, sites)
-    _check_cover(pack, sites, amt, seasons=seasons, quotas=quotas)
+    problems = cover_problems(
+        pack, seasons=seasons, per_season=per_season, quotas=quotas, sites=sites
+    )
+    if problems:
+        raise CoverError(problems)
     history = history if history is not None else History.from_pack(pack)
     year = history.default_year() if first_year is None else int(first_year)
 
@@ -187,10 +305,7 @@ def plan_seasons_ahead(
     seconds = time.perf_counter() - started
     years = tuple(year + s for s in range(seasons))
     if status == pywraplp.Solver.INFEASIBLE:
-        raise RulesError(
-            "Amt cover: no plan visits every Amt within "
-            f"{seasons} seasons under these quotas (proven by SCIP)"
-        )
+        raise CoverError([CoverProblem("solver", seasons=seasons)])
     if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
         empty = pd.DataFrame(columns=["amt_ars", "amt", "district", "season"])
         return SeasonsAhead(years, (), "no_solution", math.nan, math.nan, math.nan, seconds, empty)

@@ -106,6 +106,7 @@ def combine_sites(
     added: gpd.GeoDataFrame | None = None,
     edits: Mapping[str, Mapping[str, object]] | None = None,
     lang: str = "de",
+    crs: str | None = None,
 ) -> tuple[gpd.GeoDataFrame, list[RowError]]:
     """The candidate sites with planner-added sites appended and planner edits applied.
 
@@ -119,17 +120,21 @@ def combine_sites(
         Fact edits (see :func:`apply_site_edits`).
     lang
         The UI's language (how edited numbers are read).
+    crs
+        The metric CRS of the result; default ``base``'s (the pack's), else
+        :data:`~planner.settings.METRIC_CRS`.
 
     Returns
     -------
     tuple
-        ``(sites in EPSG:25832 with every column of SITE_COLUMNS, errors of rejected edits)``.
+        ``(sites in crs with every column of SITE_COLUMNS, errors of rejected edits)``.
     """
-    parts = [with_default_facts(base.to_crs(METRIC_CRS))]
+    crs = crs or (str(base.crs) if base.crs is not None else METRIC_CRS)
+    parts = [with_default_facts(base.to_crs(crs) if base.crs is not None else base.set_crs(crs))]
     if added is not None and len(added):
-        parts.append(with_default_facts(added.to_crs(METRIC_CRS)))
+        parts.append(with_default_facts(added.to_crs(crs)))
     joined = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-    sites = gpd.GeoDataFrame(joined, geometry="geometry", crs=METRIC_CRS)
+    sites = gpd.GeoDataFrame(joined, geometry="geometry", crs=crs)
     return apply_site_edits(sites, edits, lang=lang)
 
 

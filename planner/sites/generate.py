@@ -25,12 +25,18 @@ __all__ = ["bus_hubs", "generate_sites", "merge_close_points"]
 
 
 def _candidates(
-    ids: list[str], names: list[str], kind: str, source: str, geometry: gpd.GeoSeries
+    ids: list[str],
+    names: list[str],
+    kind: str,
+    source: str,
+    geometry: gpd.GeoSeries,
+    *,
+    crs: object,
 ) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(
         {"site_id": ids, "name": names, "kind": kind, "source": source},
         geometry=geometry.to_numpy(),
-        crs=METRIC_CRS,
+        crs=crs,
     )
 
 
@@ -68,11 +74,16 @@ def generate_sites(
     schools: gpd.GeoDataFrame,
     merge_distance_m: float = SITE_MERGE_DISTANCE_M,
 ) -> gpd.GeoDataFrame:
-    """Generate and merge candidate sites from the region data (all inputs in EPSG:25832)."""
+    """Generate and merge candidate sites from the region data.
+
+    All inputs are in one metric CRS, the municipalities' (the pack's: EPSG:25832 or 25833;
+    :data:`~planner.settings.METRIC_CRS` when they carry none); the sites come out in it.
+    """
+    crs = municipalities.crs if municipalities.crs is not None else METRIC_CRS
     hubs = bus_hubs(stops)
     centres = gpd.GeoSeries(
         gpd.points_from_xy(municipalities["midpoint_x"], municipalities["midpoint_y"]),
-        crs=METRIC_CRS,
+        crs=crs,
     )
     # In the order the kinds win a merge (see the module docstring).
     parts = [
@@ -82,6 +93,7 @@ def generate_sites(
             "rail",
             "DB Stationsdaten",
             stations.geometry,
+            crs=crs,
         ),
         _candidates(
             [f"hub-{i}" for i in hubs["stop_id"]],
@@ -89,6 +101,7 @@ def generate_sites(
             "bus_hub",
             "DB HAFAS Haltestellen",
             hubs.geometry,
+            crs=crs,
         ),
         _candidates(
             [f"centre-{a}" for a in municipalities["ags"]],
@@ -96,6 +109,7 @@ def generate_sites(
             "centre",
             "Destatis Gemeindeverzeichnis",
             centres,
+            crs=crs,
         ),
         _candidates(
             [f"school-{i}" for i in schools["school_id"]],
@@ -103,6 +117,7 @@ def generate_sites(
             "school",
             "Schulverzeichnis Schleswig-Holstein",
             schools.geometry,
+            crs=crs,
         ),
     ]
     candidates = pd.concat(parts, ignore_index=True)

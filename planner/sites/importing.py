@@ -21,7 +21,9 @@ from planner.sites.fields import (
     FIELDS,
     OPTIONAL_IMPORT_COLUMNS,
     REQUIRED_IMPORT_COLUMNS,
+    HeaderMatch,
     check_column,
+    match_headers,
 )
 from planner.sites.locate import COAST_TOLERANCE_M, assign_municipality
 from planner.sites.problems import RowError, shown
@@ -94,6 +96,7 @@ def import_sites(
     municipalities: gpd.GeoDataFrame,
     existing_ids: Collection[str] = frozenset(),
     lang: str = "de",
+    crs: str | None = None,
 ) -> SiteImport:
     """Validate planner-supplied sites; keep every valid row, report every bad field.
 
@@ -102,8 +105,11 @@ def import_sites(
     table
         Rows with at least ``name``, ``lon``, ``lat`` (WGS84 degrees); optional columns are
         ``site_id``, ``power``, ``space_m2``, ``visibility``, ``available_from``, ``available_to``,
-        ``notes`` (column names in any case). Row numbers in messages count the header as row 1,
-        as spreadsheets do (GeoJSON: feature numbers), unless :func:`read_site_table` read them.
+        ``notes``; column names in any case, or their German names (``Breitengrad``,
+        ``Stromanschluss`` …, the aliases of :data:`~planner.sites.fields.FIELDS`). An unknown
+        column is named with the closest known name; two headers of one field are an error.
+        Row numbers in messages count the header as row 1, as spreadsheets do (GeoJSON: feature
+        numbers), unless :func:`read_site_table` read them.
     municipalities
         The region's municipalities; a point outside all of them (and more than
         :data:`COAST_TOLERANCE_M` off their coast) is rejected.
@@ -111,11 +117,13 @@ def import_sites(
         Site ids already in use; a duplicate (also within the file) is rejected.
     lang
         The UI's language: how ``space_m2`` is read (``1.500`` is 1500 in German).
+    crs
+        The metric CRS of the sites (the pack's, ``pack.crs``); default the municipalities'.
 
     Returns
     -------
     SiteImport
-        The kept rows as sites in EPSG:25832, and one :class:`RowError` per bad field. A row is
+        The kept rows as sites in ``crs``, and one :class:`RowError` per bad field. A row is
         dropped when ``name``, ``lon`` or ``lat`` is bad, its ``site_id`` is taken, or the point
         lies outside the region; a bad optional fact is reported and left unknown
         (``kept=True``), since the site itself is usable. Text loses unsafe characters (control
@@ -123,25 +131,26 @@ def import_sites(
     """
     findings = read_findings(table)
     errors = findings.errors
-    empty = with_default_facts(empty_sites(municipalities))
+    crs = _metric_crs(municipalities, crs)
+    empty = _no_sites(municipalities, crs)
     if findings.fatal:
         return SiteImport(empty, errors)
     numbers, row_key = findings.rows, findings.row_key
     if len(numbers) != len(table):  # a table built by the caller: spreadsheet rows
         numbers = np.arange(len(table), dtype=np.int64) + 2
         row_key = "import.row"
-    names = [str(c).strip().lower() for c in table.columns]
-    header_errors, readable = _check_header(names, rows=len(table))
+    match = match_headers(list(table.columns))
+    header_errors, readable = _check_header(match, rows=len(table))
     errors.extend(header_errors)
     if not readable:
         return SiteImport(empty, errors)
-    position = {n: i for i, n in enumerate(names)}
+    position = {c: i for i, c in enumerate(match.columns) if c in FIELDS}
     problems = _RowProblems(numbers, row_key)
     values, dropped = _check_fields(table, position, lang=lang, problems=problems)
     _assign_ids(values["site_id"], dropped, existing_ids=existing_ids, problems=problems)
     keep = np.flatnonzero(~dropped)
     if len(keep):
-        sites, outside = _locate_rows(values, keep, municipalities)
+        sites, outside = _locate_rows(values, keep, municipalities, crs=crs)
         _report_outside(table, position, outside, problems)
         dropped[outside] = True
     else:
@@ -151,23 +160,43 @@ def import_sites(
     return SiteImport(sites, errors)
 
 
-def _check_header(names: list[str], *, rows: int) -> tuple[list[RowError], bool]:
-    """Problems of the columns (or of an empty table), and whether the rows can be read."""
-    seen: dict[str, int] = {}
-    for name in names:
-        seen[name] = seen.get(name, 0) + 1
-    doubled = [n for n, count in seen.items() if count > 1 and n]
-    errors = [RowError(None, n, n, "import.duplicate_column") for n in doubled]
-    if any(n in _READ_COLUMNS for n in doubled):
-        return errors, False  # which of the two is meant cannot be known
-    missing = [c for c in REQUIRED_IMPORT_COLUMNS if c not in seen]
+def _check_header(match: HeaderMatch, *, rows: int) -> tuple[list[RowError], bool]:
+    """Problems of the columns (or of an empty table), and whether the rows can be read.
+
+    A column named twice ("lat" and "Breitengrad") is named with both headers; a header that
+    names no column is named with the closest known one; the rows are read all the same unless
+    a column that is read is named twice (which one is meant cannot be known).
+    """
+    errors = []
+    for column, headers in match.doubled.items():
+        if len({h.casefold() for h in headers}) == 1:
+            errors.append(RowError(None, column, shown(headers[0]), "import.duplicate_column"))
+        else:
+            quoted = ", ".join(f"„{shown(h)}“" for h in headers)
+            errors.append(
+                RowError(None, column, quoted, "import.duplicate_alias", {"headers": quoted})
+            )
+    for header, closest in match.unknown.items():
+        text = shown(header)
+        if closest:
+            errors.append(
+                RowError(None, text, text, "import.unknown_column_near", {"closest": closest})
+            )
+        else:
+            errors.append(RowError(None, text, text, "import.unknown_column"))
+    errors.extend(
+        RowError(None, shown(h), shown(h), "import.derived_column") for h in match.derived
+    )
+    if any(c in _READ_COLUMNS for c in match.doubled):
+        return errors, False
+    missing = [c for c in REQUIRED_IMPORT_COLUMNS if c not in match.columns]
     if missing:
         errors.extend(RowError(None, c, c, "import.missing_column") for c in missing)
         return errors, False
     if not rows:
         errors.append(RowError(None, "", "", "import.no_rows"))
         return errors, False
-    return errors, True  # a doubled column nobody reads is reported, the rows are read
+    return errors, True
 
 
 def _check_fields(
@@ -227,10 +256,27 @@ def _assign_ids(
         taken.add(ids[free])
 
 
+def _metric_crs(municipalities: gpd.GeoDataFrame, crs: str | None) -> str:
+    """``crs``, else the municipalities' metric CRS (the pack's), else the embedded pack's."""
+    if crs:
+        return crs
+    own = municipalities.crs
+    return str(own) if own is not None and own.is_projected else METRIC_CRS
+
+
+def _no_sites(municipalities: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFrame:
+    """The sites table without rows, labelled ``crs`` (no geometry to reproject)."""
+    return with_default_facts(empty_sites(municipalities)).set_crs(crs, allow_override=True)
+
+
 def _locate_rows(
-    values: dict[str, np.ndarray], keep: np.ndarray, municipalities: gpd.GeoDataFrame
+    values: dict[str, np.ndarray],
+    keep: np.ndarray,
+    municipalities: gpd.GeoDataFrame,
+    *,
+    crs: str,
 ) -> tuple[gpd.GeoDataFrame, np.ndarray]:
-    """The kept rows as sites with their municipality, and the positions outside the region."""
+    """The kept rows as sites (in ``crs``) with their municipality, and the positions outside."""
     frame = pd.DataFrame({c: values[c][keep] for c in FIELDS})
     frame["space_m2"] = frame["space_m2"].astype(float)
     frame["_pos"] = keep
@@ -238,12 +284,13 @@ def _locate_rows(
         frame,
         geometry=gpd.points_from_xy(frame["lon"].astype(float), frame["lat"].astype(float)),
         crs=DISPLAY_CRS,
-    ).to_crs(METRIC_CRS)
+    )
     points["kind"] = "user"
     points["source"] = "Planung"
-    located = assign_municipality(points, municipalities)
+    # located in the municipalities' CRS (a join needs one), delivered in ``crs``
+    located = assign_municipality(points.to_crs(municipalities.crs or crs), municipalities)
     outside = keep[~np.isin(keep, located["_pos"].to_numpy())]
-    return with_default_facts(located.drop(columns=["_pos", "lon", "lat"])), outside
+    return with_default_facts(located.drop(columns=["_pos", "lon", "lat"]).to_crs(crs)), outside
 
 
 def _report_outside(
@@ -291,11 +338,14 @@ def site_from_coordinates(
     municipalities: gpd.GeoDataFrame,
     existing_ids: Collection[str] = frozenset(),
     lang: str = "de",
+    crs: str | None = None,
     **facts: str,
 ) -> SiteImport:
     """Add one site by WGS84 coordinates, with the same checks as a file upload.
 
-    ``lon``/``lat`` may be numbers or text as the user typed it (``"54,3233"`` in German).
+    ``lon``/``lat`` may be numbers or text as the user typed it (``"54,3233"`` in German);
+    the site comes out in ``crs`` (the pack's; default the municipalities', see
+    :func:`import_sites`).
     """
     row = {
         "name": name,
@@ -308,6 +358,7 @@ def site_from_coordinates(
         municipalities=municipalities,
         existing_ids=existing_ids,
         lang=lang,
+        crs=crs,
     )
 
 
@@ -317,13 +368,14 @@ def load_site_file(
     municipalities: gpd.GeoDataFrame,
     existing_ids: Collection[str] = frozenset(),
     lang: str = "de",
+    crs: str | None = None,
 ) -> SiteImport:
     """Read and validate a CSV or GeoJSON site file from disk (see :func:`import_sites`)."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         return SiteImport(
-            with_default_facts(empty_sites(municipalities)),
+            _no_sites(municipalities, _metric_crs(municipalities, crs)),
             [RowError(None, "", str(path), "import.cannot_open", {"reason": exc.strerror or ""})],
         )
     return import_sites(
@@ -331,4 +383,5 @@ def load_site_file(
         municipalities=municipalities,
         existing_ids=existing_ids,
         lang=lang,
+        crs=crs,
     )

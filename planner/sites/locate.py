@@ -28,7 +28,7 @@ def assign_municipality(
     Parameters
     ----------
     points
-        Points in the municipalities' CRS (EPSG:25832).
+        Points in the municipalities' CRS (the pack's metric CRS).
     municipalities
         The region's municipalities.
     tolerance_m
@@ -58,10 +58,12 @@ def _nearest_within(
     outside: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, *, tolerance_m: float
 ) -> gpd.GeoDataFrame:
     """The points of ``outside`` within ``tolerance_m`` of an area, with that area's facts."""
-    # Distances only make sense in metres, whatever CRS the caller used.
+    # Distances only make sense in metres: the areas' own CRS when it is metric (the pack's),
+    # else the embedded pack's.
+    crs = areas.crs if areas.crs is not None and areas.crs.is_projected else METRIC_CRS
     hit = gpd.sjoin_nearest(
-        outside.to_crs(METRIC_CRS),
-        areas[["geometry"]].to_crs(METRIC_CRS),
+        outside.to_crs(crs),
+        areas[["geometry"]].to_crs(crs),
         max_distance=tolerance_m,
     )
     hit = hit[~hit.index.duplicated()]  # equidistant neighbours: the first one

@@ -23,7 +23,7 @@ from pyproj.exceptions import CRSError
 
 from planner.errors import InputError
 from planner.settings import DISPLAY_CRS
-from planner.sites.fields import FIELDS, OPTIONAL_IMPORT_COLUMNS, REQUIRED_IMPORT_COLUMNS
+from planner.sites.fields import FIELDS, match_headers
 from planner.sites.problems import RowError, shown
 
 __all__ = ["ReadFindings", "read_findings", "read_site_table"]
@@ -99,10 +99,12 @@ def read_site_table(data: bytes, filename: str) -> pd.DataFrame:
     """Read an upload (CSV or GeoJSON) into a table of strings; never raises for bad content.
 
     CSV: the encoding is detected (UTF-8 with or without BOM, UTF-16 with BOM, cp1252 as German
-    Excel writes it, others via charset-normalizer); ``;``, ``,`` or tab separated; column names
-    are matched case-insensitively. A broken record (an unclosed quote) is reported and the rows
-    before and after it are kept. GeoJSON: point features become ``lon``/``lat`` columns in
-    EPSG:4326; a legacy ``crs`` member naming an EPSG code is honoured.
+    Excel writes it, others via charset-normalizer); ``;``, ``,`` or tab separated. A broken
+    record (an unclosed quote) is reported and the rows before and after it are kept. GeoJSON:
+    point features become ``lon``/``lat`` columns in EPSG:4326 and every other property a
+    column; a legacy ``crs`` member naming an EPSG code is honoured. Column names are kept as
+    written: the import matches them (case, accents, German names, see
+    :func:`~planner.sites.fields.match_headers`).
 
     Problems found while reading travel with the table (``DataFrame.attrs``) to
     :func:`~planner.sites.import_sites`, which reports them with the rows' own problems.
@@ -283,11 +285,9 @@ def _read_geojson(data: bytes) -> pd.DataFrame:
     numbers: list[int] = []
     xs: list[float] = []
     ys: list[float] = []
-    columns = [
-        c for c in (*REQUIRED_IMPORT_COLUMNS, *OPTIONAL_IMPORT_COLUMNS) if c not in ("lon", "lat")
-    ]
+    columns, fields = _property_columns(features)
     for number, feature in enumerate(features, start=1):
-        found = _feature_row(feature, number, columns, errors)
+        found = _feature_row(feature, number, columns, fields, errors)
         if found is None:
             continue
         row, (x, y) = found
@@ -341,10 +341,49 @@ def _document_transform(document: object) -> Transform | None:
         raise _UnreadableFile(problem.key, value) from None
 
 
+#: Property names a GeoJSON file may carry that name no site column, kept as columns so the
+#: import names them (with the closest known name); more are not named one by one.
+_UNKNOWN_PROPERTIES_NAMED = 20
+
+
+def _property_columns(features: list[object]) -> tuple[list[str], list[str]]:
+    """The table's columns: every property name (as written, in order of first appearance)
+    except those naming ``lon``/``lat`` (the geometry gives the point), and the site column of
+    each (``""`` for an unknown name).
+
+    The import matches them like a CSV header (:func:`~planner.sites.fields.match_headers`), so
+    German names, a column named twice and unknown names are treated alike in both formats.
+    """
+    names: dict[str, None] = {}
+    for feature in features:
+        props = feature.get("properties") if isinstance(feature, dict) else None
+        if isinstance(props, dict):
+            names.update(dict.fromkeys(str(k) for k in props))
+    match = match_headers(list(names))
+    columns: list[str] = []
+    fields: list[str] = []
+    unknown = 0
+    for name, column in zip(names, match.columns, strict=True):
+        if column in ("lon", "lat"):
+            continue
+        if not column:
+            unknown += 1
+            if unknown > _UNKNOWN_PROPERTIES_NAMED:
+                continue
+        columns.append(name)
+        fields.append(column)
+    return columns, fields
+
+
 def _feature_row(
-    feature: object, number: int, columns: list[str], errors: list[RowError]
+    feature: object,
+    number: int,
+    columns: list[str],
+    fields: list[str],
+    errors: list[RowError],
 ) -> tuple[list[str], tuple[float, float]] | None:
-    """One feature's property texts (in ``columns`` order) and point; None when unusable.
+    """One feature's property texts (in ``columns`` order, each the site column ``fields``
+    names) and point; None when unusable.
 
     Each problem is appended to ``errors``.
     """
@@ -374,14 +413,15 @@ def _feature_row(
         raw = geometry.get("coordinates")
         feature_error("coordinates", shown(_json_short(raw)), "import.bad_coordinates")
         return None
-    keyed = {str(k).strip().lower(): v for k, v in props.items()}
+    keyed = {str(k): v for k, v in props.items()}
     row: list[str] = []
     bad = False
-    for column in columns:
+    for column, field in zip(columns, fields, strict=True):
         value = keyed.get(column)
         if isinstance(value, dict | list):
-            feature_error(column, _json_kind(value), "import.not_text")
-            bad = bad or FIELDS[column].required
+            if field in FIELDS:
+                feature_error(field, _json_kind(value), "import.not_text")
+                bad = bad or FIELDS[field].required
             value = None
         row.append(_json_text(value))
     return None if bad else (row, xy)

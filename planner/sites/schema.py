@@ -47,7 +47,11 @@ EDITABLE_FACTS = ("power", "space_m2", "visibility", "available_from", "availabl
 
 
 def with_default_facts(sites: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Add the planner-edited facts as *unknown* and order the columns."""
+    """Add the planner-edited facts as *unknown* and order the columns.
+
+    The frame keeps its CRS (the pack's metric CRS); a frame without one is taken to be in
+    :data:`~planner.settings.METRIC_CRS`, the embedded pack's.
+    """
     out = sites.copy()
     defaults: dict[str, object] = {
         "merged_from": "",
@@ -61,7 +65,8 @@ def with_default_facts(sites: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     for column, value in defaults.items():
         if column not in out.columns:
             out[column] = value
-    return gpd.GeoDataFrame(out[[*SITE_COLUMNS, "geometry"]], geometry="geometry", crs=METRIC_CRS)
+    crs = sites.crs if sites.crs is not None else METRIC_CRS
+    return gpd.GeoDataFrame(out[[*SITE_COLUMNS, "geometry"]], geometry="geometry", crs=crs)
 
 
 def empty_sites(municipalities: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -32,6 +32,9 @@ in town (pedelecs are faster); both are door-to-door averages of the order that 
 and durations by mode of *Mobilität in Deutschland 2017* imply (Nobis 2019, *MiD – Analysen zum
 Radverkehr und Fußverkehr*, BMVI). The detour factor stays 1.35: paths and short cuts make
 walking and cycling routes no longer than driving routes, so the road circuity is an upper end.
+Where a road source is configured and holds footways or cycle ways, the local scale walks and
+cycles its OSM walk and bike networks instead, at the same speeds
+(:func:`planner.traveltime.local_models`; models ``osm-road-walk`` and ``osm-road-bike``).
 
 Every matrix says which model made it: ``TravelMatrix.model`` and ``.description``.
 """
@@ -145,6 +148,26 @@ class CrowFlyModel:
             minutes += in_band / speed * 60.0
             lower = upper
         return minutes
+
+    def radius_m(self, minutes: float) -> float:
+        """The straight-line metres within which a trip takes at most ``minutes`` (the inverse
+        of the band schedule; time grows strictly with distance, so no pair beyond it can be
+        within ``minutes``). Used by the sparse matrices to find candidate pairs."""
+        left, lower, road_km = max(float(minutes), 0.0), 0.0, 0.0
+        for upper, speed in self.bands:
+            band_minutes = (upper - lower) / speed * 60.0
+            if left <= band_minutes:
+                road_km += left / 60.0 * speed
+                break
+            road_km, left, lower = road_km + (upper - lower), left - band_minutes, upper
+        return road_km / self.detour * 1000.0
+
+    def pair_minutes(self, origins: np.ndarray, destinations: np.ndarray) -> np.ndarray:
+        """Minutes for the pairs ``origins[k]`` → ``destinations[k]`` (same arithmetic as
+        :meth:`compute`, so a pair has the same minutes in a sparse and a dense matrix)."""
+        diff = origins - destinations
+        straight_km = np.sqrt((diff**2).sum(axis=1)) / 1000.0
+        return self.minutes_for_km(straight_km * self.detour)
 
     def compute(self, origins: np.ndarray, destinations: np.ndarray) -> TravelMatrix:
         """Matrix from straight-line distances (vectorised; no loop over pairs)."""
