@@ -198,14 +198,19 @@ def bench_map_size() -> dict[str, float]:
 PAGES = ("Standorte auswählen", "Saison planen", "Abdeckung", "Standorte vergleichen")
 
 
+#: The revision measured as the baseline (``--base``; default the last commit).
+BASE_REV = "HEAD"
+
+
 def baseline_checkout() -> Path:
-    """The committed code (``git archive HEAD``) unpacked into a temporary folder."""
+    """The baseline revision's code (``git archive BASE_REV``) unpacked into a temporary
+    folder."""
     import subprocess
     import tarfile
 
     folder = Path(tempfile.mkdtemp(prefix="bench_app_base_"))
     archive = subprocess.run(
-        ["git", "archive", "HEAD"], cwd=ROOT, check=True, capture_output=True
+        ["git", "archive", BASE_REV], cwd=ROOT, check=True, capture_output=True
     ).stdout
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(folder, filter="data")
@@ -348,7 +353,14 @@ def main() -> None:
         action="append",
         help="measure only this figure (repeatable; default: all three)",
     )
+    parser.add_argument(
+        "--base",
+        default="HEAD",
+        help="git revision measured as the baseline (default HEAD; e.g. HEAD~1 after a commit)",
+    )
     args = parser.parse_args()
+    global BASE_REV
+    BASE_REV = args.base
     bench_pages(
         repeat=args.repeat, baseline=not args.no_baseline, figures=tuple(args.only or GOALS)
     )
