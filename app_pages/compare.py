@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -48,7 +47,6 @@ from planner.scoring import (
     explain_site,
 )
 from planner.season.inputs import criterion_weights
-from planner.settings import DISPLAY_CRS
 from planner.sites import (
     POWER_VALUES,
     VISIBILITY_VALUES,
@@ -643,15 +641,9 @@ with tab_coords, st.form("coords_form"):
     # Text, not number inputs: the browser's number field reads "54,3233" by its own locale
     # (as 543233); the library reads the UI language's notation and names a bad value.
     # the fields start at the region's home base (its official midpoint), not at a fixed place
-    home = pack.municipalities.set_index("ags").loc[[pack.info.home_base_ags]]
-    home_point = gpd.points_from_xy(home["midpoint_x"], home["midpoint_y"], crs=pack.crs)
-    home_lonlat = gpd.GeoSeries(home_point).to_crs(DISPLAY_CRS).iloc[0]
-    lon = c2.text_input(
-        tr("field.lon"), value=format_number(home_lonlat.x, lang, ".5f"), key="new_lon"
-    )
-    lat = c3.text_input(
-        tr("field.lat"), value=format_number(home_lonlat.y, lang, ".5f"), key="new_lat"
-    )
+    home_lon, home_lat = pack.home_lonlat()
+    lon = c2.text_input(tr("field.lon"), value=format_number(home_lon, lang, ".5f"), key="new_lon")
+    lat = c3.text_input(tr("field.lat"), value=format_number(home_lat, lang, ".5f"), key="new_lat")
     if st.form_submit_button(tr("ui.sites.add_point")):
         result = site_from_coordinates(
             name=name,

@@ -19,6 +19,7 @@ import shapely
 from planner.cli import main
 from planner.data.build import build
 from planner.data.pack import RegionPack, load_pack
+from planner.data.regions import RegionError, resolve_region
 from planner.data.tour import past_stops_layer
 from planner.season import ConfigError, SeasonConfig
 from planner.season.calendar import SeasonCalendar, public_holidays
@@ -292,3 +293,22 @@ def test_past_stops_outside_the_region_are_one_note() -> None:
     layer, notes = past_stops_layer(stops, munis, crs="EPSG:25832")
     assert layer["place"].tolist() == ["Steinbergkirche"]
     assert notes == ["3 known past stops lie outside the region (Kiel, Laboe): not in the pack"]
+
+
+def test_a_huge_region_spec_is_named_not_echoed() -> None:
+    districts = pd.DataFrame(
+        {"district_ags": ["01059"], "name": ["Schleswig-Flensburg"], "kind": ["Kreis"]}
+    )
+    with pytest.raises(RegionError) as caught:
+        resolve_region("x" * 100_000, districts)
+    message = str(caught.value)
+    assert "100,000 characters" in message and len(message) < 200
+    with pytest.raises(RegionError, match="empty spec"):
+        resolve_region(" , ", districts)
+    with pytest.raises(RegionError, match="no district"):
+        resolve_region('=HYPERLINK("x")', districts)
+
+
+def test_the_home_base_in_lon_lat_is_in_kiel(pack: RegionPack) -> None:
+    lon, lat = pack.home_lonlat()
+    assert 10.0 < lon < 10.3 and 54.25 < lat < 54.4  # Kiel's official midpoint

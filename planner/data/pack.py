@@ -211,6 +211,15 @@ class RegionPack:
         assert self.region is not None
         return self.region
 
+    def home_lonlat(self) -> tuple[float, float]:
+        """Longitude and latitude of the home base's official midpoint (where a map or a
+        coordinates form starts)."""
+        home = self.municipalities.set_index("ags").loc[[self.info.home_base_ags]]
+        point = gpd.GeoSeries(
+            gpd.points_from_xy(home["midpoint_x"], home["midpoint_y"]), crs=self.crs
+        ).to_crs(DISPLAY_CRS)
+        return float(point.iloc[0].x), float(point.iloc[0].y)
+
     @property
     def crs(self) -> str:
         """Metric CRS of every spatial layer (``"EPSG:25832"`` or ``"EPSG:25833"``)."""

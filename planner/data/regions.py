@@ -48,6 +48,9 @@ UTM_ZONE_BOUNDARY_LON = 12.0
 CRS_UTM32 = "EPSG:25832"
 CRS_UTM33 = "EPSG:25833"
 
+#: Longest region spec read (every district of Germany by key fits in about 2,400 characters).
+MAX_SPEC_CHARS = 5_000
+
 #: Stops a default season has; the default quota per district is an equal share of them.
 DEFAULT_SEASON_STOPS = 12
 
@@ -151,7 +154,13 @@ def resolve_region(spec: str | Iterable[str], districts: pd.DataFrame) -> Region
     RegionError
         Naming the part that matches nothing (with close names) or several districts.
     """
-    parts = [p.strip() for p in (spec.split(",") if isinstance(spec, str) else spec)]
+    text = spec if isinstance(spec, str) else ",".join(spec)
+    if len(text) > MAX_SPEC_CHARS:  # a pasted file, not a region: say so without echoing it
+        raise RegionError(
+            f"region: the spec has {len(text):,} characters (at most {MAX_SPEC_CHARS:,}): "
+            f"{text[:40]!r}…"
+        )
+    parts = [p.strip() for p in text.split(",")]
     parts = [p for p in parts if p]
     if not parts:
         raise RegionError("region: empty spec; give district keys (01059), a Land (01) or names")
